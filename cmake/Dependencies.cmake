@@ -1,0 +1,21 @@
+# Every external dependency, found once. All come from Debian 12 packages
+# (scripts/install-deps.sh installs them).
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+
+pkg_check_modules(DPDK REQUIRED IMPORTED_TARGET libdpdk)
+pkg_check_modules(MNL REQUIRED IMPORTED_TARGET libmnl)
+pkg_check_modules(URCU REQUIRED IMPORTED_TARGET liburcu)
+pkg_check_modules(PCAP REQUIRED IMPORTED_TARGET libpcap)
+find_package(tomlplusplus REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(fmt REQUIRED)
+
+if(VXSN_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+  find_package(benchmark REQUIRED)
+endif()
+
+# clang compiles the AF_XDP steering program (driver/xdp).
+find_program(VXSN_CLANG clang REQUIRED)

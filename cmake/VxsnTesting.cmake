@@ -1,0 +1,23 @@
+include(GoogleTest)
+
+# vxsn_add_gtest(NAME <target> SOURCES <files...> LABELS <labels...> [LIBS <libs...>] [SERIAL])
+# One GoogleTest executable; every case becomes a CTest test carrying LABELS, so
+# `ctest -L <area>` runs one area alone. SERIAL for tests that build network namespaces
+# or otherwise must not run beside each other.
+function(vxsn_add_gtest)
+  cmake_parse_arguments(T "SERIAL" "NAME;TIMEOUT" "SOURCES;LABELS;LIBS" ${ARGN})
+  if(NOT T_LABELS)
+    message(FATAL_ERROR "vxsn_add_gtest(${T_NAME}): every test needs LABELS")
+  endif()
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 120)
+  endif()
+  add_executable(${T_NAME} ${T_SOURCES})
+  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main)
+  set(props LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT}
+      ENVIRONMENT "VXSN_SOURCE_DIR=${PROJECT_SOURCE_DIR};VXSN_BINARY_DIR=${PROJECT_BINARY_DIR}")
+  if(T_SERIAL)
+    list(APPEND props RUN_SERIAL TRUE)
+  endif()
+  gtest_discover_tests(${T_NAME} DISCOVERY_MODE PRE_TEST PROPERTIES ${props})
+endfunction()

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of vxsn from Debian 12 packages.
+# Idempotent and non-interactive: safe to run on every invocation of README's commands.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake pkg-config clang llvm clang-format
+  # datapath: DPDK, AF_XDP program, netlink
+  libdpdk-dev libbpf-dev libxdp-dev libmnl-dev linux-libc-dev
+  # daemon libraries
+  libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libpcap-dev liburcu-dev
+  nlohmann-json3-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # testbed: namespaces, kernel VTEPs, dissectors
+  iproute2 iputils-ping ethtool nftables tcpdump tshark python3-scapy procps kmod
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
