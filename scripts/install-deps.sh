@@ -14,7 +14,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # testbed: namespaces, kernel VTEPs, dissectors
-  iproute2 iputils-ping ethtool nftables tcpdump tshark python3-scapy procps kmod
+  iproute2 iputils-ping iputils-arping ethtool nftables tcpdump tshark python3-scapy procps kmod
 )
 
 missing=()

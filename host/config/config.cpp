@@ -220,6 +220,15 @@ void validate_config(Config& c, const std::string& source) {
     if (a.is_v4() && c.own_v4.family == IpAddr::Family::kNone) c.own_v4 = a;
     if (a.is_v6() && c.own_v6.family == IpAddr::Family::kNone) c.own_v6 = a;
   }
+  // Copies from the node's own address need one of every member's family.
+  if (!c.keep_source_ip) {
+    for (const StaticVni& v : c.vnis)
+      for (const IpAddr& m : v.members)
+        if ((m.is_v4() && !c.own_v4.is_v4()) || (m.is_v6() && !c.own_v6.is_v6()))
+          throw ConfigError(source, 0, m.is_v4() ? "node.own_ipv4" : "node.own_ipv6",
+                            "source_ip = \"own\" needs an own address for member " +
+                                m.to_string() + " of VNI " + std::to_string(v.vni));
+  }
 }
 
 }  // namespace vxsn
