@@ -1,0 +1,222 @@
+#include "host/nexthop/next_hop_resolver.hpp"
+
+#include <linux/neighbour.h>
+#include <net/if.h>
+#include <poll.h>
+#include <spdlog/spdlog.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+#include "host/nexthop/neighbour_query.hpp"
+#include "host/nexthop/netlink_socket.hpp"
+#include "host/nexthop/route_query.hpp"
+#include "host/nexthop/rtnl_events.hpp"
+
+namespace vxsn {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// How often targets without a usable neighbour are retried.
+constexpr auto kRetryInterval = std::chrono::milliseconds(1000);
+
+std::string interface_name(int ifindex) {
+  char name[IF_NAMESIZE] = {};
+  return if_indextoname(static_cast<unsigned>(ifindex), name) ? name : "";
+}
+
+}  // namespace
+
+NextHopResolver::NextHopResolver(std::function<void()> on_change)
+    : on_change_(std::move(on_change)) {
+  // Lives as long as the resolver so set_targets() never races start()/stop() over it.
+  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (wake_fd_ < 0) throw std::system_error(errno, std::generic_category(), "nexthop: eventfd");
+}
+
+NextHopResolver::~NextHopResolver() {
+  stop();
+  close(wake_fd_);
+}
+
+void NextHopResolver::set_targets(std::vector<IpAddr> targets) {
+  {
+    std::lock_guard lock(mutex_);
+    std::unordered_map<IpAddr, Tracked, IpAddrHash> next;
+    for (const IpAddr& t : targets) {
+      auto it = targets_.find(t);
+      next.emplace(t, it != targets_.end() ? it->second : Tracked{});
+    }
+    targets_ = std::move(next);
+  }
+  wake();
+}
+
+std::optional<NextHop> NextHopResolver::lookup(const IpAddr& target) const {
+  std::lock_guard lock(mutex_);
+  auto it = targets_.find(target);
+  if (it == targets_.end()) return std::nullopt;
+  return it->second.result;
+}
+
+std::vector<std::pair<IpAddr, NextHop>> NextHopResolver::all() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::pair<IpAddr, NextHop>> out;
+  out.reserve(targets_.size());
+  for (const auto& [target, tracked] : targets_) out.emplace_back(target, tracked.result);
+  return out;
+}
+
+void NextHopResolver::start() {
+  if (thread_.joinable()) return;
+  // Sockets are opened here, in the caller's thread, so they belong to the caller's namespace.
+  query_sock_ = std::make_unique<NetlinkSocket>();
+  event_sock_ = std::make_unique<RtnlEventSocket>();
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void NextHopResolver::stop() {
+  if (!thread_.joinable()) return;
+  stopping_ = true;
+  wake();
+  thread_.join();
+  event_sock_.reset();
+  query_sock_.reset();
+}
+
+void NextHopResolver::wake() {
+  uint64_t one = 1;
+  if (write(wake_fd_, &one, sizeof one) < 0 && errno != EAGAIN)
+    spdlog::error("nexthop: waking resolver thread failed: {}", std::strerror(errno));
+}
+
+void NextHopResolver::run() {
+  resolve_pass(Pass::kNew, {});
+  auto next_retry = Clock::now() + kRetryInterval;
+  while (!stopping_) {
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_retry - Clock::now());
+    pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {event_sock_->fd(), POLLIN, 0}};
+    int ready = poll(fds, 2, static_cast<int>(std::max<int64_t>(wait.count(), 0)));
+    if (ready < 0 && errno != EINTR) {
+      spdlog::error("nexthop: poll failed: {}", std::strerror(errno));
+      break;
+    }
+    if (stopping_) break;
+    if (ready > 0 && (fds[0].revents & POLLIN)) {
+      uint64_t count;
+      [[maybe_unused]] auto n = read(wake_fd_, &count, sizeof count);
+      resolve_pass(Pass::kNew, {});
+    }
+    if (ready > 0 && (fds[1].revents & POLLIN)) {
+      RtnlChanges changes = event_sock_->drain();
+      if (changes.everything)
+        resolve_pass(Pass::kEverything, {});
+      else if (changes.anything)
+        resolve_pass(Pass::kNew, changes.neighbours);
+    }
+    if (Clock::now() >= next_retry) {
+      resolve_pass(Pass::kUnresolved, {});
+      next_retry = Clock::now() + kRetryInterval;
+    }
+  }
+}
+
+void NextHopResolver::resolve_pass(Pass pass, const std::vector<IpAddr>& changed_neighbours) {
+  auto neighbour_changed = [&](const NextHop& nh) {
+    for (const IpAddr& n : changed_neighbours)
+      if (n == nh.via) return true;
+    return false;
+  };
+  std::vector<IpAddr> work;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [target, tracked] : targets_) {
+      bool wanted = !tracked.resolved_once || neighbour_changed(tracked.result) ||
+                    pass == Pass::kEverything ||
+                    (pass == Pass::kUnresolved && !tracked.result.resolved);
+      if (wanted) work.push_back(target);
+    }
+  }
+
+  // Netlink round trips happen without the lock so lookups never wait on the kernel.
+  std::vector<std::pair<IpAddr, NextHop>> results;
+  for (const IpAddr& target : work) {
+    if (stopping_) return;
+    if (auto nh = resolve_one(target, pass == Pass::kUnresolved))
+      results.emplace_back(target, std::move(*nh));
+  }
+
+  bool changed = false;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [target, nh] : results) {
+      auto it = targets_.find(target);
+      if (it == targets_.end()) continue;  // dropped by set_targets meanwhile
+      Tracked& tracked = it->second;
+      if (!same_resolution(tracked.result, nh)) changed = true;
+      tracked.result = std::move(nh);
+      tracked.resolved_once = true;
+    }
+  }
+  if (changed && on_change_) {
+    try {
+      on_change_();
+    } catch (const std::exception& e) {
+      spdlog::error("nexthop: on_change handler threw: {}", e.what());
+    }
+  }
+}
+
+std::optional<NextHop> NextHopResolver::resolve_one(const IpAddr& target, bool retrying) {
+  NextHop nh;
+  RouteAnswer route = query_route(*query_sock_, target);
+  if (route.status == RouteAnswer::Status::kError) {
+    spdlog::error("nexthop: route lookup for {} failed: {}", target.to_string(),
+                  std::strerror(-route.error));
+    return std::nullopt;
+  }
+  if (route.status == RouteAnswer::Status::kNoRoute) return nh;
+
+  nh.via = route.via;
+  nh.ifindex = route.ifindex;
+  nh.ifname = interface_name(route.ifindex);
+
+  NeighbourAnswer neighbour = query_neighbour(*query_sock_, nh.ifindex, nh.via);
+  switch (neighbour.status) {
+    case NeighbourAnswer::Status::kValid:
+      nh.mac = neighbour.mac;
+      nh.resolved = true;
+      return nh;
+    case NeighbourAnswer::Status::kError:
+      spdlog::error("nexthop: neighbour lookup for {} on {} failed: {}", nh.via.to_string(),
+                    nh.ifname, std::strerror(-neighbour.error));
+      return std::nullopt;
+    case NeighbourAnswer::Status::kMissing:
+    case NeighbourAnswer::Status::kUnusable:
+      break;
+  }
+
+  // Asking only when no probe is running means a request cannot feed on its own
+  // notifications: it turns a missing entry into INCOMPLETE, which is never asked for again.
+  // INCOMPLETE: the kernel is already probing. NOARP/PERMANENT without a MAC (e.g. a tunnel
+  // device) will never resolve. FAILED: probed and unanswered; try again on the retry tick so
+  // a silent member costs one probe round per interval, not a continuous stream.
+  const uint16_t state =
+      neighbour.status == NeighbourAnswer::Status::kMissing ? 0 : neighbour.nud_state;
+  if (state & (NUD_INCOMPLETE | NUD_NOARP | NUD_PERMANENT)) return nh;
+  if ((state & NUD_FAILED) && !retrying) return nh;
+  int err = request_neighbour_resolution(*query_sock_, nh.ifindex, nh.via);
+  if (err != 0)
+    spdlog::warn("nexthop: asking the kernel to resolve {} on {} failed: {}", nh.via.to_string(),
+                 nh.ifname, std::strerror(-err));
+  return nh;
+}
+
+}  // namespace vxsn

@@ -1,0 +1,72 @@
+// Keeps the next hop (egress interface + neighbour MAC) of a set of target IPs up to date by
+// asking the kernel's routing and neighbour tables, in the network namespace of the thread
+// that calls start().
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "driver/net_types.hpp"
+#include "host/nexthop/next_hop.hpp"
+
+namespace vxsn {
+
+class NetlinkSocket;
+class RtnlEventSocket;
+
+class NextHopResolver {
+ public:
+  // on_change runs on the resolver's thread whenever the result of any tracked target changes;
+  // it must not call stop() or destroy the resolver.
+  // Throws std::system_error if no eventfd can be made.
+  explicit NextHopResolver(std::function<void()> on_change);
+  ~NextHopResolver();
+  NextHopResolver(const NextHopResolver&) = delete;
+  NextHopResolver& operator=(const NextHopResolver&) = delete;
+
+  // Replaces the tracked set; new targets are resolved promptly once started.
+  void set_targets(std::vector<IpAddr> targets);
+  // nullopt if the target is not tracked; an unresolved NextHop until it resolves.
+  std::optional<NextHop> lookup(const IpAddr& target) const;
+  std::vector<std::pair<IpAddr, NextHop>> all() const;
+
+  // Opens the netlink sockets in the caller's network namespace and starts the thread, which
+  // inherits that namespace. Throws std::system_error if netlink is unavailable.
+  void start();
+  void stop();
+
+ private:
+  struct Tracked {
+    NextHop result;
+    bool resolved_once = false;  // false until the thread has looked at it
+  };
+  enum class Pass { kNew, kUnresolved, kEverything };
+
+  void run();
+  void resolve_pass(Pass pass, const std::vector<IpAddr>& changed_neighbours);
+  // nullopt when the kernel could not be asked (the previous result then stands). A neighbour
+  // whose resolution FAILED is asked for again only when `retrying`, i.e. about once a second.
+  std::optional<NextHop> resolve_one(const IpAddr& target, bool retrying);
+  void wake();
+
+  std::function<void()> on_change_;
+  mutable std::mutex mutex_;
+  std::unordered_map<IpAddr, Tracked, IpAddrHash> targets_;  // guarded by mutex_
+
+  // Owned by the resolver thread while it runs.
+  std::unique_ptr<NetlinkSocket> query_sock_;
+  std::unique_ptr<RtnlEventSocket> event_sock_;
+
+  int wake_fd_ = -1;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace vxsn
