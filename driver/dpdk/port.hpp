@@ -1,0 +1,77 @@
+// One DPDK ethdev port with one RX and one TX queue, opened from an EAL device string and
+// closed (and its XDP program removed) when the object goes away.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <vector>
+
+#include "driver/dpdk/af_xdp_leaks.hpp"
+#include "driver/net_types.hpp"
+
+struct rte_mbuf;
+struct rte_mempool;
+
+namespace vxsn {
+
+struct PortConfig {
+  // "net_af_xdp0,iface=sn0", "net_af_packet0,iface=sn0", "net_ring0", "0000:01:00.0", ...
+  // probed with rte_dev_probe after EAL init; or the name of a port that already exists.
+  std::string devargs;
+  uint16_t rx_ring = 1024, tx_ring = 1024;
+  uint32_t mbuf_count = 8191;
+  // The largest frame the operator wants carried; the port reports what it can do.
+  uint32_t max_frame_len = 9216;
+};
+
+class DpdkPort {
+ public:
+  // Throws std::runtime_error naming the devargs and the failing step.
+  static std::unique_ptr<DpdkPort> open(const PortConfig& config);
+  ~DpdkPort();
+  DpdkPort(const DpdkPort&) = delete;
+  DpdkPort& operator=(const DpdkPort&) = delete;
+
+  uint16_t id() const { return port_id_; }
+  const std::string& name() const { return name_; }
+  const std::string& devargs() const { return devargs_; }  // as probed, defaults added
+  // The `iface=` of af_xdp/af_packet/pcap vdevs, else "".
+  std::string kernel_ifname() const { return kernel_ifname_; }
+  MacAddr mac() const { return mac_; }
+  // The largest L2 frame (no FCS) this port receives AND sends whole.
+  uint32_t max_frame_len() const { return max_frame_len_; }
+  // Per-port pool; data room >= max_frame_len() + RTE_PKTMBUF_HEADROOM.
+  rte_mempool* pool() const { return pool_; }
+
+  uint16_t rx_burst(rte_mbuf** pkts, uint16_t n);
+  // Frees what it sent (once transmitted); the caller frees what it did not take.
+  uint16_t tx_burst(rte_mbuf** pkts, uint16_t n);
+
+  struct Stats {
+    uint64_t ipackets, opackets, ibytes, obytes, imissed, ierrors, oerrors;
+  };
+  Stats stats() const;
+
+ private:
+  DpdkPort() = default;
+  static std::unique_ptr<DpdkPort> open_once(const PortConfig& config);
+  void close();
+
+  uint16_t port_id_ = 0;
+  std::string name_;
+  std::string devargs_;
+  std::string kernel_ifname_;
+  MacAddr mac_;
+  uint32_t max_frame_len_ = 0;
+  rte_mempool* pool_ = nullptr;
+  bool probed_by_us_ = false;
+  bool configured_ = false;
+  bool is_af_xdp_ = false;
+  bool open_complete_ = false;
+  std::vector<TrackedFd> fds_before_open_;  // AF_XDP/BPF descriptors that are not ours
+  std::vector<TrackedFd> leaked_by_pmd_;    // the ones this port's open created
+};
+
+}  // namespace vxsn

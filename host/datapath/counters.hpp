@@ -1,0 +1,77 @@
+// Datapath counters: written by one datapath thread, read by any thread (metrics, CLI).
+// The single writer adds with a relaxed load + store instead of a locked read-modify-write:
+// readers may see a slightly old value, never a torn one, and the fast path pays no lock.
+// One DatapathCounters per datapath thread; never let two threads write the same object.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+
+#include "hls/drop_reason.hpp"
+
+namespace vxsn {
+
+class SingleWriterCounter {
+ public:
+  void add(uint64_t n) {
+    value_.store(value_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+  uint64_t get() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<uint64_t> value_{0};
+};
+
+struct DatapathCountersSnapshot {
+  uint64_t rx_frames = 0;
+  uint64_t rx_bytes = 0;
+  uint64_t tx_copies = 0;
+  uint64_t tx_bytes = 0;
+  std::array<uint64_t, kDropReasonCount> drops{};
+
+  uint64_t drop(DropReason r) const { return drops[static_cast<unsigned>(r)]; }
+};
+
+// Cache-line aligned so counters of neighbouring datapath threads never share a line.
+struct alignas(64) DatapathCounters {
+  SingleWriterCounter rx_frames;
+  SingleWriterCounter rx_bytes;
+  SingleWriterCounter tx_copies;
+  SingleWriterCounter tx_bytes;
+  std::array<SingleWriterCounter, kDropReasonCount> drops;
+
+  void count_drop(DropReason r, uint64_t n = 1) { drops[static_cast<unsigned>(r)].add(n); }
+
+  DatapathCountersSnapshot snapshot() const {
+    DatapathCountersSnapshot s;
+    s.rx_frames = rx_frames.get();
+    s.rx_bytes = rx_bytes.get();
+    s.tx_copies = tx_copies.get();
+    s.tx_bytes = tx_bytes.get();
+    for (unsigned i = 0; i < kDropReasonCount; ++i) s.drops[i] = drops[i].get();
+    return s;
+  }
+};
+
+struct VniCountersSnapshot {
+  uint64_t frames_in = 0;
+  uint64_t bytes_in = 0;
+  uint64_t copies_out = 0;
+  uint64_t bytes_out = 0;
+};
+
+// Per VNI, single writer like DatapathCounters. Lives in a VniCounterRegistry, so it outlives
+// every flood table snapshot that points at it.
+struct alignas(64) VniCounters {
+  SingleWriterCounter frames_in;   // frames of this VNI that reached replication
+  SingleWriterCounter bytes_in;    // their received frame bytes
+  SingleWriterCounter copies_out;  // copies handed to the sink
+  SingleWriterCounter bytes_out;   // their bytes
+
+  VniCountersSnapshot snapshot() const {
+    return {frames_in.get(), bytes_in.get(), copies_out.get(), bytes_out.get()};
+  }
+};
+
+}  // namespace vxsn

@@ -1,0 +1,185 @@
+// The flood table as the datapath reads it: an immutable snapshot, VNI -> member VTEPs, each
+// member carrying a precomputed outer header so a copy costs two small memcpys, a few
+// patched fields and a checksum fold. The control side builds a new snapshot with
+// FloodTableBuilder and publishes it (FloodTablePublisher, below); a packet therefore sees
+// one whole list, old or new, never a mix.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <vector>
+
+#include "driver/net_types.hpp"
+#include "hls/vxlan_wire.hpp"
+#include "host/datapath/counters.hpp"
+
+namespace vxsn {
+
+enum class SourceIpMode : uint8_t {
+  kKeepOriginal,  // copies carry the sending VTEP's address (receivers learn real locations)
+  kOwnAddress,    // copies carry the node's own address of the member's family
+};
+
+// Node-wide replication settings, from config.
+struct ReplicationParams {
+  SourceIpMode source_mode = SourceIpMode::kKeepOriginal;
+  IpAddr own_v4;     // source of IPv4 copies in kOwnAddress mode, and of cross-family copies
+  IpAddr own_v6;     // same for IPv6
+  uint8_t ttl = 64;  // TTL / hop limit of every copy
+  uint16_t vxlan_port = wire::kVxlanDefaultPort;  // UDP destination port of every copy
+};
+
+// Index in the table's port list = egress port id.
+struct EgressPort {
+  MacAddr mac;                                  // source MAC of copies leaving this port
+  uint32_t max_frame_len = wire::kMaxFrameLen;  // largest frame (no FCS, tag included) sent
+};
+
+// One member as the control side states it.
+struct MemberSpec {
+  IpAddr addr;
+  bool resolved = false;  // next hop known; unresolved members are skipped (kNoNextHop)
+  MacAddr next_hop_mac;
+  uint16_t egress_port = 0;
+};
+
+// One member as the datapath uses it.
+struct Member {
+  IpAddr addr;
+  bool resolved = false;
+  bool has_own_source = false;  // own address of the member's family configured
+  uint16_t egress_port = 0;
+  uint8_t ip_header_len = 0;  // 20 (IPv4) or 40 (IPv6)
+  // Untagged outer header template: Ethernet (dst = next hop, src = port MAC, EtherType),
+  // IP header with the fixed fields (version, TTL, protocol, DF, destination, and the own
+  // source address when configured), UDP header with the destination port. Lengths,
+  // checksums, the UDP source port and (kKeepOriginal) the source address are patched
+  // per copy. IPv4 uses the first 42 bytes.
+  std::array<uint8_t, wire::kOuterIpv6Len> outer{};
+  // Ones'-complement partial sums of what is fixed per member. IPv4: header checksum words
+  // except source and total length. IPv6: UDP checksum words (pseudo-header destination,
+  // next header, UDP destination port) except source, lengths, source port and payload.
+  uint32_t fixed_sum = 0;
+  uint32_t own_source_sum = 0;  // sum of the own source address in `outer`
+};
+
+struct VniEntry {
+  uint32_t vni = 0;
+  std::span<const Member> members;  // in the order given to the builder; storage owned by the table
+  VniCounters* counters = nullptr;  // may be null (no per-VNI counting)
+  bool has_ipv6_member = false;     // the per-packet IPv6 payload checksum is needed
+};
+
+class FloodTable {
+ public:
+  // nullptr if the VNI is absent. Open addressing, at most half full: ~1 probe per lookup.
+  const VniEntry* find(uint32_t vni) const {
+    uint32_t i = slot_of(vni);
+    for (;;) {
+      const Slot& s = slots_[i];
+      if (s.vni == vni) return &entries_[s.entry];
+      if (s.vni == kEmptySlot) return nullptr;
+      i = (i + 1) & slot_mask_;
+    }
+  }
+  size_t vni_count() const { return entries_.size(); }
+  std::span<const VniEntry> entries() const { return entries_; }  // sorted by VNI
+  std::span<const EgressPort> egress_ports() const { return ports_; }
+  const ReplicationParams& params() const { return params_; }
+  uint64_t version() const { return version_; }  // as given to the builder
+
+ private:
+  friend class FloodTableBuilder;
+  static constexpr uint32_t kEmptySlot = 0xFFFFFFFFu;  // never a VNI (24 bits)
+  struct Slot {
+    uint32_t vni = kEmptySlot;
+    uint32_t entry = 0;
+  };
+  uint32_t slot_of(uint32_t vni) const { return (vni * 0x9E3779B1u) >> slot_shift_ & slot_mask_; }
+
+  ReplicationParams params_;
+  std::vector<EgressPort> ports_;
+  std::vector<Member> members_;
+  std::vector<VniEntry> entries_;
+  std::vector<Slot> slots_;
+  uint32_t slot_mask_ = 0;
+  unsigned slot_shift_ = 0;
+  uint64_t version_ = 0;
+};
+
+class FloodTableBuilder {
+ public:
+  FloodTableBuilder& set_params(const ReplicationParams& params);
+  FloodTableBuilder& set_egress_ports(std::vector<EgressPort> ports);
+  FloodTableBuilder& set_version(uint64_t version);
+  FloodTableBuilder& add_vni(uint32_t vni, std::vector<MemberSpec> members, VniCounters* counters);
+  // Throws std::invalid_argument for: a VNI above 24 bits or given twice; a member without
+  // an address family or listed twice in one VNI; a resolved member on an egress port that
+  // does not exist; kOwnAddress mode with a member whose family has no own address.
+  std::unique_ptr<FloodTable> build() const;
+
+ private:
+  struct PendingVni {
+    uint32_t vni;
+    std::vector<MemberSpec> members;
+    VniCounters* counters;
+  };
+  ReplicationParams params_;
+  std::vector<EgressPort> ports_;
+  std::vector<PendingVni> vnis_;
+  uint64_t version_ = 0;
+};
+
+// Publishes flood table snapshots to datapath threads with userspace RCU (liburcu, memb
+// flavour): a reader takes no lock and writes no shared cache line; the writer swaps the
+// pointer, waits for a grace period (every reader that might hold the old snapshot has left
+// its read section), then frees the old snapshot.
+//
+// Datapath threads: create one RcuReaderThread for the thread's life, then per burst
+//   FloodTablePublisher::ReadSection rs;  const FloodTable& t = *pub.current_for_reader();
+// and drop every pointer into `t` before the section ends.
+
+// Registers the calling thread as an RCU reader for the object's lifetime.
+class RcuReaderThread {
+ public:
+  RcuReaderThread();
+  ~RcuReaderThread();
+  RcuReaderThread(const RcuReaderThread&) = delete;
+  RcuReaderThread& operator=(const RcuReaderThread&) = delete;
+};
+
+class FloodTablePublisher {
+ public:
+  // RAII read-side critical section; may nest. Only in threads holding an RcuReaderThread.
+  class ReadSection {
+   public:
+    ReadSection();
+    ~ReadSection();
+    ReadSection(const ReadSection&) = delete;
+    ReadSection& operator=(const ReadSection&) = delete;
+  };
+
+  // Starts with an empty table (default params, no ports), so readers never see null.
+  FloodTablePublisher();
+  // No reader may still be using the table when the publisher is destroyed.
+  ~FloodTablePublisher();
+  FloodTablePublisher(const FloodTablePublisher&) = delete;
+  FloodTablePublisher& operator=(const FloodTablePublisher&) = delete;
+
+  // Makes `table` current, waits for readers of the previous one, frees it. Blocks for a
+  // grace period; never call it from inside a ReadSection. Writers are serialised.
+  void publish(std::unique_ptr<FloodTable> table);
+
+  // The current snapshot; never null. Valid until the enclosing ReadSection ends.
+  const FloodTable* current_for_reader() const { return current_.load(std::memory_order_acquire); }
+
+ private:
+  std::mutex writer_mutex_;
+  std::atomic<const FloodTable*> current_;
+};
+
+}  // namespace vxsn

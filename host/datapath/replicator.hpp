@@ -1,0 +1,155 @@
+// Replication: one received VXLAN frame -> one copy per other member of its VNI.
+//
+// Per member, in table order:            (counted per copy)
+//   member address == outer source ...... skipped, not counted (split horizon)
+//   next hop unresolved ................. kNoNextHop
+//   no source address usable ............ kNoNextHop (see below)
+//   copy longer than egress max ......... kFrameTooLarge (never truncated)
+//   sink has no buffer .................. kNoBuffer
+// Per frame: VNI not in the table -> kUnknownVni; no member other than the sender ->
+// kNoOtherMember (once, nothing else counted).
+//
+// A copy: Ethernet (dst = next hop, src = egress port MAC) [the ingress 802.1Q tag, as
+// received: same underlay segment] / IP of the MEMBER's family (v4 and v6 members mix
+// freely in one VNI) / UDP / the 8 VXLAN header bytes as received / the inner frame.
+// IP source: kOwnAddress -> own address of the member's family; kKeepOriginal -> the
+// ingress outer source when the families match, else (it cannot be expressed) the own
+// address of the member's family. A copy that needs an own address the config does not
+// have is dropped; the drop list has no dedicated code for that, it counts kNoNextHop
+// (the copy has no usable route back). kOwnAddress tables reject this at build time.
+// IPv4: TOS 0, id 0, DF, TTL = params.ttl, header checksum, UDP checksum 0 (RFC 7348).
+// IPv6: traffic class and flow label 0, hop limit = params.ttl, UDP checksum computed
+// (the payload part once per frame). UDP source port kept (ECMP entropy); destination port
+// = params.vxlan_port. Ethernet padding of the ingress frame is not copied.
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+#include <span>
+
+#include "host/datapath/address_equal.hpp"
+#include "host/datapath/counters.hpp"
+#include "host/datapath/flood_table.hpp"
+#include "host/datapath/frame_parser.hpp"
+
+namespace vxsn {
+
+// Where copies go. acquire: a writable buffer of `len` bytes for a copy to `egress_port`,
+// or nullptr when none is available. commit: the copy in the last acquired buffer is
+// complete. Every acquire that returns a buffer is followed by exactly one commit.
+template <class S>
+concept CopySink = requires(S& sink, uint16_t egress_port, uint32_t len) {
+  { sink.acquire(egress_port, len) } -> std::convertible_to<uint8_t*>;
+  sink.commit(egress_port, len);
+};
+
+namespace detail {
+
+// What every copy of one frame shares, computed once per frame.
+struct FrameCopyContext {
+  const uint8_t* payload = nullptr;  // VXLAN header + inner frame of the ingress frame
+  uint16_t payload_len = 0;
+  uint16_t udp_len = 0;
+  uint16_t ipv4_total_len = 0;
+  uint16_t udp_src_port = 0;
+  bool has_vlan = false;
+  uint16_t vlan_tci = 0;
+  bool keep_original = false;
+  IpAddr::Family ingress_family = IpAddr::Family::kNone;
+  const uint8_t* ingress_src = nullptr;
+  uint32_t ingress_src_sum = 0;
+  uint32_t ipv6_frame_sum = 0;  // UDP lengths, source port, payload (if an IPv6 member)
+};
+
+FrameCopyContext make_copy_context(std::span<const uint8_t> frame, const ParsedFrame& p,
+                                   const VniEntry& entry, const ReplicationParams& params);
+
+inline bool uses_ingress_source(const FrameCopyContext& c, const Member& m) {
+  return c.keep_original && m.addr.family == c.ingress_family;
+}
+
+inline uint32_t copy_length(const FrameCopyContext& c, const Member& m) {
+  return wire::kEthHeaderLen + (c.has_vlan ? wire::kVlanTagLen : 0) + m.ip_header_len + c.udp_len;
+}
+
+// Writes the copy for `m` into `out` (copy_length bytes).
+void write_copy(uint8_t* out, const FrameCopyContext& c, const Member& m);
+
+}  // namespace detail
+
+// Replicates a frame parse_frame accepted (p.drop == kNone). Counts tx and per-copy drops
+// in `c`, frames/copies in the VNI's counters. Returns the number of copies committed.
+template <CopySink Sink>
+unsigned replicate(std::span<const uint8_t> frame, const ParsedFrame& p, const FloodTable& table,
+                   DatapathCounters& c, Sink& sink) {
+  const VniEntry* entry = table.find(p.vni);
+  if (entry == nullptr) {
+    c.count_drop(DropReason::kUnknownVni);
+    return 0;
+  }
+  if (entry->counters != nullptr) {
+    entry->counters->frames_in.add(1);
+    entry->counters->bytes_in.add(frame.size());
+  }
+  const detail::FrameCopyContext ctx = detail::make_copy_context(frame, p, *entry, table.params());
+  const std::span<const EgressPort> ports = table.egress_ports();
+
+  unsigned others = 0, copies = 0;
+  uint32_t no_next_hop = 0, too_large = 0, no_buffer = 0;
+  uint64_t bytes = 0;
+  for (const Member& m : entry->members) {
+    if (address_equal(m.addr, p.src_vtep)) continue;
+    ++others;
+    if (!m.resolved || (!detail::uses_ingress_source(ctx, m) && !m.has_own_source)) {
+      ++no_next_hop;
+      continue;
+    }
+    const uint32_t len = detail::copy_length(ctx, m);
+    if (len > ports[m.egress_port].max_frame_len) {
+      ++too_large;
+      continue;
+    }
+    uint8_t* buf = sink.acquire(m.egress_port, len);
+    if (buf == nullptr) {
+      ++no_buffer;
+      continue;
+    }
+    detail::write_copy(buf, ctx, m);
+    sink.commit(m.egress_port, len);
+    ++copies;
+    bytes += len;
+  }
+
+  if (others == 0) c.count_drop(DropReason::kNoOtherMember);
+  if (no_next_hop) c.count_drop(DropReason::kNoNextHop, no_next_hop);
+  if (too_large) c.count_drop(DropReason::kFrameTooLarge, too_large);
+  if (no_buffer) c.count_drop(DropReason::kNoBuffer, no_buffer);
+  if (copies) {
+    c.tx_copies.add(copies);
+    c.tx_bytes.add(bytes);
+    if (entry->counters != nullptr) {
+      entry->counters->copies_out.add(copies);
+      entry->counters->bytes_out.add(bytes);
+    }
+  }
+  return copies;
+}
+
+// The whole per-frame path: rx counters, parse, drop counting, replicate. `parsed`, when
+// given, receives the parse result (the learn path wants the VNI and source VTEP).
+template <CopySink Sink>
+unsigned process_frame(std::span<const uint8_t> frame, const ParseConfig& cfg,
+                       const FloodTable& table, DatapathCounters& c, Sink& sink,
+                       ParsedFrame* parsed = nullptr) {
+  c.rx_frames.add(1);
+  c.rx_bytes.add(frame.size());
+  const ParsedFrame p = parse_frame(frame, cfg);
+  if (parsed != nullptr) *parsed = p;
+  if (p.drop != DropReason::kNone) {
+    c.count_drop(p.drop);
+    return 0;
+  }
+  return replicate(frame, p, table, c, sink);
+}
+
+}  // namespace vxsn
