@@ -11,6 +11,7 @@ find_package(tomlplusplus REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
+find_package(nlohmann_json REQUIRED)
 
 if(VXSN_BUILD_TESTS)
   find_package(GTest REQUIRED)

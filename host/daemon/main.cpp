@@ -1,0 +1,90 @@
+// vxsnd: the VXLAN service node daemon.
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "host/config/config.hpp"
+#include "host/daemon/daemon.hpp"
+
+int main(int argc, char** argv) {
+  using namespace vxsn;
+  CLI::App app{"vxsnd - VXLAN service node: replicates VTEPs' BUM frames to the other VTEPs"};
+  std::string config_path = "/etc/vxsn/vxsnd.toml";
+  std::vector<std::string> service_addresses, ports, eal_args;
+  std::optional<uint16_t> vxlan_port;
+  std::optional<int> ttl;
+  std::string source_ip, datapath, log_level, stats_file;
+  bool check_only = false;
+
+  app.add_option("-c,--config", config_path, "TOML configuration file")->capture_default_str();
+  app.add_option("--service-address", service_addresses,
+                 "Service address(es); replaces the file's");
+  app.add_option("--port", ports, "EAL device string of a port; replaces the file's ports");
+  app.add_option("--eal-arg", eal_args, "EAL argument; replaces the file's eal_args");
+  app.add_option("--vxlan-port", vxlan_port, "UDP port of VXLAN");
+  app.add_option("--ttl", ttl, "TTL / hop limit of copies")->check(CLI::Range(1, 255));
+  app.add_option("--source-ip", source_ip, "Outer source IP of copies")
+      ->check(CLI::IsMember({"original", "own"}));
+  app.add_option("--datapath", datapath, "Datapath mode")
+      ->check(CLI::IsMember({"software", "emu", "fpga"}));
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error, off");
+  app.add_option("--stats-file", stats_file, "Write counters as JSON to this file");
+  app.add_flag("--check-config", check_only, "Validate the configuration and exit");
+  CLI11_PARSE(app, argc, argv);
+
+  // Flags override the file, on start and again on every SIGHUP reload.
+  auto overrides = [&](Config& c) {
+    if (!service_addresses.empty()) {
+      c.service_addresses.clear();
+      for (const auto& text : service_addresses) {
+        auto ip = IpAddr::parse(text);
+        if (!ip) throw ConfigError("--service-address", 0, "", "not an address: " + text);
+        c.service_addresses.push_back(*ip);
+      }
+    }
+    if (!ports.empty()) {
+      c.ports.clear();
+      for (const auto& dev : ports) c.ports.push_back(PortSettings{dev});
+    }
+    if (!eal_args.empty()) c.eal_args = eal_args;
+    if (vxlan_port) c.vxlan_port = *vxlan_port;
+    if (ttl) c.ttl = static_cast<uint8_t>(*ttl);
+    if (!source_ip.empty()) c.keep_source_ip = source_ip == "original";
+    if (!datapath.empty()) c.datapath = datapath;
+    if (!log_level.empty()) c.log_level = log_level;
+    if (!stats_file.empty()) c.stats_file = stats_file;
+  };
+
+  Config config;
+  try {
+    config = load_config(config_path);
+    overrides(config);
+    validate_config(config, config_path);
+  } catch (const ConfigError& e) {
+    std::fprintf(stderr, "vxsnd: configuration error: %s\n", e.what());
+    return 2;
+  }
+  if (check_only) {
+    std::printf("%s: OK (%zu VNIs, %zu ports)\n", config_path.c_str(), config.vnis.size(),
+                config.ports.size());
+    return 0;
+  }
+  if (config.datapath != "software") {
+    std::fprintf(stderr, "vxsnd: datapath mode '%s' is not available in this build\n",
+                 config.datapath.c_str());
+    return 2;
+  }
+
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  block_daemon_signals();
+  try {
+    Daemon daemon(std::move(config), config_path, overrides);
+    return daemon.run();
+  } catch (const std::exception& e) {
+    spdlog::critical("vxsnd: {}", e.what());
+    return 1;
+  }
+}

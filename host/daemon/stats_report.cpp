@@ -1,0 +1,77 @@
+#include "host/daemon/stats_report.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace vxsn {
+
+nlohmann::json stats_json(const StatsSources& s) {
+  using nlohmann::json;
+  DatapathCountersSnapshot dp = s.datapath.snapshot();
+  json drops = json::object();
+  for (unsigned r = 1; r < kDropReasonCount; ++r)
+    drops[drop_reason_label(static_cast<DropReason>(r))] = dp.drops[r];
+
+  json vnis = json::object();
+  for (const auto& [vni, counters] : s.vnis.list()) {
+    VniCountersSnapshot c = counters->snapshot();
+    vnis[std::to_string(vni)] = {{"frames_in", c.frames_in},
+                                 {"bytes_in", c.bytes_in},
+                                 {"copies_out", c.copies_out},
+                                 {"bytes_out", c.bytes_out}};
+  }
+
+  json ports = json::array();
+  for (DpdkPort* p : s.ports) {
+    DpdkPort::Stats st = p->stats();
+    ports.push_back({{"name", p->name()},
+                     {"kernel_ifname", p->kernel_ifname()},
+                     {"mac", p->mac().to_string()},
+                     {"max_frame_len", p->max_frame_len()},
+                     {"rx_packets", st.ipackets},
+                     {"tx_packets", st.opackets},
+                     {"rx_bytes", st.ibytes},
+                     {"tx_bytes", st.obytes},
+                     {"rx_missed", st.imissed},
+                     {"rx_errors", st.ierrors},
+                     {"tx_errors", st.oerrors}});
+  }
+
+  return {{"node", s.node_id},
+          {"uptime_s", s.uptime_s},
+          {"rx_frames", dp.rx_frames},
+          {"host_frames", s.host_frames},
+          {"rx_bytes", dp.rx_bytes},
+          {"tx_copies", dp.tx_copies},
+          {"tx_bytes", dp.tx_bytes},
+          {"drops", drops},
+          {"vnis", vnis},
+          {"ports", ports},
+          {"table",
+           {{"generation", s.table_generation},
+            {"vnis", s.table.vnis},
+            {"members", s.table.members},
+            {"unresolved", s.table.unresolved}}}};
+}
+
+bool write_stats_file(const std::string& path, const nlohmann::json& stats) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    if (!out) {
+      spdlog::warn("stats: cannot write {}", tmp);
+      return false;
+    }
+    out << stats.dump(2) << '\n';
+    if (!out) return false;
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    spdlog::warn("stats: cannot rename {} to {}", tmp, path);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace vxsn

@@ -1,0 +1,95 @@
+// The sim/ testbed from C++: real Linux VTEPs in namespaces, and vxsnd started in the
+// service node's namespace with a config written for that testbed.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tests/integration/process.hpp"
+
+namespace vxsn::test {
+
+struct Tenant {
+  std::string netns;
+  uint32_t vni;
+  std::string ip;
+};
+
+struct TestbedOptions {
+  int vteps = 3;
+  int vnis = 2;
+  bool jumbo = false;
+};
+
+// Builds the testbed on construction (throws on failure) and removes all of it on
+// destruction. The prefix is unique per process so parallel runs never collide.
+class Testbed {
+ public:
+  explicit Testbed(TestbedOptions options = {});
+  ~Testbed();
+
+  const std::string& prefix() const { return prefix_; }
+  std::string node_ns() const { return prefix_ + "-sn"; }
+  std::string node_if() const { return prefix_ + "-sn0"; }
+  const std::string& service_ip() const { return service_ip_; }
+  const std::vector<std::string>& vtep_ips() const { return vtep_ips_; }
+  std::string vtep_ns(int n) const { return prefix_ + "-v" + std::to_string(n); }
+  const std::vector<Tenant>& tenants() const { return tenants_; }
+  std::vector<Tenant> tenants_of(uint32_t vni) const;
+  std::vector<uint32_t> vnis() const;
+  const TestbedOptions& options() const { return options_; }
+
+  // Pings from a tenant until answered (true) or `wait_s` seconds pass (false).
+  bool ping(const Tenant& from, const Tenant& to, int size = 56, bool dont_fragment = false,
+            int wait_s = 1) const;
+
+ private:
+  std::string script(const std::string& args) const;
+  TestbedOptions options_;
+  std::string prefix_;
+  std::string service_ip_;
+  std::vector<std::string> vtep_ips_;
+  std::vector<Tenant> tenants_;
+};
+
+struct NodeOptions {
+  std::string port_device;   // default: AF_XDP on the node's interface
+  std::string extra_config;  // appended to the generated TOML
+  std::vector<uint32_t> vnis_without_members;
+};
+
+// vxsnd running in the testbed's service node namespace, configured with every VTEP as a
+// static member of every VNI.
+class Node {
+ public:
+  Node(const Testbed& testbed, NodeOptions options = {});
+  ~Node();
+
+  ChildProcess& process() { return *process_; }
+  const std::string& config_path() const { return config_path_; }
+  // Rewrites the config file (for SIGHUP reload tests).
+  void write_config(const std::string& toml) const;
+  std::string default_config() const;
+  // The latest counters vxsnd wrote; an empty object until the first write.
+  nlohmann::json stats() const;
+  // Waits until vxsnd has a table with every member resolved.
+  bool wait_ready(std::chrono::milliseconds timeout = std::chrono::seconds(20)) const;
+  // A drop counter from the latest stats file, 0 when absent.
+  uint64_t drop_count(const std::string& reason) const;
+
+ private:
+  const Testbed& testbed_;
+  NodeOptions options_;
+  std::string dir_;
+  std::string config_path_;
+  std::string stats_path_;
+  std::unique_ptr<ChildProcess> process_;
+};
+
+// Path of a built binary, e.g. binary("host/daemon/vxsnd").
+std::string binary(const std::string& relative);
+std::string source_path(const std::string& relative);
+
+}  // namespace vxsn::test
