@@ -1,0 +1,308 @@
+// Self-written stand-in for Vitis HLS's ap_uint<N>, used when the Vitis headers are absent
+// (hls/hls_types.hpp picks one or the other). Only the subset the vxsn kernels use:
+//   construction from integers and other widths (zero-extend / truncate),
+//   range(hi, lo) and operator()(hi, lo) as read/write proxies, operator[] for one bit,
+//   shifts that keep the width, bitwise operators, + and -, comparisons,
+//   to_uint64() / to_uint() / to_bool().
+// Words are arrays of 64-bit limbs, least significant first, so on a little-endian CPU the
+// memory image of ap_uint<512> is the AXI byte order (byte i = bits 8i+7..8i). Every
+// operation works limb by limb, never bit by bit: the emulated card's speed depends on it.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <type_traits>
+
+template <int W>
+class ap_uint;
+
+namespace vxsn_compat {
+
+// Bits [lo, lo+n) of a limb array as a value (n <= 64).
+inline uint64_t extract_bits(const uint64_t* limbs, int limb_count, int lo, int n) {
+  const int li = lo / 64;
+  const int sh = lo % 64;
+  uint64_t v = limbs[li] >> sh;
+  if (sh != 0 && li + 1 < limb_count) v |= limbs[li + 1] << (64 - sh);
+  return n >= 64 ? v : v & ((uint64_t{1} << n) - 1);
+}
+
+// Writes the low n bits of `value` (n <= 64) at bits [lo, lo+n).
+inline void deposit_bits(uint64_t* limbs, int limb_count, int lo, int n, uint64_t value) {
+  const int li = lo / 64;
+  const int sh = lo % 64;
+  const uint64_t mask = n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
+  value &= mask;
+  limbs[li] = (limbs[li] & ~(mask << sh)) | (value << sh);
+  if (sh != 0 && sh + n > 64 && li + 1 < limb_count) {
+    const int spill = 64 - sh;
+    const uint64_t hi_mask = mask >> spill;
+    limbs[li + 1] = (limbs[li + 1] & ~hi_mask) | (value >> spill);
+  }
+}
+
+[[noreturn]] inline void fail(const char* what) {
+  std::fprintf(stderr, "ap_uint compat: %s\n", what);
+  std::abort();
+}
+
+}  // namespace vxsn_compat
+
+template <int W>
+class ap_uint {
+  static_assert(W >= 1, "ap_uint needs at least one bit");
+
+ public:
+  static constexpr int kWidth = W;
+  static constexpr int kLimbs = (W + 63) / 64;
+
+  // A read/write view of bits hi..lo (hi >= lo) of one ap_uint.
+  class RangeRef {
+   public:
+    RangeRef(ap_uint* owner, int hi, int lo) : owner_(owner), hi_(hi), lo_(lo) {
+      if (hi < lo || lo < 0 || hi >= W) vxsn_compat::fail("range out of bounds");
+    }
+    int length() const { return hi_ - lo_ + 1; }
+    uint64_t to_uint64() const { return owner_->bits_at(lo_, length() < 64 ? length() : 64); }
+    unsigned to_uint() const { return static_cast<unsigned>(to_uint64()); }
+    template <int W2>
+    operator ap_uint<W2>() const {
+      return owner_->template get_range<W2>(hi_, lo_);
+    }
+    RangeRef& operator=(uint64_t v) {
+      owner_->set_range_u64(hi_, lo_, v);
+      return *this;
+    }
+    template <int W2>
+    RangeRef& operator=(const ap_uint<W2>& v) {
+      owner_->set_range(hi_, lo_, v);
+      return *this;
+    }
+    RangeRef& operator=(const RangeRef& other) {
+      return *this =
+                 static_cast<ap_uint<W>>(other.owner_->template get_range<W>(other.hi_, other.lo_));
+    }
+    template <class T, class = std::enable_if_t<std::is_integral_v<T>>>
+    bool operator==(T v) const {
+      return to_uint64() == static_cast<uint64_t>(v);
+    }
+
+   private:
+    ap_uint* owner_;
+    int hi_, lo_;
+  };
+
+  class BitRef {
+   public:
+    BitRef(ap_uint* owner, int bit) : owner_(owner), bit_(bit) {
+      if (bit < 0 || bit >= W) vxsn_compat::fail("bit index out of bounds");
+    }
+    operator bool() const { return (owner_->limb_[bit_ / 64] >> (bit_ % 64)) & 1; }
+    BitRef& operator=(bool v) {
+      const uint64_t m = uint64_t{1} << (bit_ % 64);
+      owner_->limb_[bit_ / 64] = v ? owner_->limb_[bit_ / 64] | m : owner_->limb_[bit_ / 64] & ~m;
+      return *this;
+    }
+    BitRef& operator=(const BitRef& other) { return *this = static_cast<bool>(other); }
+
+   private:
+    ap_uint* owner_;
+    int bit_;
+  };
+
+  constexpr ap_uint() : limb_{} {}
+  template <class T, class = std::enable_if_t<std::is_integral_v<T>>>
+  constexpr ap_uint(T v) : limb_{} {
+    limb_[0] = static_cast<uint64_t>(v);
+    if constexpr (std::is_signed_v<T>) {
+      if (v < 0)
+        for (int i = 1; i < kLimbs; ++i) limb_[i] = ~uint64_t{0};
+    }
+    clamp();
+  }
+  template <int W2>
+  ap_uint(const ap_uint<W2>& o) : limb_{} {
+    constexpr int n = kLimbs < ap_uint<W2>::kLimbs ? kLimbs : ap_uint<W2>::kLimbs;
+    for (int i = 0; i < n; ++i) limb_[i] = o.limb(i);
+    clamp();
+  }
+
+  // ---- part selects ------------------------------------------------------------------
+  RangeRef range(int hi, int lo) { return RangeRef(this, hi, lo); }
+  RangeRef operator()(int hi, int lo) { return range(hi, lo); }
+  // Const part select yields a value (Vitis yields a read-only reference; reads look alike).
+  ap_uint range(int hi, int lo) const {
+    if (hi < lo || lo < 0 || hi >= W) vxsn_compat::fail("range out of bounds");
+    return get_range<W>(hi, lo);
+  }
+  ap_uint operator()(int hi, int lo) const { return range(hi, lo); }
+  BitRef operator[](int bit) { return BitRef(this, bit); }
+  bool operator[](int bit) const {
+    if (bit < 0 || bit >= W) vxsn_compat::fail("bit index out of bounds");
+    return (limb_[bit / 64] >> (bit % 64)) & 1;
+  }
+
+  // ---- conversions --------------------------------------------------------------------
+  uint64_t to_uint64() const { return limb_[0]; }
+  unsigned to_uint() const { return static_cast<unsigned>(limb_[0]); }
+  bool to_bool() const { return !is_zero(); }
+  bool is_zero() const {
+    for (int i = 0; i < kLimbs; ++i)
+      if (limb_[i]) return false;
+    return true;
+  }
+
+  // ---- shifts (width kept, bits shifted out are lost) --------------------------------
+  ap_uint operator<<(int n) const {
+    ap_uint r;
+    if (n < 0) return *this >> -n;
+    if (n >= W) return r;
+    const int ls = n / 64, bs = n % 64;
+    for (int i = kLimbs - 1; i >= ls; --i) {
+      uint64_t v = limb_[i - ls] << bs;
+      if (bs != 0 && i - ls - 1 >= 0) v |= limb_[i - ls - 1] >> (64 - bs);
+      r.limb_[i] = v;
+    }
+    r.clamp();
+    return r;
+  }
+  ap_uint operator>>(int n) const {
+    ap_uint r;
+    if (n < 0) return *this << -n;
+    if (n >= W) return r;
+    const int ls = n / 64, bs = n % 64;
+    for (int i = 0; i + ls < kLimbs; ++i) {
+      uint64_t v = limb_[i + ls] >> bs;
+      if (bs != 0 && i + ls + 1 < kLimbs) v |= limb_[i + ls + 1] << (64 - bs);
+      r.limb_[i] = v;
+    }
+    return r;
+  }
+  ap_uint& operator<<=(int n) { return *this = *this << n; }
+  ap_uint& operator>>=(int n) { return *this = *this >> n; }
+
+  // ---- bitwise -------------------------------------------------------------------------
+  ap_uint operator~() const {
+    ap_uint r;
+    for (int i = 0; i < kLimbs; ++i) r.limb_[i] = ~limb_[i];
+    r.clamp();
+    return r;
+  }
+  ap_uint& operator|=(const ap_uint& o) {
+    for (int i = 0; i < kLimbs; ++i) limb_[i] |= o.limb_[i];
+    return *this;
+  }
+  ap_uint& operator&=(const ap_uint& o) {
+    for (int i = 0; i < kLimbs; ++i) limb_[i] &= o.limb_[i];
+    return *this;
+  }
+  ap_uint& operator^=(const ap_uint& o) {
+    for (int i = 0; i < kLimbs; ++i) limb_[i] ^= o.limb_[i];
+    return *this;
+  }
+  friend ap_uint operator|(ap_uint a, const ap_uint& b) { return a |= b; }
+  friend ap_uint operator&(ap_uint a, const ap_uint& b) { return a &= b; }
+  friend ap_uint operator^(ap_uint a, const ap_uint& b) { return a ^= b; }
+
+  // ---- arithmetic (modulo 2^W) ---------------------------------------------------------
+  ap_uint& operator+=(const ap_uint& o) {
+    uint64_t carry = 0;
+    for (int i = 0; i < kLimbs; ++i) {
+      const uint64_t s = limb_[i] + o.limb_[i];
+      const uint64_t c1 = s < limb_[i];
+      limb_[i] = s + carry;
+      carry = c1 | (limb_[i] < s);
+    }
+    clamp();
+    return *this;
+  }
+  ap_uint& operator-=(const ap_uint& o) {
+    uint64_t borrow = 0;
+    for (int i = 0; i < kLimbs; ++i) {
+      const uint64_t d = limb_[i] - o.limb_[i];
+      const uint64_t b1 = limb_[i] < o.limb_[i];
+      const uint64_t d2 = d - borrow;
+      borrow = b1 | (d < borrow);
+      limb_[i] = d2;
+    }
+    clamp();
+    return *this;
+  }
+  friend ap_uint operator+(ap_uint a, const ap_uint& b) { return a += b; }
+  friend ap_uint operator-(ap_uint a, const ap_uint& b) { return a -= b; }
+
+  // ---- comparison ----------------------------------------------------------------------
+  friend bool operator==(const ap_uint& a, const ap_uint& b) {
+    for (int i = 0; i < kLimbs; ++i)
+      if (a.limb_[i] != b.limb_[i]) return false;
+    return true;
+  }
+  friend bool operator!=(const ap_uint& a, const ap_uint& b) { return !(a == b); }
+  friend bool operator<(const ap_uint& a, const ap_uint& b) {
+    for (int i = kLimbs - 1; i >= 0; --i)
+      if (a.limb_[i] != b.limb_[i]) return a.limb_[i] < b.limb_[i];
+    return false;
+  }
+  friend bool operator>(const ap_uint& a, const ap_uint& b) { return b < a; }
+  friend bool operator<=(const ap_uint& a, const ap_uint& b) { return !(b < a); }
+  friend bool operator>=(const ap_uint& a, const ap_uint& b) { return !(a < b); }
+
+  // Limb access for the compat layer itself (not part of the Vitis API: kernels never use it).
+  uint64_t limb(int i) const { return limb_[i]; }
+
+  // Bits [lo, lo+n) with n <= 64.
+  uint64_t bits_at(int lo, int n) const { return vxsn_compat::extract_bits(limb_, kLimbs, lo, n); }
+
+  template <int WR>
+  ap_uint<WR> get_range(int hi, int lo) const {
+    ap_uint<WR> r;
+    const int n = hi - lo + 1;
+    if (n <= 64) return ap_uint<WR>(bits_at(lo, n));
+    r = ap_uint<WR>(*this >> lo);
+    if (n < WR) r &= ~(~ap_uint<WR>(0) << n);
+    return r;
+  }
+
+  void set_range_u64(int hi, int lo, uint64_t v) {
+    const int n = hi - lo + 1;
+    if (n <= 64) {
+      vxsn_compat::deposit_bits(limb_, kLimbs, lo, n, v);
+    } else {
+      set_range(hi, lo, ap_uint<64>(v));
+    }
+  }
+  template <int W2>
+  void set_range(int hi, int lo, const ap_uint<W2>& v) {
+    const int n = hi - lo + 1;
+    if (n <= 64) {
+      vxsn_compat::deposit_bits(limb_, kLimbs, lo, n, v.limb(0));
+      return;
+    }
+    // Wide field: clear it, then or in the value truncated to n bits.
+    const ap_uint field_mask = (~ap_uint(0) >> (W - n)) << lo;
+    ap_uint value = ap_uint(v);
+    if (n < W) value &= ~ap_uint(0) >> (W - n);
+    *this = (*this & ~field_mask) | (value << lo);
+  }
+
+ private:
+  void clamp() {
+    if constexpr (W % 64 != 0) limb_[kLimbs - 1] &= (uint64_t{1} << (W % 64)) - 1;
+  }
+
+  uint64_t limb_[kLimbs];
+};
+
+// Integers on either side of ==/!= compare by value.
+template <int W, class T, class = std::enable_if_t<std::is_integral_v<T>>>
+bool operator==(const ap_uint<W>& a, T b) {
+  return a == ap_uint<W>(b) && (W >= 64 || static_cast<uint64_t>(b) >> (W % 64) == 0);
+}
+template <int W, class T, class = std::enable_if_t<std::is_integral_v<T>>>
+bool operator!=(const ap_uint<W>& a, T b) {
+  return !(a == b);
+}
+
+static_assert(sizeof(ap_uint<512>) == 64, "512-bit words must be exactly 64 bytes in memory");
+static_assert(sizeof(ap_uint<64>) == 8);

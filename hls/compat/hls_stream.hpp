@@ -1,0 +1,119 @@
+// Self-written stand-in for Vitis HLS's hls::stream<T, DEPTH> (see hls/hls_types.hpp).
+//
+// A FIFO that FAILS LOUDLY: reading an empty stream or writing a full one prints the
+// stream's name and aborts. On the card either would be a stall that never ends (a
+// deadlock); a silent default value in simulation would hide it.
+//
+// DEPTH > 0: a fixed ring of DEPTH elements, like the FIFO HLS builds for an internal
+// stream. DEPTH == 0 (the default, as in Vitis): the depth is not the kernel's business
+// (top-level AXI4-Stream ports); the simulation grows it up to kUnboundedLimit elements
+// and aborts beyond that, which is a runaway producer rather than a real frame.
+#pragma once
+
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+
+namespace hls {
+
+namespace compat_detail {
+
+[[noreturn]] inline void stream_failure(const char* name, const char* what) {
+  std::fprintf(stderr, "hls::stream '%s': %s\n", name, what);
+  std::abort();
+}
+
+template <class T, int DEPTH>
+class FixedFifo {
+ public:
+  bool empty() const { return count_ == 0; }
+  bool full() const { return count_ == DEPTH; }
+  unsigned size() const { return count_; }
+  void push(const T& v) {
+    slots_[(head_ + count_) % DEPTH] = v;
+    ++count_;
+  }
+  T pop() {
+    T v = slots_[head_];
+    head_ = (head_ + 1) % DEPTH;
+    --count_;
+    return v;
+  }
+
+ private:
+  T slots_[DEPTH]{};
+  unsigned head_ = 0;
+  unsigned count_ = 0;
+};
+
+template <class T>
+class GrowingFifo {
+ public:
+  static constexpr unsigned kUnboundedLimit = 1u << 20;
+  bool empty() const { return q_.empty(); }
+  bool full() const { return q_.size() >= kUnboundedLimit; }
+  unsigned size() const { return static_cast<unsigned>(q_.size()); }
+  void push(const T& v) { q_.push_back(v); }
+  T pop() {
+    T v = q_.front();
+    q_.pop_front();
+    return v;
+  }
+
+ private:
+  std::deque<T> q_;
+};
+
+}  // namespace compat_detail
+
+template <class T, int DEPTH = 0>
+class stream {
+  static_assert(DEPTH >= 0, "stream depth cannot be negative");
+
+ public:
+  stream() : name_("unnamed") {}
+  explicit stream(const char* name) : name_(name) {}
+  stream(const stream&) = delete;
+  stream& operator=(const stream&) = delete;
+
+  bool empty() const { return fifo_.empty(); }
+  bool full() const { return fifo_.full(); }
+  unsigned size() const { return fifo_.size(); }
+
+  T read() {
+    if (fifo_.empty()) compat_detail::stream_failure(name_, "read while empty (deadlock)");
+    return fifo_.pop();
+  }
+  void read(T& v) { v = read(); }
+  bool read_nb(T& v) {
+    if (fifo_.empty()) return false;
+    v = fifo_.pop();
+    return true;
+  }
+  void write(const T& v) {
+    if (fifo_.full()) compat_detail::stream_failure(name_, "write while full (depth exceeded)");
+    fifo_.push(v);
+  }
+  bool write_nb(const T& v) {
+    if (fifo_.full()) return false;
+    fifo_.push(v);
+    return true;
+  }
+  stream& operator<<(const T& v) {
+    write(v);
+    return *this;
+  }
+  stream& operator>>(T& v) {
+    read(v);
+    return *this;
+  }
+  const char* name() const { return name_; }
+
+ private:
+  const char* name_;
+  std::conditional_t<DEPTH == 0, compat_detail::GrowingFifo<T>,
+                     compat_detail::FixedFifo<T, (DEPTH > 0 ? DEPTH : 1)>>
+      fifo_;
+};
+
+}  // namespace hls

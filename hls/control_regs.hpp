@@ -1,0 +1,28 @@
+// The kernel's control registers (s_axilite), as the host driver sets them.
+//
+// Replication parameters (source-IP mode, own IPv4/IPv6 source, TTL, UDP destination port
+// of copies, egress port MACs) are NOT registers: they are baked into the flood table bank
+// (header source mode, per-member outer header template with its partial checksums) by the
+// serialiser, exactly as the reference builds them into its FloodTable. A register would
+// tear against the precomputed templates; in the bank they flip atomically with the table.
+#pragma once
+
+#include <cstdint>
+
+#include "hls/hls_types.hpp"
+
+namespace vxsn::hw {
+
+inline constexpr unsigned kMaxServiceAddrs = 8;
+
+struct ControlRegs {
+  uint8_t enable = 0;          // 0: every frame is consumed and counted as rx_disabled
+  uint8_t table_bank = 0;      // 0 or 1: the bank frames starting from now look up
+  uint16_t vxlan_port = 4789;  // UDP destination port a frame must carry (parse)
+  // Outer destinations accepted (parse); 0: any destination accepted.
+  uint8_t service_addr_count = 0;
+  uint8_t service_family[kMaxServiceAddrs] = {};  // 4 or 6
+  IpBits service_addr[kMaxServiceAddrs];          // lane order, IPv4 in bytes 0..3
+};
+
+}  // namespace vxsn::hw

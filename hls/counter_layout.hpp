@@ -1,0 +1,45 @@
+// The counter block in card memory (64-bit little-endian counters, written by the kernel's
+// counter process only; the host reads). The first part mirrors the reference datapath's
+// DatapathCounters one to one (rx/tx and one counter per DropReason code), so the
+// C-simulation bench and the metrics compare them directly. Card-only counters follow, then
+// four counters per VNI counter slot (the slot is named by the VNI's table record, so it
+// stays with the VNI across table flips).
+#pragma once
+
+#include <cstdint>
+
+#include "hls/drop_reason.hpp"
+
+namespace vxsn::card {
+
+inline constexpr unsigned kCtrRxFrames = 0;
+inline constexpr unsigned kCtrRxBytes = 1;
+inline constexpr unsigned kCtrTxCopies = 2;
+inline constexpr unsigned kCtrTxBytes = 3;
+inline constexpr unsigned kCtrDropBase = 8;  // + DropReason code
+inline constexpr unsigned kCtrDropSlots = 32;
+// Card-only:
+inline constexpr unsigned kCtrLearnEvents = 40;      // events written to the ring
+inline constexpr unsigned kCtrLearnSuppressed = 41;  // pairs already reported (cache hit)
+inline constexpr unsigned kCtrLearnRingFull = 42;    // events lost to a full ring
+inline constexpr unsigned kCtrRxDisabled = 43;       // frames consumed while not enabled
+inline constexpr unsigned kCtrRxOversize = 44;       // frames longer than the frame buffer
+// Per VNI counter slot s: kCtrVniBase + 4*s + {frames_in, bytes_in, copies_out, bytes_out}.
+inline constexpr unsigned kCtrVniBase = 64;
+inline constexpr unsigned kCtrVniFramesIn = 0;
+inline constexpr unsigned kCtrVniBytesIn = 1;
+inline constexpr unsigned kCtrVniCopiesOut = 2;
+inline constexpr unsigned kCtrVniBytesOut = 3;
+inline constexpr unsigned kCtrPerVni = 4;
+inline constexpr unsigned kMaxVniCounterSlots = 4096;
+inline constexpr unsigned kCounterWords = kCtrVniBase + kCtrPerVni * kMaxVniCounterSlots;
+
+inline constexpr unsigned vni_counter(unsigned slot, unsigned which) {
+  return kCtrVniBase + kCtrPerVni * slot + which;
+}
+
+static_assert(kDropReasonCount <= kCtrDropSlots, "drop counters fit their block");
+static_assert(kCtrDropBase + kCtrDropSlots <= kCtrLearnEvents);
+static_assert(kCtrRxOversize < kCtrVniBase);
+
+}  // namespace vxsn::card

@@ -1,0 +1,54 @@
+#include "hls/datapath_top.hpp"
+
+#include "hls/counter_layout.hpp"
+#include "hls/counters.hpp"
+#include "hls/learn.hpp"
+#include "hls/learn_ring_layout.hpp"
+#include "hls/parse.hpp"
+#include "hls/replicate.hpp"
+#include "hls/table_layout.hpp"
+
+namespace vxsn::hw {
+namespace {
+
+// One frame through the four processes. Every process reads and writes exactly one
+// metadata/outcome element per frame, so the region is a clean single-producer,
+// single-consumer chain.
+void datapath_frame(AxisStream& rx, AxisStream& tx, const Word512* table_mem, Word512* learn_ring,
+                    uint64_t* counters, const ControlRegs& ctrl) {
+#pragma HLS DATAFLOW
+  FrameDataStream frame_data("frame_data");
+#pragma HLS STREAM variable = frame_data depth = 160
+  FrameMetaStream frame_meta("frame_meta");
+  OutcomeStream replicated("replicated");
+  OutcomeStream learned("learned");
+
+  parse(rx, frame_data, frame_meta, ctrl);
+  replicate(frame_data, frame_meta, tx, table_mem, replicated);
+  learn(replicated, learned, learn_ring);
+  count(learned, counters);
+}
+
+}  // namespace
+
+void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem, Word512* learn_ring,
+                   uint64_t* counters, const ControlRegs& ctrl, bool reset) {
+#pragma HLS INTERFACE mode = axis port = rx
+#pragma HLS INTERFACE mode = axis port = tx
+#pragma HLS INTERFACE mode = m_axi port = table_mem offset = slave bundle = gmem_table depth = 67586
+#pragma HLS INTERFACE mode = m_axi port = learn_ring offset = slave bundle = gmem_learn depth = 1026
+#pragma HLS INTERFACE mode = m_axi port = counters offset = slave bundle = gmem_ctr depth = 16448
+#pragma HLS INTERFACE mode = s_axilite port = ctrl bundle = control
+#pragma HLS INTERFACE mode = s_axilite port = reset bundle = control
+#pragma HLS INTERFACE mode = s_axilite port = return bundle = control
+  static_assert(card::kTableMemoryWords == 67586, "keep the m_axi depth pragma in step");
+  static_assert(card::kLearnRingWords == 1026, "keep the m_axi depth pragma in step");
+  static_assert(card::kCounterWords == 16448, "keep the m_axi depth pragma in step");
+  if (reset) {
+    learn_reset();
+    return;
+  }
+  datapath_frame(rx, tx, table_mem, learn_ring, counters, ctrl);
+}
+
+}  // namespace vxsn::hw

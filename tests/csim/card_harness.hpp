@@ -1,0 +1,58 @@
+// Runs the hls/ kernels on the CPU the way the card's shell would: table memory with two
+// banks, a learn ring, a counter block, control registers, and one kernel call per frame.
+// Frames go in as 512-bit beats and copies come back as byte vectors with their egress port.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "driver/net_types.hpp"
+#include "hls/control_regs.hpp"
+#include "hls/hls_types.hpp"
+
+namespace vxsn::csim {
+
+struct OutputCopy {
+  uint16_t egress_port = 0;
+  std::vector<uint8_t> bytes;
+  bool operator==(const OutputCopy&) const = default;
+};
+
+struct LearnEvent {
+  uint32_t vni = 0;
+  IpAddr src;
+  bool vni_known = false;
+  uint64_t table_version = 0;
+};
+
+class CardHarness {
+ public:
+  CardHarness();  // memories zeroed, kernel reset, enabled, bank 0, any destination
+
+  void load_bank(unsigned bank, const std::vector<uint8_t>& bank_bytes);
+  hw::ControlRegs& regs() { return regs_; }
+  void set_service_addresses(std::span<const IpAddr> addrs);
+
+  // One kernel call for one frame; the copies it sent, in order.
+  std::vector<OutputCopy> process(std::span<const uint8_t> frame);
+  void reset_kernel();
+
+  uint64_t counter(unsigned index) const { return counters_.at(index); }
+  // Events the kernel produced since the last drain; advances the consumer index.
+  std::vector<LearnEvent> drain_learn();
+  // The producer index the kernel last wrote.
+  uint32_t learn_producer() const;
+
+  // Beat conversion, exposed for tests of the framing itself.
+  static std::vector<hw::AxisBeat> to_beats(std::span<const uint8_t> frame);
+  static std::vector<uint8_t> from_beats(std::span<const hw::AxisBeat> beats);
+
+ private:
+  std::vector<hw::Word512> table_mem_;
+  std::vector<hw::Word512> ring_;
+  std::vector<uint64_t> counters_;
+  hw::ControlRegs regs_;
+};
+
+}  // namespace vxsn::csim
