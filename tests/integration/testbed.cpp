@@ -77,8 +77,8 @@ bool Testbed::ping(const Tenant& from, const Tenant& to, int size, bool dont_fra
                    int wait_s) const {
   // One echo per attempt until one is answered or `wait_s` runs out: an ARP entry that
   // failed earlier makes ping give up at once, so a single long ping would not wait.
-  std::string cmd = "ip netns exec " + from.netns + " ping -c 1 -W 1 -s " +
-                    std::to_string(size) + (dont_fragment ? " -M do " : " ") + to.ip;
+  std::string cmd = "ip netns exec " + from.netns + " ping -c 1 -W 1 -s " + std::to_string(size) +
+                    (dont_fragment ? " -M do " : " ") + to.ip;
   return wait_until([&] { return run(cmd).exit_code == 0; }, std::chrono::seconds(wait_s));
 }
 
@@ -88,7 +88,8 @@ Node::Node(const Testbed& testbed, NodeOptions options)
   dir_ = ::mkdtemp(tmpl);
   config_path_ = dir_ + "/vxsnd.toml";
   stats_path_ = dir_ + "/stats.json";
-  write_config(default_config());
+  if (options_.members.empty()) options_.members = every_vtep_in_every_vni();
+  write_config(config_text(options_.members));
   process_ = std::make_unique<ChildProcess>(
       std::vector<std::string>{"ip", "netns", "exec", testbed.node_ns(),
                                binary("host/daemon/vxsnd"), "--config", config_path_},
@@ -100,21 +101,29 @@ Node::~Node() {
   run("rm -rf " + dir_);
 }
 
-std::string Node::default_config() const {
+Membership Node::every_vtep_in_every_vni() const {
+  Membership m;
+  for (uint32_t vni : testbed_.vnis())
+    for (size_t n = 1; n <= testbed_.vtep_ips().size(); ++n) m[vni].push_back(static_cast<int>(n));
+  return m;
+}
+
+std::string Node::config_text(const Membership& members) const {
   std::ostringstream c;
   std::string device = options_.port_device.empty() ? "net_af_xdp0,iface=" + testbed_.node_if()
                                                     : options_.port_device;
-  c << "[node]\nid = \"" << testbed_.prefix() << "\"\nservice_addresses = [\""
-    << testbed_.service_ip() << "\"]\n\n[[port]]\ndevice = \"" << device << "\"\n\n";
-  for (uint32_t vni : testbed_.vnis()) {
+  c << options_.extra_config << "\n[node]\nid = \"" << testbed_.prefix()
+    << "\"\nservice_addresses = [\"" << testbed_.service_ip() << "\"]\n\n[[port]]\ndevice = \""
+    << device << "\"\n";
+  if (options_.max_frame_len) c << "max_frame_len = " << options_.max_frame_len << "\n";
+  c << "\n";
+  for (const auto& [vni, vteps] : members) {
     c << "[[vni]]\nid = " << vni << "\nmembers = [";
-    for (size_t i = 0; i < testbed_.vtep_ips().size(); ++i)
-      c << (i ? ", " : "") << '"' << testbed_.vtep_ips()[i] << '"';
+    for (size_t i = 0; i < vteps.size(); ++i)
+      c << (i ? ", " : "") << '"' << testbed_.vtep_ips().at(vteps[i] - 1) << '"';
     c << "]\n\n";
   }
-  for (uint32_t vni : options_.vnis_without_members) c << "[[vni]]\nid = " << vni << "\n\n";
-  c << "[log]\nlevel = \"info\"\nstats_file = \"" << stats_path_ << "\"\nstats_interval_ms = 100\n"
-    << options_.extra_config;
+  c << "[log]\nlevel = \"info\"\nstats_file = \"" << stats_path_ << "\"\nstats_interval_ms = 100\n";
   return c.str();
 }
 
@@ -132,15 +141,26 @@ nlohmann::json Node::stats() const {
   }
 }
 
+nlohmann::json Node::fresh_stats() const {
+  // vxsnd rewrites the file every 100 ms: wait for a write that began after this call.
+  auto uptime = [&] {
+    auto s = stats();
+    return s.contains("uptime_s") ? s["uptime_s"].get<double>() : -1.0;
+  };
+  double now = uptime();
+  wait_until([&] { return uptime() > now + 0.25; }, std::chrono::seconds(5));
+  return stats();
+}
+
 bool Node::wait_ready(std::chrono::milliseconds timeout) const {
   return wait_until(
-      [&] {
-        if (!process_->running()) return true;  // reported by the check below
-        auto s = stats();
-        return s.contains("table") && s["table"]["members"].get<int>() > 0 &&
-               s["table"]["unresolved"].get<int>() == 0;
-      },
-      timeout) &&
+             [&] {
+               if (!process_->running()) return true;  // reported by the check below
+               auto s = stats();
+               return s.contains("table") && s["table"]["members"].get<int>() > 0 &&
+                      s["table"]["unresolved"].get<int>() == 0;
+             },
+             timeout) &&
          process_->running();
 }
 

@@ -2,6 +2,7 @@
 // service node's namespace with a config written for that testbed.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -54,10 +55,14 @@ class Testbed {
   std::vector<Tenant> tenants_;
 };
 
+// VNI -> VTEP numbers (1-based) that are its members.
+using Membership = std::map<uint32_t, std::vector<int>>;
+
 struct NodeOptions {
-  std::string port_device;   // default: AF_XDP on the node's interface
-  std::string extra_config;  // appended to the generated TOML
-  std::vector<uint32_t> vnis_without_members;
+  std::string port_device;     // default: AF_XDP on the node's interface
+  std::string extra_config;    // TOML tables put before the generated ones, e.g. [datapath]
+  Membership members;          // default: every VTEP in every VNI
+  uint32_t max_frame_len = 0;  // the port's, when set
 };
 
 // vxsnd running in the testbed's service node namespace, configured with every VTEP as a
@@ -71,9 +76,12 @@ class Node {
   const std::string& config_path() const { return config_path_; }
   // Rewrites the config file (for SIGHUP reload tests).
   void write_config(const std::string& toml) const;
-  std::string default_config() const;
+  std::string config_text(const Membership& members) const;
+  Membership every_vtep_in_every_vni() const;
   // The latest counters vxsnd wrote; an empty object until the first write.
   nlohmann::json stats() const;
+  // Counters written after this call: they include everything sent before it.
+  nlohmann::json fresh_stats() const;
   // Waits until vxsnd has a table with every member resolved.
   bool wait_ready(std::chrono::milliseconds timeout = std::chrono::seconds(20)) const;
   // A drop counter from the latest stats file, 0 when absent.
