@@ -11,8 +11,18 @@ packages=(
   # daemon libraries
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libpcap-dev liburcu-dev
   nlohmann-json3-dev
+  # HA replication between nodes (ZeroMQ Clone pattern, CURVE)
+  libzmq3-dev cppzmq-dev
+  # registration protocol v3 (protobuf, .proto compiled at build time)
+  libprotobuf-dev protobuf-compiler
+  # card driver: XRT host runtime (the noop shim runs its tests in CI)
+  libxrt-dev libxrt1 libxrt-utils uuid-dev
+  # management API (Thrift IDL compiled at build time, TLS for TCP clients)
+  thrift-compiler libthrift-dev libssl-dev openssl
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # cycle model plot (sim/cycle_model)
+  gnuplot-nox
   # testbed: namespaces, kernel VTEPs, dissectors
   iproute2 iputils-ping iputils-arping ethtool nftables tcpdump tshark python3-scapy procps kmod
 )

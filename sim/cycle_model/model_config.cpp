@@ -1,0 +1,59 @@
+#include "sim/cycle_model/model_config.hpp"
+
+#include "hls/kernel_streams.hpp"
+
+namespace vxsn::cycle {
+
+static_assert(hw::kBeatBytes == 64, "the model's beat is the kernel's");
+
+ModelConfig make_config(Variant v, Memory m) {
+  ModelConfig c;
+  c.ingress_fifo_beats = hw::kFrameFifoDepth;
+  c.timing.table_read_latency = m == Memory::kBram ? kBramReadLatency : kHbmReadLatency;
+  using Fill = Architecture::CopyFill;
+  switch (v) {
+    case Variant::kAsBuilt:
+      c.arch = Architecture{};
+      break;
+    case Variant::kPrefetch:
+      c.arch.prefetch_members = true;
+      c.arch.copy_fill = Fill::kPerFrame;
+      break;
+    case Variant::kTarget:
+      c.arch.prefetch_members = true;
+      c.arch.frame_buffers = 2;
+      c.arch.copy_fill = Fill::kNever;
+      break;
+  }
+  return c;
+}
+
+const char* variant_name(Variant v) {
+  switch (v) {
+    case Variant::kAsBuilt:
+      return "as-built";
+    case Variant::kPrefetch:
+      return "prefetch";
+    case Variant::kTarget:
+      return "target";
+  }
+  return "?";
+}
+
+const char* variant_title(Variant v) {
+  switch (v) {
+    case Variant::kAsBuilt:
+      return "as built";
+    case Variant::kPrefetch:
+      return "with member prefetch";
+    case Variant::kTarget:
+      return "prefetch + ping-pong buffer + free-running copy";
+  }
+  return "?";
+}
+
+const char* memory_name(Memory m) {
+  return m == Memory::kBram ? "bram" : "hbm";
+}
+
+}  // namespace vxsn::cycle
