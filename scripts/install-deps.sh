@@ -18,7 +18,7 @@ packages=(
   # card driver: XRT host runtime (the noop shim runs its tests in CI)
   libxrt-dev libxrt1 libxrt-utils uuid-dev
   # management API (Thrift IDL compiled at build time, TLS for TCP clients)
-  thrift-compiler libthrift-dev libssl-dev openssl
+  thrift-compiler libthrift-dev libssl-dev libboost-dev openssl
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # cycle model plot (sim/cycle_model)

@@ -4,7 +4,9 @@
 # namespace, pings every tenant from every other tenant of the same VNI, prints the
 # node's counters and removes everything again (also after a failure or Ctrl-C).
 #
-#   sim/demo.sh [--build DIR] [--vteps N] [--vnis M] [--jumbo] [--datapath software]
+#   sim/demo.sh [--build DIR] [--vteps N] [--vnis M] [--jumbo] [--datapath software|emu]
+#
+# --datapath emu runs every frame through the card's kernels compiled for the CPU (EmuCard).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -112,7 +114,12 @@ echo "== vxsnd counters"
 python3 - "$work/stats.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
-print(f"   received {s['rx_frames']} frames, sent {s['tx_copies']} copies")
+print(f"   datapath {s.get('datapath', 'software')}: received {s['rx_frames']} frames, sent {s['tx_copies']} copies")
+if "card" in s:
+    c = s["card"]
+    print(f"   card: {c['backend']} on {c['device']}, bank {c['active_bank']} active, table version "
+          f"{c['table_version']} ({c['vnis']} VNIs, {c['members']} members), "
+          f"{c['tables_loaded']} tables loaded, {c['learn_events']} learn events")
 for vni, c in sorted(s["vnis"].items()):
     print(f"   VNI {vni}: {c['frames_in']} floods in, {c['copies_out']} copies out")
 drops = {k: v for k, v in s["drops"].items() if v}

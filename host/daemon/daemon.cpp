@@ -13,6 +13,8 @@
 
 #include "driver/dpdk/eal.hpp"
 #include "driver/dpdk/port.hpp"
+#include "host/daemon/card_datapath.hpp"
+#include "host/daemon/card_table_spec.hpp"
 #include "host/daemon/software_datapath.hpp"
 #include "host/daemon/stats_report.hpp"
 #include "host/daemon/table_compiler.hpp"
@@ -44,6 +46,46 @@ class Fd {
  private:
   int fd_;
 };
+
+CardControl card_control_of(const Config& c) {
+  CardControl control;
+  control.vxlan_port = c.vxlan_port;
+  control.service_addrs = c.service_addresses;  // more than the card holds: CardError
+  control.enable = true;
+  return control;
+}
+
+// The software datapath's counters plus what the card datapath counts on the host.
+DatapathCountersSnapshot card_snapshot(const CardCounters& card,
+                                       const DatapathCountersSnapshot& host) {
+  DatapathCountersSnapshot s;
+  s.rx_frames = card.rx_frames;
+  s.rx_bytes = card.rx_bytes;
+  s.tx_copies = card.tx_copies;
+  s.tx_bytes = card.tx_bytes;
+  for (unsigned r = 0; r < kDropReasonCount; ++r) s.drops[r] = card.drops[r] + host.drops[r];
+  return s;
+}
+
+nlohmann::json card_json(const CardStatus& st, const CardCounters& c) {
+  return {{"backend", st.backend},
+          {"device", st.device},
+          {"kernel", st.kernel_version},
+          {"layout_version", st.layout_version},
+          {"enabled", st.enabled},
+          {"active_bank", st.active_bank},
+          {"table_version", st.table_version},
+          {"tables_loaded", st.tables_loaded},
+          {"vnis", st.vni_count},
+          {"vni_capacity", st.vni_capacity},
+          {"members", st.member_count},
+          {"member_capacity", st.member_capacity},
+          {"learn_events", c.learn_events},
+          {"learn_suppressed", c.learn_suppressed},
+          {"learn_ring_full", c.learn_ring_full},
+          {"rx_disabled", c.rx_disabled},
+          {"rx_oversize", c.rx_oversize}};
+}
 
 ParseConfig parse_config_of(const Config& c) {
   ParseConfig p;
@@ -77,6 +119,13 @@ struct Daemon::Impl {
   Fd nexthop_changed{eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)};
   std::unique_ptr<NextHopResolver> resolver;
   std::unique_ptr<SoftwareDatapath> datapath;
+  // emu mode: the emulated card and its poll loop instead of `datapath`.
+  std::unique_ptr<EmuCard> card;
+  std::unique_ptr<CardDatapath> card_datapath;
+  CounterSlotAllocator counter_slots;
+  std::vector<LearnEvent> learn_events;
+
+  bool card_mode() const { return card != nullptr; }
 
   void open_ports() {
     for (const PortSettings& s : config.ports) {
@@ -96,13 +145,44 @@ struct Daemon::Impl {
   void publish_table() {
     TableSummary s;
     auto table = compile_table(config, ports, *resolver, vni_counters, &s);
-    tables.publish(std::move(table));
+    if (card_mode()) {
+      if (!load_card_table(*table)) return;
+    } else {
+      tables.publish(std::move(table));
+    }
     ++generation;
     if (s.unresolved != summary.unresolved || s.vnis != summary.vnis ||
         s.members != summary.members)
       spdlog::info("table generation {}: {} VNIs, {} members, {} without next hop", generation,
                    s.vnis, s.members, s.unresolved);
     summary = s;
+  }
+
+  // Serialises `table` and loads it into the card's idle bank, then flips. A table the card
+  // cannot hold is refused as a whole: the running table stays.
+  bool load_card_table(const FloodTable& table) {
+    try {
+      CardTableSpec spec = card_table_spec(
+          table, [this](const VniEntry& e) { return counter_slots.slot_of(e.vni); });
+      // The card's learn cache forgets on a version change, so every table gets a new one.
+      spec.version = generation + 1;
+      card->load_table(serialise_bank(spec));
+      return true;
+    } catch (const CardError& e) {
+      spdlog::error("table generation {} refused by the card, the running table stays: {}",
+                    generation + 1, e.what());
+      return false;
+    }
+  }
+
+  // The control plane will consume these (learning); for now they are logged.
+  void drain_learn_events() {
+    if (!card_mode()) return;
+    learn_events.clear();
+    card->drain_learn_events(learn_events);
+    for (const LearnEvent& e : learn_events)
+      spdlog::debug("learn: VNI {} VTEP {} ({}, table {})", e.vni, e.vtep.to_string(),
+                    e.vni_known ? "not a member" : "VNI not in the table", e.table_version);
   }
 
   void reload() {
@@ -141,9 +221,20 @@ struct Daemon::Impl {
   nlohmann::json stats() const {
     double uptime =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    return stats_json(StatsSources{config.node_id, uptime, datapath->counters(),
-                                   datapath->host_frames(), vni_counters, ports, summary,
-                                   generation});
+    if (!card_mode())
+      return stats_json(StatsSources{config.node_id, uptime, config.datapath,
+                                     datapath->counters().snapshot(), datapath->host_frames(),
+                                     vni_snapshots(vni_counters), ports, summary, generation,
+                                     nullptr});
+    const CardCounters c = card->read_counters();
+    std::vector<std::pair<uint32_t, VniCountersSnapshot>> vnis;
+    for (const CardVniCounters& v : c.vnis)
+      vnis.emplace_back(v.vni,
+                        VniCountersSnapshot{v.frames_in, v.bytes_in, v.copies_out, v.bytes_out});
+    return stats_json(StatsSources{config.node_id, uptime, config.datapath,
+                                   card_snapshot(c, card_datapath->host_counters().snapshot()),
+                                   card_datapath->host_frames(), std::move(vnis), ports, summary,
+                                   generation, card_json(card->status(), c)});
   }
 
   void write_stats() const {
@@ -169,10 +260,19 @@ struct Daemon::Impl {
     });
     resolver->set_targets(member_addresses(config));
     resolver->start();
+    if (config.datapath == "emu") {
+      card = std::make_unique<EmuCard>();
+      card->configure(card_control_of(config));
+    }
     publish_table();
 
-    datapath = std::make_unique<SoftwareDatapath>(ports, tables, parse_config_of(config));
-    datapath->start();
+    if (card_mode()) {
+      card_datapath = std::make_unique<CardDatapath>(ports, *card, config.vxlan_port);
+      card_datapath->start();
+    } else {
+      datapath = std::make_unique<SoftwareDatapath>(ports, tables, parse_config_of(config));
+      datapath->start();
+    }
     spdlog::info("vxsnd {}: {} datapath running on {} port(s), VXLAN port {}", config.node_id,
                  config.datapath, ports.size(), config.vxlan_port);
 
@@ -209,12 +309,17 @@ struct Daemon::Impl {
       if (fds[2].revents & POLLIN) {
         uint64_t expirations;
         [[maybe_unused]] ssize_t n = ::read(stats_timer.get(), &expirations, sizeof expirations);
+        drain_learn_events();
         write_stats();
       }
     }
 
-    datapath->stop();
+    if (card_mode())
+      card_datapath->stop();
+    else
+      datapath->stop();
     resolver->stop();
+    drain_learn_events();
     write_stats();
     spdlog::info("final counters: {}", stats().dump());
     return 0;
@@ -222,6 +327,8 @@ struct Daemon::Impl {
 
   ~Impl() {
     datapath.reset();
+    card_datapath.reset();
+    card.reset();
     resolver.reset();
     owned_ports.clear();  // closes ports: detaches XDP programs
     eal_cleanup();

@@ -71,9 +71,10 @@ int main(int argc, char** argv) {
                 config.ports.size());
     return 0;
   }
-  if (config.datapath != "software") {
-    std::fprintf(stderr, "vxsnd: datapath mode '%s' is not available in this build\n",
-                 config.datapath.c_str());
+  if (config.datapath == "fpga") {
+    std::fprintf(stderr,
+                 "vxsnd: datapath mode 'fpga' (a real card through XRT) is not wired into the "
+                 "daemon yet; use 'software' or 'emu' (the card's kernels on the CPU)\n");
     return 2;
   }
 

@@ -7,16 +7,21 @@
 
 namespace vxsn {
 
+std::vector<std::pair<uint32_t, VniCountersSnapshot>> vni_snapshots(const VniCounterRegistry& r) {
+  std::vector<std::pair<uint32_t, VniCountersSnapshot>> out;
+  for (const auto& [vni, counters] : r.list()) out.emplace_back(vni, counters->snapshot());
+  return out;
+}
+
 nlohmann::json stats_json(const StatsSources& s) {
   using nlohmann::json;
-  DatapathCountersSnapshot dp = s.datapath.snapshot();
+  const DatapathCountersSnapshot& dp = s.datapath;
   json drops = json::object();
   for (unsigned r = 1; r < kDropReasonCount; ++r)
     drops[drop_reason_label(static_cast<DropReason>(r))] = dp.drops[r];
 
   json vnis = json::object();
-  for (const auto& [vni, counters] : s.vnis.list()) {
-    VniCountersSnapshot c = counters->snapshot();
+  for (const auto& [vni, c] : s.vnis) {
     vnis[std::to_string(vni)] = {{"frames_in", c.frames_in},
                                  {"bytes_in", c.bytes_in},
                                  {"copies_out", c.copies_out},
@@ -39,21 +44,24 @@ nlohmann::json stats_json(const StatsSources& s) {
                      {"tx_errors", st.oerrors}});
   }
 
-  return {{"node", s.node_id},
-          {"uptime_s", s.uptime_s},
-          {"rx_frames", dp.rx_frames},
-          {"host_frames", s.host_frames},
-          {"rx_bytes", dp.rx_bytes},
-          {"tx_copies", dp.tx_copies},
-          {"tx_bytes", dp.tx_bytes},
-          {"drops", drops},
-          {"vnis", vnis},
-          {"ports", ports},
-          {"table",
-           {{"generation", s.table_generation},
-            {"vnis", s.table.vnis},
-            {"members", s.table.members},
-            {"unresolved", s.table.unresolved}}}};
+  json out = {{"node", s.node_id},
+              {"uptime_s", s.uptime_s},
+              {"datapath", s.datapath_mode},
+              {"rx_frames", dp.rx_frames},
+              {"host_frames", s.host_frames},
+              {"rx_bytes", dp.rx_bytes},
+              {"tx_copies", dp.tx_copies},
+              {"tx_bytes", dp.tx_bytes},
+              {"drops", drops},
+              {"vnis", vnis},
+              {"ports", ports},
+              {"table",
+               {{"generation", s.table_generation},
+                {"vnis", s.table.vnis},
+                {"members", s.table.members},
+                {"unresolved", s.table.unresolved}}}};
+  if (!s.card.is_null()) out["card"] = s.card;
+  return out;
 }
 
 bool write_stats_file(const std::string& path, const nlohmann::json& stats) {

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "driver/dpdk/port.hpp"
@@ -12,16 +13,23 @@
 
 namespace vxsn {
 
+// Counters come as snapshots so that either datapath can supply them: the software
+// datapath from its own counters, a card from its counter block (same keys either way).
 struct StatsSources {
   const std::string& node_id;
   double uptime_s;
-  const DatapathCounters& datapath;
+  const std::string& datapath_mode;  // software | emu | fpga
+  DatapathCountersSnapshot datapath;
   uint64_t host_frames;
-  const VniCounterRegistry& vnis;
+  std::vector<std::pair<uint32_t, VniCountersSnapshot>> vnis;  // sorted by VNI
   const std::vector<DpdkPort*>& ports;
   const TableSummary& table;
   uint64_t table_generation;
+  nlohmann::json card;  // card modes: status and card-only counters; null otherwise
 };
+
+// The software datapath's VNI counters as StatsSources::vnis.
+std::vector<std::pair<uint32_t, VniCountersSnapshot>> vni_snapshots(const VniCounterRegistry& r);
 
 nlohmann::json stats_json(const StatsSources& s);
 

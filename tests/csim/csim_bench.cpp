@@ -6,8 +6,8 @@
 
 #include "hls/counter_layout.hpp"
 #include "hls/table_layout.hpp"
+#include "host/daemon/card_table_spec.hpp"
 #include "sim/tools/pcap_io.hpp"
-#include "tests/csim/card_table_serializer.hpp"
 
 namespace vxsn::csim {
 namespace {
@@ -61,7 +61,7 @@ void CsimBench::load(unsigned bank, std::unique_ptr<FloodTable> table) {
     if (e.counters == nullptr) return card::kNoCounterSlot;
     return slot_of_vni_.at(e.vni);
   };
-  card_.load_bank(bank, serialize_bank(*table, slot_of));
+  card_.load_bank(bank, card_bank_image(*table, slot_of));
   tables_[bank] = std::move(table);
 }
 

@@ -9,8 +9,8 @@
 #include "hls/learn.hpp"
 #include "hls/learn_ring_layout.hpp"
 #include "hls/table_layout.hpp"
+#include "host/daemon/card_table_spec.hpp"
 #include "tests/csim/card_harness.hpp"
-#include "tests/csim/card_table_serializer.hpp"
 #include "tests/csim/csim_fixtures.hpp"
 
 namespace vxsn::csim {
@@ -31,7 +31,7 @@ uint16_t no_slot(const VniEntry&) {
 
 class CardKernel : public ::testing::Test {
  protected:
-  void SetUp() override { card_.load_bank(0, serialize_bank(*small_table(1), no_slot)); }
+  void SetUp() override { card_.load_bank(0, card_bank_image(*small_table(1), no_slot)); }
   std::vector<OutputCopy> send(const IpAddr& src, uint32_t vni, size_t size = 200) {
     return card_.process(sim::build_vxlan_frame_of_size(frame_spec(src, vni), size, 9));
   }
@@ -72,7 +72,7 @@ TEST_F(CardKernel, UnknownVniEventSaysSo) {
 
 TEST_F(CardKernel, NewTableVersionReportsAPairAgainOnce) {
   send(vtep_v4(50), 100);
-  card_.load_bank(1, serialize_bank(*small_table(2), no_slot));
+  card_.load_bank(1, card_bank_image(*small_table(2), no_slot));
   card_.regs().table_bank = 1;
   send(vtep_v4(50), 100);
   send(vtep_v4(50), 100);
@@ -134,7 +134,7 @@ TEST_F(CardKernel, CopiesCarryTheirEgressPortAndWholeBeats) {
   b.set_params(replication_params(SourceIpMode::kKeepOriginal, true))
       .set_egress_ports(egress_ports());
   b.add_vni(9, {member(vtep_v4(1), 0), member(vtep_v4(2), 1), member(vtep_v4(3), 0)}, nullptr);
-  card_.load_bank(0, serialize_bank(*b.build(), no_slot));
+  card_.load_bank(0, card_bank_image(*b.build(), no_slot));
   const auto copies = send(vtep_v4(7), 9, 130);
   ASSERT_EQ(copies.size(), 3u);
   EXPECT_EQ(copies[0].egress_port, 0);
@@ -164,7 +164,7 @@ TEST(CardLayout, SerialisedBankHasHeaderRecordsAndTemplates) {
       .set_version(0x0102030405060708ull);
   b.add_vni(0xABCDEF, {member(vtep_v4(1), 1), member(vtep_v6(2), 0, false)}, nullptr);
   const auto table = b.build();
-  const auto bank = serialize_bank(*table, [](const VniEntry&) -> uint16_t { return 17; });
+  const auto bank = card_bank_image(*table, [](const VniEntry&) -> uint16_t { return 17; });
   ASSERT_EQ(bank.size(), card::kBankBytes);
   EXPECT_EQ(std::memcmp(bank.data(), "VXFT", 4), 0);
   EXPECT_EQ(bank[card::kHdrTableVersion], 0x08);
@@ -206,7 +206,7 @@ TEST(CardLayout, SerialiserRefusesTooManyMembersPerVni) {
   std::vector<MemberSpec> members;
   for (unsigned i = 0; i <= card::kMaxMembersPerVni; ++i) members.push_back(member(vtep_v4(i)));
   b.add_vni(1, members, nullptr);
-  EXPECT_THROW(serialize_bank(*b.build(), no_slot), std::invalid_argument);
+  EXPECT_THROW(card_bank_image(*b.build(), no_slot), CardError);
 }
 
 }  // namespace

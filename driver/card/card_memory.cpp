@@ -1,0 +1,113 @@
+#include "driver/card/card_memory.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "hls/counter_layout.hpp"
+#include "hls/learn_ring_layout.hpp"
+#include "hls/table_layout.hpp"
+
+namespace vxsn {
+namespace {
+
+[[noreturn]] void bad_image(const std::string& what) {
+  throw CardError(CardError::Kind::kBadImage, "bank image: " + what);
+}
+
+}  // namespace
+
+BankSummary inspect_bank_image(std::span<const uint8_t> image) {
+  if (image.size() != card::kBankBytes)
+    bad_image(std::to_string(image.size()) + " bytes, expected " +
+              std::to_string(card::kBankBytes));
+  const uint8_t* h = image.data();
+  if (get_le32(h + card::kHdrMagic) != card::kTableMagic) bad_image("wrong magic");
+  if (get_le16(h + card::kHdrLayoutVersion) != card::kLayoutVersion)
+    bad_image("layout version " + std::to_string(get_le16(h + card::kHdrLayoutVersion)) +
+              ", this driver writes " + std::to_string(card::kLayoutVersion));
+  const uint32_t slots = get_le32(h + card::kHdrVniSlotCount);
+  const unsigned probe = h[card::kHdrMaxProbe];
+  if (slots < 2 || slots > card::kMaxVniSlots || (slots & (slots - 1)) != 0)
+    bad_image("VNI slot count " + std::to_string(slots));
+  if (probe < 1 || probe > card::kMaxProbes) bad_image("probe bound " + std::to_string(probe));
+
+  BankSummary s;
+  s.table_version = get_le64(h + card::kHdrTableVersion);
+  s.member_count = get_le32(h + card::kHdrMemberCount);
+  if (s.member_count > card::kMaxMembers)
+    bad_image("member count " + std::to_string(s.member_count));
+  for (uint32_t slot = 0; slot < slots; ++slot) {
+    const uint8_t* r = h + card::kVniTableOffset + size_t{slot} * card::kVniRecordBytes;
+    const uint32_t vni = get_le32(r + card::kVniRecVni);
+    if (vni == card::kEmptyVniSlot) continue;
+    s.vnis.push_back({vni, get_le16(r + card::kVniRecCounterSlot)});
+  }
+  return s;
+}
+
+hw::ControlRegs encode_control(const CardControl& control, uint8_t table_bank) {
+  if (control.service_addrs.size() > hw::kMaxServiceAddrs)
+    throw CardError(CardError::Kind::kBadConfig,
+                    "card: " + std::to_string(control.service_addrs.size()) +
+                        " service addresses, the card holds " +
+                        std::to_string(hw::kMaxServiceAddrs));
+  hw::ControlRegs r;
+  r.enable = control.enable ? 1 : 0;
+  r.table_bank = table_bank & 1;
+  r.vxlan_port = control.vxlan_port;
+  r.service_addr_count = static_cast<uint8_t>(control.service_addrs.size());
+  for (size_t i = 0; i < control.service_addrs.size(); ++i) {
+    const IpAddr& a = control.service_addrs[i];
+    if (a.size() == 0)
+      throw CardError(CardError::Kind::kBadConfig, "card: service address without a family");
+    r.service_family[i] = static_cast<uint8_t>(a.family);
+    hw::IpBits bits = 0;
+    for (unsigned b = 0; b < a.size(); ++b) bits.range(8 * b + 7, 8 * b) = a.bytes[b];
+    r.service_addr[i] = bits;
+  }
+  return r;
+}
+
+CardCounters decode_counters(std::span<const uint64_t> block, const BankSummary& active) {
+  if (block.size() < card::kCounterWords)
+    throw CardError(CardError::Kind::kIo, "card: short counter block");
+  CardCounters c;
+  c.rx_frames = block[card::kCtrRxFrames];
+  c.rx_bytes = block[card::kCtrRxBytes];
+  c.tx_copies = block[card::kCtrTxCopies];
+  c.tx_bytes = block[card::kCtrTxBytes];
+  for (unsigned r = 0; r < kDropReasonCount; ++r) c.drops[r] = block[card::kCtrDropBase + r];
+  c.learn_events = block[card::kCtrLearnEvents];
+  c.learn_suppressed = block[card::kCtrLearnSuppressed];
+  c.learn_ring_full = block[card::kCtrLearnRingFull];
+  c.rx_disabled = block[card::kCtrRxDisabled];
+  c.rx_oversize = block[card::kCtrRxOversize];
+  for (const BankSummary::VniSlot& v : active.vnis) {
+    if (v.counter_slot == card::kNoCounterSlot || v.counter_slot >= card::kMaxVniCounterSlots)
+      continue;
+    CardVniCounters vc;
+    vc.vni = v.vni;
+    vc.counter_slot = v.counter_slot;
+    vc.frames_in = block[card::vni_counter(v.counter_slot, card::kCtrVniFramesIn)];
+    vc.bytes_in = block[card::vni_counter(v.counter_slot, card::kCtrVniBytesIn)];
+    vc.copies_out = block[card::vni_counter(v.counter_slot, card::kCtrVniCopiesOut)];
+    vc.bytes_out = block[card::vni_counter(v.counter_slot, card::kCtrVniBytesOut)];
+    c.vnis.push_back(vc);
+  }
+  std::sort(c.vnis.begin(), c.vnis.end(),
+            [](const CardVniCounters& a, const CardVniCounters& b) { return a.vni < b.vni; });
+  return c;
+}
+
+LearnEvent decode_learn_event(const uint8_t* w) {
+  LearnEvent e;
+  e.vni = get_le32(w + card::kEvVni);
+  e.vtep = w[card::kEvFamily] == 6 ? IpAddr::v6(w + card::kEvSourceVtep)
+                                   : IpAddr::v4(w + card::kEvSourceVtep);
+  e.vni_known = (w[card::kEvFlags] & card::kEvFlagVniKnown) != 0;
+  e.table_version = get_le64(w + card::kEvTableVersion);
+  return e;
+}
+
+}  // namespace vxsn

@@ -1,0 +1,64 @@
+// Byte-level reading and writing of card memory that every Card backend shares: checking a
+// bank image before it is written, decoding the counter block and learn-ring events, and
+// encoding the control registers. Backends differ only in how bytes reach the card.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "driver/card/card.hpp"
+#include "hls/control_regs.hpp"
+
+namespace vxsn {
+
+inline void put_le16(uint8_t* p, uint16_t v) {
+  for (int i = 0; i < 2; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+inline void put_le32(uint8_t* p, uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+inline void put_le64(uint8_t* p, uint64_t v) {
+  for (int i = 0; i < 8; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+inline uint16_t get_le16(const uint8_t* p) {
+  return static_cast<uint16_t>(p[0] | p[1] << 8);
+}
+inline uint32_t get_le32(const uint8_t* p) {
+  uint32_t v = 0;
+  for (int i = 3; i >= 0; --i) v = v << 8 | p[i];
+  return v;
+}
+inline uint64_t get_le64(const uint8_t* p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = v << 8 | p[i];
+  return v;
+}
+
+// What the host needs to remember about a table it loaded.
+struct BankSummary {
+  uint64_t table_version = 0;
+  uint32_t member_count = 0;
+  struct VniSlot {
+    uint32_t vni;
+    uint16_t counter_slot;  // card::kNoCounterSlot: not counted
+  };
+  std::vector<VniSlot> vnis;  // in VNI-table slot order
+};
+
+// Throws CardError{kBadImage} unless `image` is one bank (card::kBankBytes) with the magic,
+// this driver's layout version and header fields the kernel can use.
+BankSummary inspect_bank_image(std::span<const uint8_t> image);
+
+// Throws CardError{kBadConfig}: more than hw::kMaxServiceAddrs addresses, or one without a
+// family.
+hw::ControlRegs encode_control(const CardControl& control, uint8_t table_bank);
+
+// `block` is the whole counter block (card::kCounterWords counters). Per-VNI counters are
+// reported for the VNIs of `active` that have a counter slot.
+CardCounters decode_counters(std::span<const uint64_t> block, const BankSummary& active);
+
+// One learn-ring event word (64 bytes).
+LearnEvent decode_learn_event(const uint8_t* event_word);
+
+}  // namespace vxsn

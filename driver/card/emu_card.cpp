@@ -1,0 +1,179 @@
+#include "driver/card/emu_card.hpp"
+
+#include <bit>
+#include <cstring>
+
+#include "driver/card/bank_serializer.hpp"
+#include "hls/counter_layout.hpp"
+#include "hls/datapath_top.hpp"
+#include "hls/learn_ring_layout.hpp"
+#include "hls/table_layout.hpp"
+
+namespace vxsn {
+namespace {
+
+// Card memory is handled as bytes: the compat ap_uint<512> keeps byte i of a word at
+// memory byte i on a little-endian CPU, which is the AXI byte order of the layouts.
+#if defined(VXSN_USE_VITIS_HEADERS)
+#error "the emulated card needs the hls/compat types (byte-addressable 512-bit words)"
+#endif
+static_assert(std::endian::native == std::endian::little);
+static_assert(sizeof(hw::Word512) == hw::kBeatBytes);
+
+// The kernel has process-wide state (the learn cache) and the card is one pipeline: every
+// kernel call of every EmuCard goes through this lock. `owner` is the card whose frames the
+// learn cache currently remembers.
+struct KernelLock {
+  std::mutex mutex;
+  const void* owner = nullptr;
+};
+KernelLock& kernel_lock() {
+  static KernelLock lock;
+  return lock;
+}
+
+uint8_t* bytes_of(std::vector<hw::Word512>& words, size_t word) {
+  return reinterpret_cast<uint8_t*>(words.data() + word);
+}
+
+}  // namespace
+
+EmuCard::EmuCard()
+    : table_mem_(card::kTableMemoryWords),
+      learn_ring_(card::kLearnRingWords),
+      counters_(card::kCounterWords, 0) {
+  // Both banks hold a valid empty table, so status() and counters describe something real.
+  const std::vector<uint8_t> empty = serialise_bank(CardTableSpec{});
+  for (unsigned bank = 0; bank < card::kBankCount; ++bank)
+    std::memcpy(bytes_of(table_mem_, card::bank_word(bank)), empty.data(), empty.size());
+  active_ = inspect_bank_image(empty);
+  regs_ = encode_control(control_, 0);
+  copy_buf_.reserve(wire::kMaxFrameLen + 2 * hw::kBeatBytes);
+  std::lock_guard lock(kernel_lock().mutex);
+  claim_kernel_locked();
+}
+
+EmuCard::~EmuCard() {
+  std::lock_guard lock(kernel_lock().mutex);
+  if (kernel_lock().owner == this) kernel_lock().owner = nullptr;
+}
+
+void EmuCard::claim_kernel_locked() {
+  if (kernel_lock().owner == this) return;
+  hw::vxsn_datapath(rx_, tx_, table_mem_.data(), learn_ring_.data(), counters_.data(), regs_, true);
+  kernel_lock().owner = this;
+}
+
+void EmuCard::configure(const CardControl& control) {
+  std::lock_guard lock(kernel_lock().mutex);
+  regs_ = encode_control(control, regs_.table_bank);  // throws before anything changes
+  control_ = control;
+}
+
+void EmuCard::load_table(std::span<const uint8_t> bank_image) {
+  std::lock_guard load(load_mutex_);
+  BankSummary summary = inspect_bank_image(bank_image);  // throws before anything is written
+  unsigned idle;
+  {
+    std::lock_guard lock(kernel_lock().mutex);
+    idle = 1u - regs_.table_bank;
+  }
+  // No frame reads the idle bank: frames latch the bank register at their start, and the
+  // last flip (to the other bank) happened under the kernel lock, after which no kernel
+  // call that latched this bank can still be running.
+  std::memcpy(bytes_of(table_mem_, card::bank_word(idle)), bank_image.data(), bank_image.size());
+  std::lock_guard lock(kernel_lock().mutex);
+  regs_.table_bank = static_cast<uint8_t>(idle);
+  active_ = std::move(summary);
+  ++tables_loaded_;
+}
+
+CardCounters EmuCard::read_counters() {
+  std::lock_guard lock(kernel_lock().mutex);
+  return decode_counters(counters_, active_);
+}
+
+size_t EmuCard::drain_learn_events(std::vector<LearnEvent>& out) {
+  std::lock_guard lock(kernel_lock().mutex);
+  const uint32_t producer = get_le32(bytes_of(learn_ring_, card::kLearnProducerWord));
+  uint8_t* consumer_word = bytes_of(learn_ring_, card::kLearnConsumerWord);
+  uint32_t consumer = get_le32(consumer_word);
+  size_t n = 0;
+  for (; consumer != producer; ++consumer, ++n)
+    out.push_back(decode_learn_event(
+        bytes_of(learn_ring_, card::kLearnFirstEventWord + consumer % card::kLearnRingEntries)));
+  put_le32(consumer_word, consumer);
+  return n;
+}
+
+CardStatus EmuCard::status() {
+  std::lock_guard lock(kernel_lock().mutex);
+  CardStatus s;
+  s.backend = "emu";
+  s.device = "cpu";
+  s.kernel_version = "vxsn_datapath (hls/ compiled for the CPU)";
+  s.layout_version = card::kLayoutVersion;
+  s.enabled = regs_.enable != 0;
+  s.active_bank = regs_.table_bank;
+  s.table_version = active_.table_version;
+  s.vni_count = static_cast<uint32_t>(active_.vnis.size());
+  s.vni_capacity = card::kMaxVniSlots / 2;
+  s.member_count = active_.member_count;
+  s.member_capacity = card::kMaxMembers;
+  s.tables_loaded = tables_loaded_;
+  return s;
+}
+
+void EmuCard::process(std::span<const uint8_t> frame, EmuCopySink& sink) {
+  std::lock_guard lock(kernel_lock().mutex);
+  claim_kernel_locked();
+  process_locked(frame, sink);
+}
+
+void EmuCard::process_burst(std::span<const std::span<const uint8_t>> frames, EmuCopySink& sink) {
+  std::lock_guard lock(kernel_lock().mutex);
+  claim_kernel_locked();
+  for (std::span<const uint8_t> frame : frames) process_locked(frame, sink);
+}
+
+void EmuCard::process_locked(std::span<const uint8_t> frame, EmuCopySink& sink) {
+  // The frame as AXI4-Stream beats: byte 0 in bits 7..0 of beat 0, keep marking valid bytes.
+  const size_t beats = std::max<size_t>(1, (frame.size() + hw::kBeatBytes - 1) / hw::kBeatBytes);
+  for (size_t k = 0; k < beats; ++k) {
+    hw::AxisBeat b;
+    const size_t at = k * hw::kBeatBytes;
+    const size_t n = frame.size() > at ? std::min<size_t>(hw::kBeatBytes, frame.size() - at) : 0;
+    uint8_t bytes[hw::kBeatBytes] = {};
+    if (n) std::memcpy(bytes, frame.data() + at, n);
+    std::memcpy(static_cast<void*>(&b.data), bytes, hw::kBeatBytes);
+    b.keep = n == hw::kBeatBytes ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
+    b.last = k + 1 == beats ? 1 : 0;
+    rx_.write(b);
+  }
+  hw::vxsn_datapath(rx_, tx_, table_mem_.data(), learn_ring_.data(), counters_.data(), regs_,
+                    false);
+  // The kernel reads a whole frame per call; a leftover beat would be a kernel bug that
+  // shifts every later frame, so drop it here rather than carry it on.
+  while (!rx_.empty()) rx_.read();
+
+  copy_buf_.clear();
+  uint16_t port = 0;
+  bool first = true;
+  while (!tx_.empty()) {
+    const hw::AxisBeat b = tx_.read();
+    if (first) port = static_cast<uint16_t>(b.dest.to_uint64());
+    first = false;
+    const uint64_t keep = b.keep.to_uint64();
+    const unsigned valid = static_cast<unsigned>(std::countr_one(keep));
+    const size_t old = copy_buf_.size();
+    copy_buf_.resize(old + valid);
+    std::memcpy(copy_buf_.data() + old, static_cast<const void*>(&b.data), valid);
+    if (b.last == 1) {
+      sink.on_copy(port, copy_buf_);
+      copy_buf_.clear();
+      first = true;
+    }
+  }
+}
+
+}  // namespace vxsn

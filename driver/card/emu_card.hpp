@@ -1,0 +1,76 @@
+// The emulated card: the hls/ datapath kernel compiled for the CPU, with card memory in host
+// memory in the card's exact byte layout (two table banks, the learn ring, the counter
+// block) and the control registers in a struct. One kernel call per frame, as on the card.
+//
+// Unlike a real card it has no Ethernet ports: the caller feeds frames (process) and gets
+// each copy back with its egress port (the copy's AXI4-Stream TDEST).
+//
+// Threading: any number of threads may call process() and the Card methods. Kernel calls
+// are serialised (one kernel, like one card); load_table writes the idle bank without
+// stopping the datapath and holds the kernel only for the bank flip. The kernel's on-chip
+// learn cache is one object per process (it is a static in hls/learn.cpp); when two EmuCards
+// take turns the cache is cleared at each switch, which can only cause extra learn events.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <vector>
+
+#include "driver/card/card.hpp"
+#include "driver/card/card_memory.hpp"
+#include "hls/hls_types.hpp"
+#include "hls/kernel_streams.hpp"
+
+namespace vxsn {
+
+// Receives the copies of one frame, in the order the kernel sent them.
+class EmuCopySink {
+ public:
+  virtual ~EmuCopySink() = default;
+  // `copy` is valid only during the call.
+  virtual void on_copy(uint16_t egress_port, std::span<const uint8_t> copy) = 0;
+};
+
+class EmuCard final : public Card {
+ public:
+  // Memories zeroed (both banks hold the empty table), kernel reset, enabled with the
+  // default CardControl (VXLAN port 4789, any destination).
+  EmuCard();
+  ~EmuCard() override;
+  EmuCard(const EmuCard&) = delete;
+  EmuCard& operator=(const EmuCard&) = delete;
+
+  void configure(const CardControl& control) override;
+  void load_table(std::span<const uint8_t> bank_image) override;
+  CardCounters read_counters() override;
+  size_t drain_learn_events(std::vector<LearnEvent>& out) override;
+  CardStatus status() override;
+
+  // One frame through the kernel; its copies go to `sink` before this returns.
+  void process(std::span<const uint8_t> frame, EmuCopySink& sink);
+  // Several frames under one acquisition of the kernel (cheaper per frame).
+  void process_burst(std::span<const std::span<const uint8_t>> frames, EmuCopySink& sink);
+
+ private:
+  void process_locked(std::span<const uint8_t> frame, EmuCopySink& sink);
+  void claim_kernel_locked();
+
+  std::mutex load_mutex_;  // one load_table at a time
+  // Card memory. Word512 of the compat layer is 64 bytes with byte i at memory byte i.
+  std::vector<hw::Word512> table_mem_;
+  std::vector<hw::Word512> learn_ring_;
+  std::vector<uint64_t> counters_;
+
+  // Guarded by the process-wide kernel mutex (emu_card.cpp).
+  CardControl control_;
+  hw::ControlRegs regs_;
+  BankSummary active_;
+  uint64_t tables_loaded_ = 0;
+  hw::AxisStream rx_{"emu_rx"};
+  hw::AxisStream tx_{"emu_tx"};
+  std::vector<uint8_t> copy_buf_;
+};
+
+}  // namespace vxsn

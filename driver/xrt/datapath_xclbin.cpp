@@ -1,0 +1,67 @@
+#include "driver/xrt/datapath_xclbin.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "driver/xrt/control_image.hpp"
+#include "hls/counter_layout.hpp"
+#include "hls/learn_ring_layout.hpp"
+#include "hls/table_layout.hpp"
+
+namespace vxsn::xrtcard {
+
+std::string datapath_build_metadata(uint16_t layout_version) {
+  nlohmann::json meta;
+  meta["build_metadata"]["xclbin"]["generated_by"] = {{"name", "vxsn-xclbin"}, {"version", "1"}};
+  meta["build_metadata"]["xclbin"]["packaged_by"] = {{"name", "vxsn-xclbin"}, {"version", "1"}};
+  meta["build_metadata"]["vxsn"] = {
+      {kMetaKernel, kKernelName},
+      {kMetaLayoutVersion, layout_version},
+      {kMetaTableMemoryBytes, card::kTableMemoryBytes},
+      {kMetaLearnRingBytes, card::kLearnRingBytes},
+      {kMetaCounterWords, card::kCounterWords},
+  };
+  return meta.dump(2);
+}
+
+xclbin::XclbinSpec datapath_xclbin_spec() {
+  using xclbin::ArgKind;
+  using Mode = xclbin::KernelPort::Mode;
+  constexpr uint64_t kGiB = 1ull << 30;
+
+  xclbin::XclbinSpec spec;
+  spec.platform_vbnv = "vxsn:noop:datapath:1.0";
+  spec.banks = {
+      {"table", 0x0, 4 * kGiB},
+      {"state", 0x400000000ull, 4 * kGiB},
+  };
+  spec.build_metadata_json = datapath_build_metadata(card::kLayoutVersion);
+
+  xclbin::KernelSpec& k = spec.kernel;
+  k.name = kKernelName;
+  k.instance_name = kInstanceName;
+  k.base_address = kKernelBaseAddress;
+  k.ports = {
+      {"s_axi_control", Mode::kSlave, kControlRegisterRange, 32},
+      {"m_axi_gmem_table", Mode::kMaster, ~0ull, 512},
+      {"m_axi_gmem_learn", Mode::kMaster, ~0ull, 512},
+      {"m_axi_gmem_ctr", Mode::kMaster, ~0ull, 64},
+      {"rx", Mode::kStreamIn, 0, 512},
+      {"tx", Mode::kStreamOut, 0, 512},
+  };
+  k.args = {
+      {"rx", kArgRx, ArgKind::kStream, "rx", 0, 0, 64, "stream<ap_axiu<512,0,0,0>>&", -1},
+      {"tx", kArgTx, ArgKind::kStream, "tx", 0, 0, 64, "stream<ap_axiu<512,0,0,0>>&", -1},
+      {"table_mem", kArgTableMem, ArgKind::kGlobal, "m_axi_gmem_table", kRegTableMem, 8, 8,
+       "Word512 const*", kBankTable},
+      {"learn_ring", kArgLearnRing, ArgKind::kGlobal, "m_axi_gmem_learn", kRegLearnRing, 8, 8,
+       "Word512*", kBankState},
+      {"counters", kArgCounters, ArgKind::kGlobal, "m_axi_gmem_ctr", kRegCounters, 8, 8,
+       "unsigned long*", kBankState},
+      {"ctrl", kArgCtrl, ArgKind::kScalar, "s_axi_control", kRegCtrl, kControlImageBytes,
+       kControlImageBytes, "ControlRegs const&", -1},
+      {"reset", kArgReset, ArgKind::kScalar, "s_axi_control", kRegReset, 4, 4, "bool", -1},
+  };
+  return spec;
+}
+
+}  // namespace vxsn::xrtcard

@@ -1,0 +1,63 @@
+// The vxsn datapath kernel (hls/datapath_top.hpp) as an xclbin describes it: argument
+// indices, s_axilite register offsets, memory banks, and the BUILD_METADATA the driver
+// checks before it trusts an xclbin. One definition used by the xclbin writer tool, the
+// XRT backend and its tests, so all three agree by construction.
+//
+//   id  argument     interface                          register  memory bank
+//   0   rx           axis (512-bit data, keep, last)    -         -
+//   1   tx           axis                               -         -
+//   2   table_mem    m_axi gmem_table (both banks)      0x10      0 "table"
+//   3   learn_ring   m_axi gmem_learn                   0x1C      1 "state"
+//   4   counters     m_axi gmem_ctr                     0x28      1 "state"
+//   5   ctrl         s_axilite, kControlImageBytes      0x34      -
+//   6   reset        s_axilite, 32-bit                  0xC8      -
+// Offsets follow Vitis' packing: 0x00..0x0F ap_ctrl/interrupt registers, each argument
+// followed by one reserved word. The layout of `ctrl` is driver/xrt/control_image.hpp.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "driver/xrt/xclbin_writer.hpp"
+
+namespace vxsn::xrtcard {
+
+inline constexpr const char* kKernelName = "vxsn_datapath";
+inline constexpr const char* kInstanceName = "vxsn_datapath_1";
+inline constexpr uint64_t kKernelBaseAddress = 0x1800000;
+
+inline constexpr int kArgRx = 0;
+inline constexpr int kArgTx = 1;
+inline constexpr int kArgTableMem = 2;
+inline constexpr int kArgLearnRing = 3;
+inline constexpr int kArgCounters = 4;
+inline constexpr int kArgCtrl = 5;
+inline constexpr int kArgReset = 6;
+inline constexpr int kArgCount = 7;
+
+inline constexpr uint32_t kRegTableMem = 0x10;
+inline constexpr uint32_t kRegLearnRing = 0x1C;
+inline constexpr uint32_t kRegCounters = 0x28;
+inline constexpr uint32_t kRegCtrl = 0x34;
+inline constexpr uint32_t kRegReset = 0xC8;
+inline constexpr uint64_t kControlRegisterRange = 0x1000;
+
+inline constexpr int kBankTable = 0;  // MEM_TOPOLOGY index of the table memory
+inline constexpr int kBankState = 1;  // learn ring and counters
+
+// BUILD_METADATA keys under "vxsn" the driver checks (a kernel built against another
+// table layout would misread every table the host writes).
+inline constexpr const char* kMetaKernel = "kernel";
+inline constexpr const char* kMetaLayoutVersion = "table_layout_version";
+inline constexpr const char* kMetaTableMemoryBytes = "table_memory_bytes";
+inline constexpr const char* kMetaLearnRingBytes = "learn_ring_bytes";
+inline constexpr const char* kMetaCounterWords = "counter_words";
+
+// The xclbin description of the kernel this source tree builds.
+xclbin::XclbinSpec datapath_xclbin_spec();
+
+// BUILD_METADATA JSON for a kernel built against `layout_version` (tests pass another
+// version to check the driver refuses it).
+std::string datapath_build_metadata(uint16_t layout_version);
+
+}  // namespace vxsn::xrtcard

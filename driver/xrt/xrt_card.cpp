@@ -1,0 +1,359 @@
+#include "driver/xrt/xrt_card.hpp"
+
+#include <xclbin.h>
+
+#include <experimental/xrt_xclbin.h>
+#include <xrt/xrt_bo.h>
+#include <xrt/xrt_device.h>
+#include <xrt/xrt_kernel.h>
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "driver/card/bank_serializer.hpp"
+#include "driver/card/card_memory.hpp"
+#include "driver/xrt/datapath_xclbin.hpp"
+#include "driver/xrt/xclbin_reader.hpp"
+#include "hls/counter_layout.hpp"
+#include "hls/learn_ring_layout.hpp"
+#include "hls/table_layout.hpp"
+
+namespace vxsn {
+namespace {
+
+using Kind = CardError::Kind;
+using namespace xrtcard;
+
+// A control run returns at once on a card (reset=1 touches no stream); this bounds a hung
+// card, not a slow one.
+constexpr std::chrono::milliseconds kControlRunTimeout{5000};
+constexpr size_t kWord = card::kWordBytes;
+
+[[noreturn]] void fail(Kind kind, const std::string& what) {
+  throw CardError(kind, "xrt card: " + what);
+}
+
+// The BUILD_METADATA "vxsn" block must describe a kernel built against this driver's card
+// memory layouts; anything else would misread every table the host writes.
+void check_build_metadata(const std::vector<xclbin::Section>& sections) {
+  const auto section = xclbin::find_section(sections, BUILD_METADATA);
+  if (!section) fail(Kind::kBadXclbin, "xclbin has no BUILD_METADATA (not a vxsn xclbin)");
+  const auto* text = reinterpret_cast<const char*>(section->data.data());
+  const std::string json_text(text, strnlen(text, section->data.size()));
+  nlohmann::json meta = nlohmann::json::parse(json_text, nullptr, false);
+  if (meta.is_discarded()) fail(Kind::kBadXclbin, "BUILD_METADATA is not JSON");
+  const nlohmann::json* vxsn = nullptr;
+  if (meta.contains("build_metadata") && meta["build_metadata"].contains("vxsn"))
+    vxsn = &meta["build_metadata"]["vxsn"];
+  if (!vxsn || !vxsn->is_object())
+    fail(Kind::kBadXclbin, "BUILD_METADATA has no vxsn block (not a vxsn xclbin)");
+
+  auto expect = [&](const char* key, uint64_t want) {
+    if (!vxsn->contains(key) || !(*vxsn)[key].is_number_unsigned())
+      fail(Kind::kBadXclbin, std::string("BUILD_METADATA lacks vxsn.") + key);
+    const uint64_t got = (*vxsn)[key].get<uint64_t>();
+    if (got != want)
+      fail(Kind::kBadXclbin, std::string("kernel built with ") + key + " " + std::to_string(got) +
+                                 ", this driver has " + std::to_string(want));
+  };
+  expect(kMetaLayoutVersion, card::kLayoutVersion);
+  expect(kMetaTableMemoryBytes, card::kTableMemoryBytes);
+  expect(kMetaLearnRingBytes, card::kLearnRingBytes);
+  expect(kMetaCounterWords, card::kCounterWords);
+}
+
+// The kernel XRT will bind must have exactly the datapath's signature: a missing or moved
+// argument would make XRT write a buffer address into the wrong register.
+void check_kernel(const xrt::xclbin& xb) {
+  xrt::xclbin::kernel kernel;
+  try {
+    kernel = xb.get_kernel(kKernelName);
+  } catch (const std::exception&) {
+  }
+  if (!kernel) fail(Kind::kBadXclbin, std::string("xclbin has no kernel '") + kKernelName + "'");
+
+  static constexpr std::array<const char*, kArgCount> kNames = {
+      "rx", "tx", "table_mem", "learn_ring", "counters", "ctrl", "reset"};
+  const std::vector<xrt::xclbin::arg> args = kernel.get_args();
+  if (args.size() != kArgCount)
+    fail(Kind::kBadXclbin, std::string("kernel '") + kKernelName + "' has " +
+                               std::to_string(args.size()) + " arguments, the driver needs " +
+                               std::to_string(kArgCount));
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i].get_index() != i || args[i].get_name() != kNames[i])
+      fail(Kind::kBadXclbin, "kernel argument " + std::to_string(i) + " is '" + args[i].get_name() +
+                                 "', the driver needs '" + kNames[i] + "'");
+  }
+  if (args[kArgCtrl].get_size() != kControlImageBytes)
+    fail(Kind::kBadXclbin, "kernel argument 'ctrl' is " +
+                               std::to_string(args[kArgCtrl].get_size()) +
+                               " bytes, the driver writes " + std::to_string(kControlImageBytes));
+
+  auto check_memory = [&](int index, uint64_t bytes_needed) {
+    const std::vector<xrt::xclbin::mem> mems = args[index].get_mems();
+    if (mems.empty())
+      fail(Kind::kBadXclbin,
+           "kernel argument '" + args[index].get_name() + "' is not connected to card memory");
+    const uint64_t bank_bytes = mems.front().get_size_kb() * 1024;
+    if (bank_bytes < bytes_needed)
+      fail(Kind::kTableTooLarge, "memory '" + mems.front().get_tag() + "' of argument '" +
+                                     args[index].get_name() + "' holds " +
+                                     std::to_string(bank_bytes) + " bytes, " +
+                                     std::to_string(bytes_needed) + " needed");
+  };
+  check_memory(kArgTableMem, card::kTableMemoryBytes);
+  check_memory(kArgLearnRing, card::kLearnRingBytes);
+  check_memory(kArgCounters, uint64_t{card::kCounterWords} * sizeof(uint64_t));
+}
+
+xrt::xclbin checked_xclbin(const std::filesystem::path& path) {
+  std::vector<uint8_t> bytes;
+  try {
+    bytes = xclbin::read_file(path);
+  } catch (const std::exception& e) {
+    fail(Kind::kBadXclbin, e.what());
+  }
+  std::vector<xclbin::Section> sections;
+  try {
+    sections = xclbin::read_sections(bytes);
+  } catch (const std::exception& e) {
+    fail(Kind::kBadXclbin, path.string() + ": " + e.what());
+  }
+  check_build_metadata(sections);
+  xrt::xclbin xb;
+  try {
+    xb = xrt::xclbin(std::vector<char>(bytes.begin(), bytes.end()));
+  } catch (const std::exception& e) {
+    fail(Kind::kBadXclbin, path.string() + ": XRT cannot parse it: " + e.what());
+  }
+  try {
+    check_kernel(xb);
+  } catch (const CardError&) {
+    throw;
+  } catch (const std::exception& e) {  // XRT's metadata parser (malformed XML, ...)
+    fail(Kind::kBadXclbin, path.string() + ": " + e.what());
+  }
+  return xb;
+}
+
+}  // namespace
+
+struct XrtCard::Impl {
+  explicit Impl(const XrtCardOptions& options);
+
+  void control_run_locked(const hw::ControlRegs& regs);
+  void write_bank_locked(unsigned bank, std::span<const uint8_t> image);
+
+  mutable std::mutex mutex;
+  unsigned device_index;
+  xrt::xclbin xclbin;
+  xrt::device device;
+  xrt::uuid uuid;
+  xrt::kernel kernel;
+  xrt::bo table_mem;
+  std::array<xrt::bo, card::kBankCount> banks;  // sub-buffers of table_mem
+  xrt::bo learn_ring;
+  xrt::bo counters;
+  xrt::run run;
+
+  CardControl control;
+  unsigned active_bank = 0;
+  BankSummary active;
+  uint64_t tables_loaded = 0;
+  XrtHostRecord record;
+};
+
+XrtCard::Impl::Impl(const XrtCardOptions& options)
+    : device_index(options.device_index), control(options.control) {
+  // Everything that can be checked without the device is, so a bad xclbin or bad control
+  // settings never reach it.
+  xclbin = checked_xclbin(options.xclbin);
+  const hw::ControlRegs initial_regs = encode_control(control, 0);
+  const std::vector<uint8_t> empty_bank = serialise_bank(CardTableSpec{});
+
+  try {
+    device = xrt::device(device_index);
+  } catch (const std::exception& e) {
+    fail(Kind::kNoDevice, "no XRT device " + std::to_string(device_index) + ": " + e.what());
+  }
+  try {
+    uuid = device.load_xclbin(xclbin);
+    kernel = xrt::kernel(device, uuid, kKernelName);
+  } catch (const std::exception& e) {
+    fail(Kind::kBadXclbin, "device " + std::to_string(device_index) + " refuses " +
+                               options.xclbin.string() + ": " + e.what());
+  }
+  try {
+    auto group = [&](int arg) { return static_cast<xrt::memory_group>(kernel.group_id(arg)); };
+    table_mem = xrt::bo(device, card::kTableMemoryBytes, group(kArgTableMem));
+    for (unsigned b = 0; b < card::kBankCount; ++b)
+      banks[b] = xrt::bo(table_mem, card::kBankBytes, size_t{b} * card::kBankBytes);
+    learn_ring = xrt::bo(device, card::kLearnRingBytes, group(kArgLearnRing));
+    counters = xrt::bo(device, size_t{card::kCounterWords} * sizeof(uint64_t), group(kArgCounters));
+    record.table_group = static_cast<int>(table_mem.get_memory_group());
+    record.learn_group = static_cast<int>(learn_ring.get_memory_group());
+    record.counter_group = static_cast<int>(counters.get_memory_group());
+
+    for (unsigned b = 0; b < card::kBankCount; ++b) write_bank_locked(b, empty_bank);
+    std::vector<uint8_t> zeros(std::max<size_t>(card::kLearnRingBytes, counters.size()), 0);
+    learn_ring.write(zeros.data(), card::kLearnRingBytes, 0);
+    learn_ring.sync(XCL_BO_SYNC_BO_TO_DEVICE);
+    counters.write(zeros.data(), counters.size(), 0);
+    counters.sync(XCL_BO_SYNC_BO_TO_DEVICE);
+
+    run = xrt::run(kernel);
+    run.set_arg(kArgTableMem, table_mem);
+    run.set_arg(kArgLearnRing, learn_ring);
+    run.set_arg(kArgCounters, counters);
+  } catch (const CardError&) {
+    throw;
+  } catch (const std::exception& e) {
+    fail(Kind::kIo, "setting up card memory: " + std::string(e.what()));
+  }
+  active = inspect_bank_image(empty_bank);
+  control_run_locked(initial_regs);
+}
+
+void XrtCard::Impl::write_bank_locked(unsigned bank, std::span<const uint8_t> image) {
+  try {
+    banks[bank].write(image.data(), image.size(), 0);
+    banks[bank].sync(XCL_BO_SYNC_BO_TO_DEVICE);
+  } catch (const std::exception& e) {
+    fail(Kind::kIo, "writing table bank " + std::to_string(bank) + ": " + e.what());
+  }
+  ++record.bank_writes[bank];
+}
+
+void XrtCard::Impl::control_run_locked(const hw::ControlRegs& regs) {
+  const ControlImage image = control_image(regs);
+  const uint32_t reset = 1;  // take the registers, touch no stream
+  ert_cmd_state state = ERT_CMD_STATE_NEW;
+  try {
+    run.set_arg(kArgCtrl, image);  // passes sizeof(image) bytes
+    run.set_arg(kArgReset, reset);
+    run.start();
+    state = run.wait(kControlRunTimeout);
+  } catch (const std::exception& e) {
+    fail(Kind::kIo, "control run: " + std::string(e.what()));
+  }
+  if (state != ERT_CMD_STATE_COMPLETED)
+    fail(Kind::kIo, "control run ended in state " + std::to_string(state));
+  ++record.control_runs;
+  record.control = image;
+}
+
+XrtCard::XrtCard(const XrtCardOptions& options) : impl_(std::make_unique<Impl>(options)) {}
+
+XrtCard::~XrtCard() = default;
+
+void XrtCard::configure(const CardControl& control) {
+  std::lock_guard lock(impl_->mutex);
+  const hw::ControlRegs regs =
+      encode_control(control, static_cast<uint8_t>(impl_->active_bank));  // throws first
+  impl_->control_run_locked(regs);
+  impl_->control = control;
+}
+
+void XrtCard::load_table(std::span<const uint8_t> bank_image) {
+  std::lock_guard lock(impl_->mutex);
+  BankSummary summary = inspect_bank_image(bank_image);  // throws before anything is written
+  const unsigned idle = 1u - impl_->active_bank;
+  const hw::ControlRegs regs = encode_control(impl_->control, static_cast<uint8_t>(idle));
+  // The kernel reads only the active bank, so a failure here leaves it untouched.
+  impl_->write_bank_locked(idle, bank_image);
+  impl_->control_run_locked(regs);
+  impl_->active_bank = idle;
+  impl_->active = std::move(summary);
+  ++impl_->tables_loaded;
+}
+
+CardCounters XrtCard::read_counters() {
+  std::lock_guard lock(impl_->mutex);
+  std::vector<uint64_t> block(card::kCounterWords);
+  try {
+    impl_->counters.sync(XCL_BO_SYNC_BO_FROM_DEVICE);
+    impl_->counters.read(block.data(), block.size() * sizeof(uint64_t), 0);
+  } catch (const std::exception& e) {
+    fail(Kind::kIo, "reading counters: " + std::string(e.what()));
+  }
+  ++impl_->record.counter_syncs;
+  return decode_counters(block, impl_->active);
+}
+
+size_t XrtCard::drain_learn_events(std::vector<LearnEvent>& out) {
+  std::lock_guard lock(impl_->mutex);
+  std::vector<uint8_t> ring(card::kLearnRingBytes);
+  try {
+    impl_->learn_ring.sync(XCL_BO_SYNC_BO_FROM_DEVICE);
+    impl_->learn_ring.read(ring.data(), ring.size(), 0);
+  } catch (const std::exception& e) {
+    fail(Kind::kIo, "reading the learn ring: " + std::string(e.what()));
+  }
+  ++impl_->record.learn_syncs;
+  const uint32_t producer = get_le32(ring.data() + card::kLearnProducerWord * kWord);
+  uint32_t consumer = get_le32(ring.data() + card::kLearnConsumerWord * kWord);
+  if (producer - consumer > card::kLearnRingEntries)
+    fail(Kind::kIo, "learn ring indices out of step (producer " + std::to_string(producer) +
+                        ", consumer " + std::to_string(consumer) + ")");
+  size_t n = 0;
+  for (; consumer != producer; ++consumer, ++n) {
+    const size_t word = card::kLearnFirstEventWord + consumer % card::kLearnRingEntries;
+    out.push_back(decode_learn_event(ring.data() + word * kWord));
+  }
+  if (n == 0) return 0;
+  std::array<uint8_t, kWord> consumer_word{};
+  put_le32(consumer_word.data(), consumer);
+  try {
+    impl_->learn_ring.write(consumer_word.data(), kWord, card::kLearnConsumerWord * kWord);
+    impl_->learn_ring.sync(XCL_BO_SYNC_BO_TO_DEVICE, kWord, card::kLearnConsumerWord * kWord);
+  } catch (const std::exception& e) {
+    fail(Kind::kIo, "freeing learn ring slots: " + std::string(e.what()));
+  }
+  return n;
+}
+
+CardStatus XrtCard::status() {
+  std::lock_guard lock(impl_->mutex);
+  CardStatus s;
+  s.backend = "xrt";
+  s.device = "xrt:" + std::to_string(impl_->device_index);
+  try {
+    s.device += " " + impl_->device.get_info<xrt::info::device::name>();
+  } catch (const std::exception&) {
+    // The noop shim answers no device queries; the index is name enough.
+  }
+  s.kernel_version = std::string(kKernelName) + " xclbin " + impl_->uuid.to_string();
+  s.layout_version = card::kLayoutVersion;
+  s.enabled = impl_->control.enable;
+  s.active_bank = impl_->active_bank;
+  s.table_version = impl_->active.table_version;
+  s.vni_count = static_cast<uint32_t>(impl_->active.vnis.size());
+  s.vni_capacity = card::kMaxVniSlots / 2;
+  s.member_count = impl_->active.member_count;
+  s.member_capacity = card::kMaxMembers;
+  s.tables_loaded = impl_->tables_loaded;
+  return s;
+}
+
+XrtHostRecord XrtCard::host_record() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->record;
+}
+
+std::vector<uint8_t> XrtCard::read_table_bank(unsigned bank) {
+  std::lock_guard lock(impl_->mutex);
+  if (bank >= card::kBankCount) fail(Kind::kBadConfig, "no table bank " + std::to_string(bank));
+  std::vector<uint8_t> bytes(card::kBankBytes);
+  try {
+    impl_->banks[bank].sync(XCL_BO_SYNC_BO_FROM_DEVICE);
+    impl_->banks[bank].read(bytes.data(), bytes.size(), 0);
+  } catch (const std::exception& e) {
+    fail(Kind::kIo, "reading table bank " + std::to_string(bank) + ": " + e.what());
+  }
+  return bytes;
+}
+
+}  // namespace vxsn

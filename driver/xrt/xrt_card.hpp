@@ -1,0 +1,82 @@
+// The card through XRT: a real Alveo-class card with the vxsn datapath xclbin, or XRT's noop
+// shim in CI (driver/xrt/shim_environment.hpp), where every call below is made for real but
+// no kernel runs.
+//
+// What the backend does with XRT:
+//   open        reads and checks the xclbin (structure, the vxsn BUILD_METADATA with the
+//               table layout version, the kernel and its seven arguments, bank sizes), then
+//               xrt::device{index}, load_xclbin, xrt::kernel, one xrt::bo per memory in the
+//               group the kernel argument is connected to (kernel.group_id), with the table
+//               memory split into two sub-buffers (the banks); both banks get the empty
+//               table, the learn ring and counters are zeroed; then a control run.
+//   control     the `ctrl` argument (driver/xrt/control_image.hpp) is written by a kernel
+//               run with reset=1: the kernel takes its registers, clears its learn cache and
+//               returns without touching the streams. XRT's noop shim cannot access xrt::ip
+//               registers and corrupts its heap on run.update_arg, so run arguments are the
+//               one control path that is exercised in CI.
+//   load_table  write + sync the IDLE bank's sub-buffer, then a control run with
+//               table_bank = idle.
+//   counters    sync the counter buffer from the device and decode it.
+//   learn       sync the ring from the device, decode producer..consumer, write the new
+//               consumer index back (one 64-byte word synced to the device).
+//
+// Errors are CardError. Opening either succeeds whole or throws with nothing left behind; a
+// failed load_table leaves the active bank and the flip register as they were.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "driver/card/card.hpp"
+#include "driver/xrt/control_image.hpp"
+
+namespace vxsn {
+
+struct XrtCardOptions {
+  unsigned device_index = 0;
+  std::filesystem::path xclbin;  // built by vxsn-xclbin (noop) or by Vitis (a real card)
+  CardControl control;           // control settings at open
+};
+
+// What the host has done to the card. Under the noop shim no kernel runs, so tests check
+// these instead of results; on a real card it is diagnostics.
+struct XrtHostRecord {
+  int table_group = -1;  // memory group of the table memory buffer
+  int learn_group = -1;
+  int counter_group = -1;
+  uint64_t control_runs = 0;        // kernel runs that wrote the control registers
+  uint64_t bank_writes[2] = {};     // bank images written and synced, per bank
+  uint64_t learn_syncs = 0;         // learn ring reads from the device
+  uint64_t counter_syncs = 0;       // counter block reads from the device
+  xrtcard::ControlImage control{};  // the `ctrl` argument of the last control run
+};
+
+class XrtCard final : public Card {
+ public:
+  // Throws CardError: kNoDevice (no such device), kBadXclbin (unreadable, malformed, not the
+  // vxsn kernel, another table layout, refused by XRT), kTableTooLarge (the xclbin's memory
+  // bank cannot hold the table memory), kBadConfig (options.control), kIo.
+  explicit XrtCard(const XrtCardOptions& options);
+  ~XrtCard() override;
+  XrtCard(const XrtCard&) = delete;
+  XrtCard& operator=(const XrtCard&) = delete;
+
+  void configure(const CardControl& control) override;
+  void load_table(std::span<const uint8_t> bank_image) override;
+  CardCounters read_counters() override;
+  size_t drain_learn_events(std::vector<LearnEvent>& out) override;
+  CardStatus status() override;
+
+  XrtHostRecord host_record() const;
+  // One table bank as the device holds it (synced from the device), card::kBankBytes bytes.
+  std::vector<uint8_t> read_table_bank(unsigned bank);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;  // keeps XRT's headers out of this one
+};
+
+}  // namespace vxsn

@@ -1,0 +1,52 @@
+#include "host/daemon/card_table_spec.hpp"
+
+#include "hls/counter_layout.hpp"
+#include "hls/table_layout.hpp"
+
+namespace vxsn {
+
+CardTableSpec card_table_spec(const FloodTable& table, const CounterSlotOf& slot_of) {
+  const auto ports = table.egress_ports();
+  CardTableSpec spec;
+  spec.version = table.version();
+  spec.own_source = table.params().source_mode == SourceIpMode::kOwnAddress;
+  spec.vnis.reserve(table.vni_count());
+  for (const VniEntry& entry : table.entries()) {
+    CardVniSpec v;
+    v.vni = entry.vni;
+    v.counter_slot = slot_of ? slot_of(entry) : card::kNoCounterSlot;
+    v.has_ipv6_member = entry.has_ipv6_member;
+    v.members.reserve(entry.members.size());
+    for (const Member& m : entry.members) {
+      CardMemberSpec c;
+      c.addr = m.addr;
+      c.resolved = m.resolved;
+      c.has_own_source = m.has_own_source;
+      c.egress_port = m.egress_port;
+      // A member on a port the table does not list cannot be sent: nothing fits.
+      c.egress_max_frame = m.egress_port < ports.size() ? ports[m.egress_port].max_frame_len : 0;
+      c.outer = m.outer;
+      c.fixed_sum = m.fixed_sum;
+      c.own_source_sum = m.own_source_sum;
+      v.members.push_back(c);
+    }
+    spec.vnis.push_back(std::move(v));
+  }
+  return spec;
+}
+
+std::vector<uint8_t> card_bank_image(const FloodTable& table, const CounterSlotOf& slot_of) {
+  return serialise_bank(card_table_spec(table, slot_of));
+}
+
+uint16_t CounterSlotAllocator::slot_of(uint32_t vni) {
+  std::lock_guard lock(mutex_);
+  if (auto it = slots_.find(vni); it != slots_.end()) return it->second;
+  const uint16_t slot = slots_.size() < card::kMaxVniCounterSlots
+                            ? static_cast<uint16_t>(slots_.size())
+                            : card::kNoCounterSlot;
+  slots_.emplace(vni, slot);
+  return slot;
+}
+
+}  // namespace vxsn
