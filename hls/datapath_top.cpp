@@ -24,7 +24,7 @@ void datapath_frame(AxisStream& rx, AxisStream& tx, const Word512* table_mem, Wo
   OutcomeStream learned("learned");
 
   parse(rx, frame_data, frame_meta, ctrl);
-  replicate(frame_data, frame_meta, tx, table_mem, replicated);
+  replicate(frame_data, frame_meta, tx, table_mem, ctrl.table_bank, replicated);
   learn(replicated, learned, learn_ring);
   count(learned, counters);
 }

@@ -1,6 +1,8 @@
 #include "hls/replicate.hpp"
 
 #include "hls/byte_lanes.hpp"
+#include "hls/member_prefetch.hpp"
+#include "hls/replicate_channels.hpp"
 #include "hls/table_layout.hpp"
 
 namespace vxsn::hw {
@@ -12,85 +14,120 @@ using Word1024 = ap_uint<2 * kBeatBits>;
 constexpr unsigned kMaxCopyHeader = wire::kOuterIpv6Len + wire::kVlanTagLen;
 static_assert(kMaxCopyHeader == 66 && kMaxCopyHeader < 2 * kBeatBytes);
 
-// What the table header says about the latched bank.
-struct BankInfo {
-  bool valid = false;
-  uint64_t version = 0;
-  uint32_t slot_mask = 0;
-  unsigned hash_shift = 0;
-  unsigned max_probe = 0;
-  bool keep_original_source = true;
-};
+// ---- frame_tap, store_frame
+// -------------------------------------------------------------------------
 
-struct VniInfo {
-  bool found = false;
-  uint32_t first_member = 0;
-  uint16_t member_count = 0;
-  uint16_t counter_slot = card::kNoCounterSlot;
-  bool has_ipv6_member = false;
-};
+// The VNI where a good frame carries it (the offsets parse's checks accept: optional
+// 802.1Q tag, IPv4 without options or IPv6, UDP, VXLAN), from the two header beats.
+LookupRequest header_lookup(uint8_t table_bank, const Word512& beat0, const Word512& beat1) {
+  const bool tagged = be16_at(beat0, 2 * wire::kEthAddrLen) == wire::kEtherTypeVlan;
+  const unsigned ip = wire::kEthHeaderLen + (tagged ? wire::kVlanTagLen : 0);
+  const bool v6 = be16_at(beat0, ip - 2) == wire::kEtherTypeIpv6;
+  const unsigned vni_at = ip + (v6 ? wire::kIpv6HeaderLen : wire::kIpv4HeaderLen) +
+                          wire::kUdpHeaderLen + 4;  // VXLAN flags (1) + reserved (3)
+  static_assert(wire::kEthHeaderLen + wire::kVlanTagLen + wire::kIpv6HeaderLen +
+                    wire::kUdpHeaderLen + 4 + 3 <=
+                2 * kBeatBytes);
+  Word1024 window = beat1;
+  window <<= kBeatBits;
+  window |= Word1024(beat0);
+  const Word1024 vni_bytes = window >> (8 * vni_at);
+  LookupRequest r;
+  r.bank = table_bank & 1;
+  r.vni = (uint32_t{byte_at(Word512(vni_bytes), 0)} << 16) |
+          (uint32_t{byte_at(Word512(vni_bytes), 1)} << 8) | byte_at(Word512(vni_bytes), 2);
+  return r;
+}
+
+// Sees each frame as parse delivers it, before the frame buffer: the lookup request
+// leaves with beat 1, so the prefetch runs ahead of the store (which waits for a free
+// buffer bank) by as many frames as the FIFOs behind it hold.
+void frame_tap(FrameDataStream& data_in, FrameMetaStream& meta_in, uint8_t table_bank,
+               FrameDataStream& data_out, TappedMetaStream& meta_out,
+               LookupRequestStream& requests) {
+  Word512 beat0 = 0;
+  unsigned n = 0;
+  bool last = false;
+tap_loop:
+  do {
+    // II=1: a beat in and out per cycle, latency ~2. The metadata, which parse writes
+    // after the last beat, is moved on with the last beat (so parse never waits for the
+    // store). The only construct of the process: `rewind` runs on into the next frame.
+#pragma HLS PIPELINE II = 1 rewind
+    const AxisBeat b = data_in.read();
+    last = b.last == 1;
+    data_out.write(b);
+    if (n == 0) beat0 = b.data;
+    if (n == 1) requests.write(header_lookup(table_bank, beat0, b.data));
+    if (n == 0 && last) requests.write(header_lookup(table_bank, b.data, Word512(0)));
+    ++n;
+    if (last) meta_out.write(meta_in.read());
+  } while (!last);
+}
+
+void store_frame(FrameDataStream& data_in, TappedMetaStream& meta_in, Word512 frame[kMaxFrameBeats],
+                 StoredFrameStream& stored_out) {
+  unsigned n = 0;
+  bool last = false;
+store_loop:
+  do {
+    // II=1: one beat stored per cycle (parse passes at most kMaxFrameBeats), latency ~2;
+    // runs once a buffer bank is free. `rewind`: no drain between frames.
+#pragma HLS PIPELINE II = 1 rewind
+    const AxisBeat b = data_in.read();
+    last = b.last == 1;
+    if (n < kMaxFrameBeats) frame[n] = b.data;
+    ++n;
+    if (last) {
+      StoredFrame s;
+      s.meta = meta_in.read();
+      s.beats = static_cast<uint8_t>(n < kMaxFrameBeats ? n : kMaxFrameBeats);
+      stored_out.write(s);
+    }
+  } while (!last);
+}
+
+// ---- plan_copies -------------------------------------------------------------------------
 
 // Per frame, shared by all its copies.
 struct CopyContext {
-  bool has_vlan;
-  uint16_t vlan_tci;
-  uint16_t udp_src_port;
-  uint16_t udp_len;
-  uint16_t ipv4_total_len;
-  bool keep_original;
-  uint8_t ingress_family;
+  bool has_vlan = false;
+  uint16_t vlan_tci = 0;
+  uint16_t udp_src_port = 0;
+  uint16_t udp_len = 0;
+  uint16_t ipv4_total_len = 0;
+  bool keep_original = true;
+  uint8_t ingress_family = 0;
   IpBits ingress_src;
-  uint32_t ingress_src_sum;
-  uint32_t ipv6_frame_sum;
-  unsigned payload_offset;  // in the stored frame
-  uint16_t payload_len;
+  uint32_t ingress_src_sum = 0;
+  uint32_t ipv6_frame_sum = 0;
+  uint8_t payload_offset = 0;  // in the stored frame
+  uint16_t payload_len = 0;
+  uint8_t stored_beats = 0;
 };
 
-BankInfo read_bank_header(const Word512* table_mem, unsigned bank) {
-  const Word512 w = table_mem[card::bank_word(bank)];
-  BankInfo b;
-  const uint32_t slots = le32_at(w, card::kHdrVniSlotCount);
-  const unsigned probe = byte_at(w, card::kHdrMaxProbe);
-  // A bank never written (or written by another layout) behaves as an empty table.
-  b.valid = le32_at(w, card::kHdrMagic) == card::kTableMagic &&
-            le16_at(w, card::kHdrLayoutVersion) == card::kLayoutVersion && slots >= 2 &&
-            slots <= card::kMaxVniSlots && (slots & (slots - 1)) == 0 && probe >= 1 &&
-            probe <= card::kMaxProbes;
-  b.version = le64_at(w, card::kHdrTableVersion);
-  b.slot_mask = slots - 1;
-  b.hash_shift = byte_at(w, card::kHdrHashShift) & 31;
-  b.max_probe = probe;
-  b.keep_original_source = byte_at(w, card::kHdrSourceMode) == card::kSourceKeepOriginal;
-  return b;
-}
-
-VniInfo lookup_vni(const Word512* table_mem, unsigned bank, const BankInfo& b, uint32_t vni) {
-  VniInfo info;
-  if (!b.valid) return info;
-  const uint32_t home = card::vni_home_slot(vni, b.hash_shift, b.slot_mask);
-  bool done = false;
-probe_loop:
-  for (unsigned p = 0; p < card::kMaxProbes; ++p) {
-    // II=1: one VNI-table word per cycle (4 records a word), stops at a hit or an empty slot.
-#pragma HLS PIPELINE II = 1
-    if (done || p >= b.max_probe) continue;
-    const uint32_t slot = (home + p) & b.slot_mask;
-    const Word512 w = table_mem[card::vni_slot_word(bank, slot)];
-    const unsigned at = card::vni_slot_byte_in_word(slot);
-    const uint32_t slot_vni = le32_at(w, at + card::kVniRecVni);
-    if (slot_vni == vni) {
-      info.found = true;
-      info.first_member = le32_at(w, at + card::kVniRecFirstMember);
-      info.member_count = le16_at(w, at + card::kVniRecMemberCount);
-      info.counter_slot = le16_at(w, at + card::kVniRecCounterSlot);
-      info.has_ipv6_member = byte_at(w, at + card::kVniRecFlags) & card::kVniFlagHasIpv6Member;
-      done = true;
-    } else if (slot_vni == card::kEmptyVniSlot) {
-      done = true;
-    }
-  }
-  if (info.member_count > card::kMaxMembersPerVni) info.member_count = card::kMaxMembersPerVni;
-  return info;
+CopyContext copy_context(const StoredFrame& f, const MemberList& list) {
+  const FrameMeta& meta = f.meta;
+  CopyContext c;
+  c.has_vlan = meta.has_vlan;
+  c.vlan_tci = meta.vlan_tci;
+  c.udp_src_port = meta.udp_src_port;
+  c.payload_offset = meta.vxlan_offset;
+  c.payload_len = meta.payload_len;
+  c.udp_len = static_cast<uint16_t>(wire::kUdpHeaderLen + meta.payload_len);
+  c.ipv4_total_len = static_cast<uint16_t>(wire::kIpv4HeaderLen + c.udp_len);
+  c.keep_original = list.bank_info.keep_original_source;
+  c.ingress_family = meta.src_family;
+  c.ingress_src = meta.src_vtep;
+  c.ingress_src_sum = ip_word_sum(meta.src_vtep, meta.src_family == 4 ? 4 : 16);
+  // Pseudo-header UDP length + UDP length field + source port + payload: the same for
+  // every IPv6 copy of this frame.
+  c.ipv6_frame_sum =
+      list.vni.has_ipv6_member
+          ? fold16(uint32_t{c.udp_len} * 2 + c.udp_src_port + fold16(meta.payload_sum))
+          : 0;
+  c.stored_beats = f.beats;
+  return c;
 }
 
 void put_be16(uint8_t* p, uint16_t v) {
@@ -148,6 +185,130 @@ unsigned build_copy_header(const Word512& rec0, const Word512& rec1, const CopyC
   return o + 2 + ip_header_len + wire::kUdpHeaderLen;
 }
 
+CopyJob copy_job(const Word512& rec0, const Word512& rec1, const CopyContext& c) {
+  uint8_t hdr[kMaxCopyHeader] = {};
+  const unsigned hdr_len = build_copy_header(rec0, rec1, c, hdr);
+  CopyJob job;
+  job.head0 = 0;
+  for (unsigned i = 0; i < kBeatBytes; ++i) {
+#pragma HLS UNROLL
+    if (i < hdr_len) set_byte(job.head0, i, hdr[i]);
+  }
+  static_assert(kMaxCopyHeader == kBeatBytes + 2);
+  job.head1 = static_cast<uint16_t>((hdr_len > kBeatBytes ? hdr[kBeatBytes] : 0) |
+                                    (hdr_len > kBeatBytes + 1 ? hdr[kBeatBytes + 1] << 8 : 0));
+  job.hdr_len = static_cast<uint8_t>(hdr_len);
+  job.payload_offset = c.payload_offset;
+  job.stored_beats = c.stored_beats;
+  job.total = static_cast<uint16_t>(hdr_len + c.payload_len);
+  job.beats = static_cast<uint8_t>((job.total + kBeatBytes - 1) / kBeatBytes);
+  job.egress_port = le16_at(rec1, card::kMemEgressPort - card::kWordBytes);
+  return job;
+}
+
+void plan_copies(StoredFrameStream& stored_in, MemberListStream& lists, MemberRecordStream& records,
+                 CopyJobStream& jobs, OutcomeStream& outcome_out) {
+  StoredFrame f;
+  MemberList list;
+  CopyContext c;
+  FrameOutcome out;
+  bool replicating = false;  // a good frame of a VNI in the table
+  unsigned others = 0;
+  bool sender_is_member = false;
+  CopyJob held;  // the previous copy: it is the frame's last only if no other follows
+  bool holding = false;
+  unsigned m = 0, iterations = 1;
+plan_loop:
+  do {
+    // II=1: one member per cycle (its record from the prefetch FIFO, the checks, the
+    // header build and checksum fold), latency ~4. Members run ahead of the copies (a
+    // copy is >= 2 beats for frames >= 110 bytes), so headers are ready before their
+    // turn. One iteration for a frame without members. `rewind`: no drain between frames.
+#pragma HLS PIPELINE II = 1 rewind
+    if (m == 0) {
+      f = stored_in.read();
+      list = lists.read();
+      const FrameMeta& meta = f.meta;
+      out = FrameOutcome{};
+      out.rx_bytes = meta.frame_len;
+      out.disabled = meta.disabled;
+      out.oversize = meta.oversize;
+      others = 0;
+      sender_is_member = false;
+      holding = false;
+      replicating = false;
+      iterations = list.vni.member_count > 0 ? list.vni.member_count : 1;
+      if (meta.disabled || meta.oversize || meta.drop != drop_code(DropReason::kNone)) {
+        out.frame_drop = meta.disabled || meta.oversize ? drop_code(DropReason::kNone) : meta.drop;
+      } else {
+        // The lookup used the VNI at the offsets this good frame has and the bank of this
+        // call: list is meta.vni's entry in bank meta.bank.
+        out.vni = meta.vni;
+        out.src_family = meta.src_family;
+        out.src_vtep = meta.src_vtep;
+        out.table_version = list.bank_info.version;
+        if (!list.vni.found) {
+          out.frame_drop = drop_code(DropReason::kUnknownVni);
+          out.learn = true;
+          out.learn_vni_known = false;
+        } else {
+          out.vni_found = true;
+          out.counter_slot = list.vni.counter_slot;
+          replicating = true;
+          c = copy_context(f, list);
+        }
+      }
+    }
+    if (m < list.vni.member_count) {
+      const MemberRecord rec = records.read();  // read for dropped frames too: discarded
+      const uint8_t family = byte_at(rec.word0, card::kMemFamily);
+      const IpBits addr = bytes16_at(rec.word1, card::kMemAddr - card::kWordBytes);
+      const uint8_t flags = byte_at(rec.word0, card::kMemFlags);
+      const bool ingress_src = c.keep_original && family == c.ingress_family;
+      const unsigned ip_header_len =
+          family == card::kFamilyV4 ? wire::kIpv4HeaderLen : wire::kIpv6HeaderLen;
+      const uint32_t len =
+          wire::kEthHeaderLen + (c.has_vlan ? wire::kVlanTagLen : 0) + ip_header_len + c.udp_len;
+      if (!replicating) {
+        // the speculative lookup of a frame parse dropped
+      } else if (family == f.meta.src_family && addr == f.meta.src_vtep) {
+        sender_is_member = true;  // split horizon: never back to the sender, not counted
+      } else {
+        ++others;
+        if (!(flags & card::kMemberFlagResolved) ||
+            (!ingress_src && !(flags & card::kMemberFlagOwnSource))) {
+          ++out.no_next_hop;
+        } else if (len > le32_at(rec.word1, card::kMemEgressMaxFrame - card::kWordBytes)) {
+          ++out.too_large;
+        } else {
+          const CopyJob job = copy_job(rec.word0, rec.word1, c);
+          out.tx_bytes += job.total;
+          ++out.copies;
+          if (holding) jobs.write(held);
+          held = job;
+          holding = true;
+        }
+      }
+    }
+    ++m;
+    if (m == iterations) {
+      if (replicating) {
+        if (others == 0) out.frame_drop = drop_code(DropReason::kNoOtherMember);
+        if (!sender_is_member) {
+          out.learn = true;
+          out.learn_vni_known = true;
+        }
+      }
+      if (!holding) held = CopyJob{};  // no copy: an empty job turns the buffer over
+      held.last_of_frame = true;
+      jobs.write(held);
+      outcome_out.write(out);
+    }
+  } while (m < iterations);
+}
+
+// ---- copy_frames -------------------------------------------------------------------------
+
 // Beat k of the stored frame, zero outside it.
 Word512 stored_beat(const Word512 frame[kMaxFrameBeats], int k, unsigned stored) {
   return (k >= 0 && static_cast<unsigned>(k) < stored) ? frame[k] : Word512(0);
@@ -164,162 +325,94 @@ ap_uint<kBeatBytes> keep_mask(unsigned n) {
   return (ap_uint<kBeatBytes>(1) << n) - ap_uint<kBeatBytes>(1);
 }
 
-// Streams one copy: `hdr_len` header bytes, then the stored payload realigned behind them.
-// Returns the copy's length in bytes.
-uint32_t emit_copy(const Word512 frame[kMaxFrameBeats], unsigned stored, const CopyContext& c,
-                   const uint8_t hdr[kMaxCopyHeader], unsigned hdr_len, uint16_t egress_port,
-                   AxisStream& tx) {
-  Word512 head0 = 0, head1 = 0;  // header bytes 0..63 and 64..65
-  for (unsigned i = 0; i < kMaxCopyHeader; ++i) {
-#pragma HLS UNROLL
-    if (i < hdr_len) {
-      if (i < kBeatBytes)
-        set_byte(head0, i, hdr[i]);
-      else
-        set_byte(head1, i - kBeatBytes, hdr[i]);
-    }
-  }
-  const uint32_t total = hdr_len + c.payload_len;
-  const unsigned beats = (total + kBeatBytes - 1) / kBeatBytes;
+// Output beat k of a copy: the header bytes, then the stored payload realigned behind them.
+AxisBeat copy_beat(const Word512 frame[kMaxFrameBeats], const CopyJob& job, unsigned k) {
   // Output byte o comes from stored byte o + shift (o >= hdr_len); shift is -20, 0 or +20.
-  const int shift = static_cast<int>(c.payload_offset) - static_cast<int>(hdr_len);
-copy_loop:
-  for (unsigned k = 0; k < beats; ++k) {
-    // II=1: one output beat per cycle; two stored beats read (dual-port frame buffer),
-    // a byte shifter and the header overlay. Latency ~3 cycles.
-#pragma HLS PIPELINE II = 1
-    const int from = static_cast<int>(k * kBeatBytes) + shift;
-    const int first = (from + static_cast<int>(kBeatBytes)) / static_cast<int>(kBeatBytes) - 1;
-    const unsigned byte_shift = static_cast<unsigned>(from - first * static_cast<int>(kBeatBytes));
-    Word1024 pair = stored_beat(frame, first + 1, stored);
-    pair <<= kBeatBits;
-    pair |= Word1024(stored_beat(frame, first, stored));
-    Word512 out = Word512(pair >> (8 * byte_shift));
-    const unsigned base = k * kBeatBytes;
-    if (base < hdr_len) {
-      const unsigned n = hdr_len - base;  // header bytes in this beat
-      const Word512 m = byte_mask(n);
-      out = (out & ~m) | ((k == 0 ? head0 : head1) & m);
-    }
-    const bool last = k + 1 == beats;
-    const unsigned valid = last ? total - base : kBeatBytes;
-    AxisBeat b;
-    b.data = out & byte_mask(valid);
-    b.keep = keep_mask(valid);
-    b.last = last ? 1 : 0;
-    b.dest = egress_port;
-    tx.write(b);
+  const int shift = static_cast<int>(job.payload_offset) - static_cast<int>(job.hdr_len);
+  const int from = static_cast<int>(k * kBeatBytes) + shift;
+  const int first = (from + static_cast<int>(kBeatBytes)) / static_cast<int>(kBeatBytes) - 1;
+  const unsigned byte_shift = static_cast<unsigned>(from - first * static_cast<int>(kBeatBytes));
+  Word1024 pair = stored_beat(frame, first + 1, job.stored_beats);
+  pair <<= kBeatBits;
+  pair |= Word1024(stored_beat(frame, first, job.stored_beats));
+  Word512 out = Word512(pair >> (8 * byte_shift));
+  const unsigned base = k * kBeatBytes;
+  if (base < job.hdr_len) {
+    const Word512 m = byte_mask(job.hdr_len - base);  // header bytes in this beat
+    out = (out & ~m) | ((k == 0 ? job.head0 : Word512(job.head1)) & m);
   }
-  return total;
+  const bool last = k + 1 == job.beats;
+  const unsigned valid = last ? job.total - base : kBeatBytes;
+  AxisBeat b;
+  b.data = out & byte_mask(valid);
+  b.keep = keep_mask(valid);
+  b.last = last ? 1 : 0;
+  b.dest = job.egress_port;
+  return b;
+}
+
+void copy_frames(const Word512 frame[kMaxFrameBeats], CopyJobStream& jobs, AxisStream& tx) {
+  CopyJob job;
+  unsigned k = 0;
+  bool frame_done = false;
+copy_loop:
+  do {
+    // II=1: one output beat per cycle over ALL beats of ALL copies of the frame (member
+    // and copy loops merged): the next copy's job is read in the cycle its first beat
+    // goes out, so copies follow back to back. Two stored beats read per cycle (dual-port
+    // frame buffer bank), a byte shifter and the header overlay: latency ~3. `rewind`: the
+    // next frame's first copy follows this frame's last without a pipeline drain.
+#pragma HLS PIPELINE II = 1 rewind
+    if (k == 0) job = jobs.read();
+    if (k < job.beats) tx.write(copy_beat(frame, job, k));
+    ++k;
+    if (k >= job.beats) {
+      k = 0;
+      frame_done = job.last_of_frame;
+    }
+  } while (!frame_done);
 }
 
 }  // namespace
 
 void replicate(FrameDataStream& data_in, FrameMetaStream& meta_in, AxisStream& tx,
-               const Word512* table_mem, OutcomeStream& outcome_out) {
-  Word512 frame[kMaxFrameBeats];  // the on-chip frame buffer (BRAM/URAM, dual port)
-  unsigned stored = 0;
-  bool last = false;
-store_loop:
-  do {
-    // II=1: one beat stored per cycle as it arrives (parse passes at most 144 beats).
-#pragma HLS PIPELINE II = 1
-    const AxisBeat b = data_in.read();
-    last = b.last == 1;
-    if (stored < kMaxFrameBeats) frame[stored++] = b.data;
-  } while (!last);
+               const Word512* table_mem, uint8_t table_bank, OutcomeStream& outcome_out) {
+#pragma HLS DATAFLOW
+  // The frame buffer: written by store_frame, read by copy_frames, so HLS builds it as a
+  // ping-pong (PIPO) of two banks of kMaxFrameBeats words: frame n+1 is stored while frame
+  // n's copies are read, each bank handed over when its process finishes the frame. A
+  // sequential C simulation stores and copies one frame per call, so one bank is enough
+  // there and nothing carries over between calls.
+  Word512 frame[kMaxFrameBeats];
+#pragma HLS STREAM variable = frame type = pipo depth = 2
+#pragma HLS ARRAY_PARTITION variable = frame cyclic factor = 2
+  FrameDataStream tapped("replicate_tapped");
+  TappedMetaStream tapped_meta("replicate_tapped_meta");
+  LookupRequestStream requests("replicate_requests");
+  MemberListStream looked_up("replicate_looked_up");
+  MemberListStream lists("replicate_lists");
+  MemberRecordStream records("replicate_records");
+  StoredFrameStream stored("replicate_stored");
+  CopyJobStream jobs("replicate_jobs");
+  // On the card: the tap runs up to 32 frames ahead of the store (tapped: the frame FIFO
+  // in front of the buffer), lookups and records up to 32 frames / records ahead of the
+  // copies (sim/cycle_model: enough for BRAM/URAM tables; HBM wants 64 at the smallest
+  // frames), headers a few copies ahead.
+#pragma HLS STREAM variable = tapped depth = 160
+#pragma HLS STREAM variable = tapped_meta depth = 32
+#pragma HLS STREAM variable = requests depth = 32
+#pragma HLS STREAM variable = looked_up depth = 32
+#pragma HLS STREAM variable = lists depth = 32
+#pragma HLS STREAM variable = records depth = 32
+#pragma HLS STREAM variable = stored depth = 2
+#pragma HLS STREAM variable = jobs depth = 4
 
-  // The frame's metadata comes after its last beat.
-  const FrameMeta meta = meta_in.read();
-  FrameOutcome out;
-  out.rx_bytes = meta.frame_len;
-  out.disabled = meta.disabled;
-  out.oversize = meta.oversize;
-  if (meta.disabled || meta.oversize || meta.drop != drop_code(DropReason::kNone)) {
-    out.frame_drop = meta.disabled || meta.oversize ? drop_code(DropReason::kNone) : meta.drop;
-    outcome_out.write(out);
-    return;
-  }
-
-  const unsigned bank = meta.bank;
-  const BankInfo bank_info = read_bank_header(table_mem, bank);
-  const VniInfo vni = lookup_vni(table_mem, bank, bank_info, meta.vni);
-  out.vni = meta.vni;
-  out.src_family = meta.src_family;
-  out.src_vtep = meta.src_vtep;
-  out.table_version = bank_info.version;
-  if (!vni.found) {
-    out.frame_drop = drop_code(DropReason::kUnknownVni);
-    out.learn = true;
-    out.learn_vni_known = false;
-    outcome_out.write(out);
-    return;
-  }
-  out.vni_found = true;
-  out.counter_slot = vni.counter_slot;
-
-  CopyContext c;
-  c.has_vlan = meta.has_vlan;
-  c.vlan_tci = meta.vlan_tci;
-  c.udp_src_port = meta.udp_src_port;
-  c.payload_offset = meta.vxlan_offset;
-  c.payload_len = meta.payload_len;
-  c.udp_len = static_cast<uint16_t>(wire::kUdpHeaderLen + meta.payload_len);
-  c.ipv4_total_len = static_cast<uint16_t>(wire::kIpv4HeaderLen + c.udp_len);
-  c.keep_original = bank_info.keep_original_source;
-  c.ingress_family = meta.src_family;
-  c.ingress_src = meta.src_vtep;
-  c.ingress_src_sum = ip_word_sum(meta.src_vtep, meta.src_family == 4 ? 4 : 16);
-  // Pseudo-header UDP length + UDP length field + source port + payload: the same for
-  // every IPv6 copy of this frame.
-  c.ipv6_frame_sum =
-      vni.has_ipv6_member
-          ? fold16(uint32_t{c.udp_len} * 2 + c.udp_src_port + fold16(meta.payload_sum))
-          : 0;
-
-  unsigned others = 0;
-  bool sender_is_member = false;
-member_loop:
-  for (unsigned m = 0; m < card::kMaxMembersPerVni; ++m) {
-    // Per member: 2 record words, then the copy's beats at II=1 (see emit_copy).
-    if (m >= vni.member_count) break;
-    const unsigned word = card::member_word(bank, vni.first_member + m);
-    const Word512 rec0 = table_mem[word];
-    const Word512 rec1 = table_mem[word + 1];
-    const uint8_t family = byte_at(rec0, card::kMemFamily);
-    const IpBits addr = bytes16_at(rec1, card::kMemAddr - card::kWordBytes);
-    if (family == meta.src_family && addr == meta.src_vtep) {
-      sender_is_member = true;  // split horizon: never back to the sender, not counted
-      continue;
-    }
-    ++others;
-    const uint8_t flags = byte_at(rec0, card::kMemFlags);
-    const bool ingress_src = c.keep_original && family == c.ingress_family;
-    if (!(flags & card::kMemberFlagResolved) ||
-        (!ingress_src && !(flags & card::kMemberFlagOwnSource))) {
-      ++out.no_next_hop;
-      continue;
-    }
-    const unsigned ip_header_len =
-        family == card::kFamilyV4 ? wire::kIpv4HeaderLen : wire::kIpv6HeaderLen;
-    const uint32_t len =
-        wire::kEthHeaderLen + (c.has_vlan ? wire::kVlanTagLen : 0) + ip_header_len + c.udp_len;
-    if (len > le32_at(rec1, card::kMemEgressMaxFrame - card::kWordBytes)) {
-      ++out.too_large;
-      continue;
-    }
-    uint8_t hdr[kMaxCopyHeader] = {};
-    const unsigned hdr_len = build_copy_header(rec0, rec1, c, hdr);
-    const uint16_t port = le16_at(rec1, card::kMemEgressPort - card::kWordBytes);
-    out.tx_bytes += emit_copy(frame, stored, c, hdr, hdr_len, port, tx);
-    ++out.copies;
-  }
-  if (others == 0) out.frame_drop = drop_code(DropReason::kNoOtherMember);
-  if (!sender_is_member) {
-    out.learn = true;
-    out.learn_vni_known = true;
-  }
-  outcome_out.write(out);
+  frame_tap(data_in, meta_in, table_bank, tapped, tapped_meta, requests);
+  store_frame(tapped, tapped_meta, frame, stored);
+  lookup_vni(requests, table_mem, looked_up);
+  fetch_members(looked_up, table_mem, lists, records);
+  plan_copies(stored, lists, records, jobs, outcome_out);
+  copy_frames(frame, jobs, tx);
 }
 
 }  // namespace vxsn::hw

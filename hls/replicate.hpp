@@ -7,14 +7,22 @@
 // A copy = template MACs [ingress 802.1Q tag] / template IP+UDP of the member's family with
 // lengths, source address and checksums patched / the ingress VXLAN header and inner frame.
 //
-// Timing intent (card): storing runs at II=1 per beat; the VNI lookup reads at most
-// kMaxProbes table words (pipelined, II=1); per member, two table words (the record) then
-// the copy at II=1 per output beat. A copy of a >= 110-byte frame is >= 2 beats, so the
-// next record's two-word read can hide behind the current copy; 1-beat copies (the
-// smallest frames) would leave a bubble unless the member list is prefetched on chip -
-// the cycle model, not this C code, is where that cost is accounted. A copy whose outer
-// header length differs from the ingress one (IPv4 <-> IPv6) is realigned by a 20-byte
-// shift across beats, still one beat per cycle.
+// Structure (a DATAFLOW region of six processes, hls/replicate_channels.hpp draws it):
+//   frame_tap      sees each frame as parse delivers it and asks for its VNI lookup once
+//                  the header beats are in (beat 1), long before the last beat and before
+//                  the frame reaches the buffer; beats and metadata go on through FIFOs.
+//   store_frame    beats into a ping-pong frame buffer (two banks: the next frame is
+//                  stored while this one's copies go out).
+//   lookup_vni,    the member prefetch (hls/member_prefetch.hpp): bank header, VNI slot,
+//   fetch_members  member records, read ahead of the copies.
+//   plan_copies    per member at II=1: split horizon, the drop checks, the copy's outer
+//                  header built ahead of its turn; the frame's outcome.
+//   copy_frames    ONE loop over all beats of all copies (member and copy loops merged)
+//                  at II=1: copy k+1's first beat follows copy k's last beat.
+// Each process is one call per frame (the kernel's contract); on the card the region's
+// calls overlap (ap_ctrl_chain, `rewind` loops), in a C simulation they run in order.
+// `table_bank` is the control register the frame latches at its first beat (parse
+// latches the same register in the same call: FrameMeta::bank).
 #pragma once
 
 #include "hls/kernel_streams.hpp"
@@ -22,6 +30,6 @@
 namespace vxsn::hw {
 
 void replicate(FrameDataStream& data_in, FrameMetaStream& meta_in, AxisStream& tx,
-               const Word512* table_mem, OutcomeStream& outcome_out);
+               const Word512* table_mem, uint8_t table_bank, OutcomeStream& outcome_out);
 
 }  // namespace vxsn::hw

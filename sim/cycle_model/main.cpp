@@ -16,8 +16,8 @@ int main(int argc, char** argv) {
   SweepOptions o;
   bool no_plot = false;
   app.add_option("-o,--out", out_dir, "directory for cycle_model.{csv,dat,gp,png}");
-  app.add_option("--variant", variant, "as-built | prefetch | target | all")
-      ->check(CLI::IsMember({"as-built", "prefetch", "target", "all"}));
+  app.add_option("--variant", variant, "v1 | as-built | prefetch | target | all")
+      ->check(CLI::IsMember({"v1", "as-built", "prefetch", "target", "all"}));
   app.add_option("--memory", memory, "bram | hbm | all")
       ->check(CLI::IsMember({"bram", "hbm", "all"}));
   app.add_option("--frame-sizes", o.frame_sizes, "ingress frame sizes, bytes on the bus")
@@ -33,9 +33,14 @@ int main(int argc, char** argv) {
   app.add_option("--prefetch-records", o.prefetch_records,
                  "member records read ahead (prefetch and target variants)")
       ->check(CLI::Range(1, 4096));
+  bool sender_not_in_list = false;
+  app.add_flag("--sender-not-in-list", sender_not_in_list,
+               "the sending VTEP is not in the VNI's member list (no record of its own to read)");
   app.add_flag("--no-plot", no_plot, "skip the PNG (no gnuplot needed)");
   CLI11_PARSE(app, argc, argv);
 
+  o.sender_in_list = !sender_not_in_list;
+  if (variant == "v1") o.variants = {Variant::kV1};
   if (variant == "as-built") o.variants = {Variant::kAsBuilt};
   if (variant == "prefetch") o.variants = {Variant::kPrefetch};
   if (variant == "target") o.variants = {Variant::kTarget};

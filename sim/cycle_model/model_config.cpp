@@ -12,8 +12,21 @@ ModelConfig make_config(Variant v, Memory m) {
   c.timing.table_read_latency = m == Memory::kBram ? kBramReadLatency : kHbmReadLatency;
   using Fill = Architecture::CopyFill;
   switch (v) {
-    case Variant::kAsBuilt:
+    case Variant::kV1:
       c.arch = Architecture{};
+      break;
+    case Variant::kAsBuilt:
+      // hls/replicate.cpp: prefetch from beat 1 (lookup_vni II=4: bank header word, then
+      // the probe word; fetch_members a word a cycle), headers built by plan_copies once
+      // the metadata is in, one table port, ping-pong frame buffer, `rewind` loops.
+      c.arch.prefetch_members = true;
+      c.arch.frame_buffers = 2;
+      c.arch.copy_fill = Fill::kNever;
+      c.arch.lookup_reads_bank_header = true;
+      c.arch.lookup_start_beat = 1;
+      c.arch.lookup_interval = 4;
+      c.arch.shared_table_port = true;
+      c.arch.header_waits_for_meta = true;
       break;
     case Variant::kPrefetch:
       c.arch.prefetch_members = true;
@@ -30,6 +43,8 @@ ModelConfig make_config(Variant v, Memory m) {
 
 const char* variant_name(Variant v) {
   switch (v) {
+    case Variant::kV1:
+      return "v1";
     case Variant::kAsBuilt:
       return "as-built";
     case Variant::kPrefetch:
@@ -42,8 +57,10 @@ const char* variant_name(Variant v) {
 
 const char* variant_title(Variant v) {
   switch (v) {
+    case Variant::kV1:
+      return "v1 (first kernel: no prefetch, one buffer)";
     case Variant::kAsBuilt:
-      return "as built";
+      return "as built (prefetch, merged copy loop, ping-pong, one table port)";
     case Variant::kPrefetch:
       return "with member prefetch";
     case Variant::kTarget:

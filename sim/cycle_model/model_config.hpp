@@ -39,9 +39,23 @@ struct Architecture {
   // cycles at fan-out >= 2; fan-out 1 with 114 B frames on HBM needs ~64 lookups.
   unsigned prefetch_lookups = 32;
   unsigned prefetch_records = 32;
+  // How the prefetcher looks a VNI up. The idealised form (prefetch, target) reads one
+  // VNI-table word per frame (bank header latched on a bank flip) from the frame's first
+  // beat. The kernel as built (hls/member_prefetch.cpp lookup_vni) reads the bank header
+  // word and then the probe word(s), starts when beat 1 (the end of the header window)
+  // is in, and accepts a new frame every `lookup_interval` cycles (its II).
+  bool lookup_reads_bank_header = false;
+  unsigned lookup_start_beat = 0;
+  unsigned lookup_interval = 1;
+  // One table read port shared by the lookup and the member records (one m_axi adapter:
+  // one read address per cycle), or a read channel each.
+  bool shared_table_port = false;
+  // A copy's header is built once its record is in AND the frame's metadata is (the
+  // kernel's plan_copies needs lengths and the sender from parse), or from the record alone.
+  bool header_waits_for_meta = false;
 };
 
-enum class Variant { kAsBuilt, kPrefetch, kTarget };
+enum class Variant { kV1, kAsBuilt, kPrefetch, kTarget };
 enum class Memory { kBram, kHbm };
 
 struct ModelConfig {
@@ -49,6 +63,9 @@ struct ModelConfig {
   Architecture arch;
   // Copy length minus ingress frame length: 0 for IPv4 in and out, +20 for IPv4 -> IPv6.
   int copy_len_delta = 0;
+  // The sender is itself in the VNI's member list (the usual flood list: every VTEP of the
+  // VNI), so a frame's list has fanout + 1 records and the sender's is read and skipped.
+  bool sender_in_list = true;
   unsigned ingress_fifo_beats = 160;  // parse -> replicate frame FIFO (kFrameFifoDepth)
   unsigned egress_fifo_beats = 64;    // kernel -> MAC FIFO in the shell (assumed 4 KiB)
   // Measurement: frames copied before the window opens, and the window's minimum size.
@@ -59,7 +76,7 @@ struct ModelConfig {
 
 ModelConfig make_config(Variant v, Memory m);
 
-const char* variant_name(Variant v);  // "as-built", "prefetch", "target"
+const char* variant_name(Variant v);  // "v1", "as-built", "prefetch", "target"
 const char* variant_title(Variant v);
 const char* memory_name(Memory m);  // "bram", "hbm"
 

@@ -46,7 +46,9 @@ class PipelineSim {
         in_beats_(beats_of(spec.frame_bytes)),
         out_beats_(beats_of(copy_bytes_)),
         in_slot_(wire_slot_ticks(spec.frame_bytes)),
-        out_slot_(wire_slot_ticks(copy_bytes_)) {
+        out_slot_(wire_slot_ticks(copy_bytes_)),
+        sender_records_(config.sender_in_list ? 1 : 0),
+        records_per_frame_(spec.fanout + sender_records_) {
     measured_frames_ = std::max<uint64_t>(cfg_.min_measured_frames,
                                           ceil_div(cfg_.min_measured_copies, spec.fanout));
   }
@@ -133,30 +135,49 @@ class PipelineSim {
     }
   }
 
-  // Two read channels, each issuing one table word per cycle: VNI lookups run ahead for
-  // up to `prefetch_lookups` frames; member records stream into a FIFO of
-  // `prefetch_records` entries, a slot held from the read until the copy starts.
+  // VNI lookups run ahead for up to `prefetch_lookups` frames; member records stream into
+  // a FIFO of `prefetch_records` entries, a slot held from the read until the copy starts
+  // (the sender's record is skipped by the planner: it holds no slot). Table words are
+  // issued one per cycle per read port: a port each for lookups and records, or one
+  // shared port where a pending probe word goes first, then a new lookup, then records.
   void run_prefetcher() {
     if (!cfg_.arch.prefetch_members) return;
-    if (next_lookup_ < frames_.size() && lookup_free_ <= now_ &&
+    const bool shared = cfg_.arch.shared_table_port;
+    int64_t& lookup_port = shared ? record_port_free_ : lookup_port_free_;
+    int64_t& record_port = record_port_free_;
+    // Probe word(s) of a lookup whose bank header word is back.
+    if (!probe_queue_.empty() && probe_queue_.front().due <= now_ && lookup_port <= now_) {
+      frames_[probe_queue_.front().frame].list_known = now_ + table_read_cycles(t_.vni_probes);
+      lookup_port = now_ + t_.vni_probes;
+      probe_queue_.pop_front();
+    }
+    if (next_lookup_ < frames_.size() && lookup_free_ <= now_ && lookup_port <= now_ &&
         next_lookup_ - frames_copied_ < cfg_.arch.prefetch_lookups) {
       Frame& f = frames_[next_lookup_];
-      if (beat_ready(f, 0) <= now_) {
-        f.list_known = now_ + table_read_cycles(t_.vni_probes);
-        f.record_ready.assign(spec_.fanout, kNever);
-        lookup_free_ = now_ + t_.vni_probes;
+      if (beat_ready(f, std::min(cfg_.arch.lookup_start_beat, in_beats_ - 1)) <= now_) {
+        f.record_ready.assign(records_per_frame_, kNever);
+        if (cfg_.arch.lookup_reads_bank_header) {
+          probe_queue_.push_back(PendingProbe{next_lookup_, now_ + table_read_cycles(1)});
+          lookup_port = now_ + 1;
+          lookup_free_ = now_ + std::max(1u, cfg_.arch.lookup_interval);
+        } else {
+          f.list_known = now_ + table_read_cycles(t_.vni_probes);
+          lookup_port = now_ + t_.vni_probes;
+          lookup_free_ = now_ + std::max(t_.vni_probes, cfg_.arch.lookup_interval);
+        }
         ++next_lookup_;
       }
     }
-    if (next_fetch_ < next_lookup_ && records_free_ <= now_ &&
+    if (next_fetch_ < next_lookup_ && record_port <= now_ &&
         records_held_ < cfg_.arch.prefetch_records) {
       Frame& f = frames_[next_fetch_];
       if (f.list_known <= now_) {
-        f.record_ready[next_record_] =
-            now_ + table_read_cycles(t_.record_words) + t_.header_build_cycles;
-        records_free_ = now_ + t_.record_words;
-        ++records_held_;
-        if (++next_record_ == spec_.fanout) {
+        int64_t ready = now_ + table_read_cycles(t_.record_words);
+        if (cfg_.arch.header_waits_for_meta) ready = std::max(ready, meta_ready(f));
+        f.record_ready[next_record_] = ready + t_.header_build_cycles;
+        record_port = now_ + t_.record_words;
+        if (next_record_ >= sender_records_) ++records_held_;
+        if (++next_record_ == records_per_frame_) {
           next_record_ = 0;
           ++next_fetch_;
         }
@@ -189,8 +210,9 @@ class PipelineSim {
           member_ = 0;
           if (cfg_.arch.prefetch_members) {
             phase_ = Phase::kMemberStart;
-          } else {  // as built: bank header word, then the VNI probe loop
-            busy_until_ = now_ + table_read_cycles(1) + table_read_cycles(t_.vni_probes);
+          } else {  // v1: bank header word, the VNI probe loop, the sender's record
+            busy_until_ = now_ + table_read_cycles(1) + table_read_cycles(t_.vni_probes) +
+                          sender_records_ * table_read_cycles(t_.record_words);
             phase_ = Phase::kFrameOverhead;
           }
           continue;
@@ -203,7 +225,7 @@ class PipelineSim {
           int64_t wait = fill_cycles(member_);
           if (cfg_.arch.prefetch_members) {
             const Frame& f = frames_[frames_copied_];
-            if (f.record_ready.empty() || f.record_ready[member_] > now_) return;
+            if (f.record_ready.empty() || f.record_ready[member_ + sender_records_] > now_) return;
             --records_held_;  // the copy holds its header now
           } else {
             wait += table_read_cycles(t_.record_words) + t_.header_build_cycles;
@@ -265,6 +287,8 @@ class PipelineSim {
   const unsigned out_beats_;
   const int64_t in_slot_;
   const int64_t out_slot_;
+  const uint32_t sender_records_;     // 1 when the sender's own record is in the list (first)
+  const uint32_t records_per_frame_;  // records the prefetcher reads per frame
   uint64_t measured_frames_ = 0;
 
   int64_t now_ = 0;
@@ -276,8 +300,14 @@ class PipelineSim {
   uint64_t next_fetch_ = 0;
   uint32_t next_record_ = 0;
   unsigned records_held_ = 0;
-  int64_t lookup_free_ = 0;
-  int64_t records_free_ = 0;
+  int64_t lookup_free_ = 0;       // the lookup's II: next frame it accepts
+  int64_t lookup_port_free_ = 0;  // table read ports: next cycle a word may be issued
+  int64_t record_port_free_ = 0;
+  struct PendingProbe {
+    uint64_t frame;
+    int64_t due;  // bank header word back: the probe address is known
+  };
+  std::deque<PendingProbe> probe_queue_;
   uint64_t next_store_ = 0;
   uint64_t frames_copied_ = 0;
   Phase phase_ = Phase::kIdle;

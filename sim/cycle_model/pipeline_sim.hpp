@@ -9,7 +9,7 @@
 //   parse      a delay line (II=1); the frame's metadata follows its last beat.
 //   prefetch   (when modelled) VNI lookup and member records read from the frame's
 //              first beat, one table word per cycle, each read `table_read_latency` late.
-//   store      one beat per cycle into a frame buffer (one buffer as built, or two).
+//   store      one beat per cycle into a frame buffer (one in v1, two: ping-pong).
 //   copy       per member: [record read + header build], pipeline fill, one beat per
 //              cycle; stalls only when the egress FIFO is full.
 //   MAC TX     drains the egress FIFO at wire rate, copies back to back with minimum gaps.

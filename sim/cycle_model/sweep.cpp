@@ -16,6 +16,7 @@ std::vector<SweepPanel> run_sweep(const SweepOptions& options) {
     for (Variant variant : options.variants) {
       SweepPanel panel{variant, memory, make_config(variant, memory), {}};
       panel.config.copy_len_delta = options.copy_len_delta;
+      panel.config.sender_in_list = options.sender_in_list;
       panel.config.egress_fifo_beats = options.egress_fifo_beats;
       panel.config.arch.prefetch_lookups = options.prefetch_lookups;
       panel.config.arch.prefetch_records = options.prefetch_records;

@@ -10,12 +10,14 @@
 namespace vxsn::cycle {
 
 struct SweepOptions {
-  std::vector<Variant> variants = {Variant::kAsBuilt, Variant::kPrefetch, Variant::kTarget};
+  std::vector<Variant> variants = {Variant::kV1, Variant::kAsBuilt, Variant::kPrefetch,
+                                   Variant::kTarget};
   std::vector<Memory> memories = {Memory::kBram, Memory::kHbm};
   std::vector<uint32_t> frame_sizes = kDefaultFrameSizes;
   std::vector<uint32_t> fanouts = kDefaultFanouts;
   // Applied on top of make_config(variant, memory).
   int copy_len_delta = 0;
+  bool sender_in_list = true;
   unsigned egress_fifo_beats = 64;
   unsigned prefetch_lookups = 32;
   unsigned prefetch_records = 32;

@@ -43,9 +43,9 @@ TEST_F(CycleModelCli, WritesTableCsvAndPng) {
   EXPECT_NE(table.find("egress utilisation"), std::string::npos);
   EXPECT_NE(table.find("   9216 "), std::string::npos);
 
-  // 3 variants x 2 memories x 8 sizes x 7 fan-outs, plus the header line.
+  // 4 variants x 2 memories x 8 sizes x 7 fan-outs, plus the header line.
   const std::string csv = read_all(dir_ / "cycle_model.csv");
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 3 * 2 * 8 * 7);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 4 * 2 * 8 * 7);
 
   const std::string png = read_all(dir_ / "cycle_model.png");
   ASSERT_GT(png.size(), 1000u);

@@ -1,0 +1,57 @@
+// The replicated unit: one flood-table entry (VNI, VTEP) with its value and the stamps that
+// order writes across nodes. Deliberately independent of the table manager's own types so
+// the replication layer can be built and tested on its own.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "driver/net_types.hpp"
+
+namespace vxsn {
+
+struct HaKey {
+  uint32_t vni = 0;
+  IpAddr vtep;
+  auto operator<=>(const HaKey&) const = default;
+};
+
+struct HaKeyHash {
+  size_t operator()(const HaKey& k) const noexcept {
+    return IpAddrHash{}(k.vtep) ^ (static_cast<size_t>(k.vni) * 0x9E3779B97F4A7C15ull);
+  }
+};
+
+// What the table knows about one entry. `sources` is a bit set of EntrySource values
+// (host/table/membership_store.hpp); the replicator treats it as opaque.
+struct HaValue {
+  uint8_t sources = 0;
+  uint64_t identifier = 0;    // registering vxrd's node id, 0 if none
+  int64_t expires_at_ms = 0;  // absolute Unix time in ms so every node ages alike; 0 = never
+  auto operator<=>(const HaValue&) const = default;
+};
+
+// Orders writes to one key: the higher hybrid logical clock wins; equal clocks are broken by
+// the origin node's id (byte-wise string compare), so every node picks the same winner.
+struct HaStamp {
+  uint64_t hlc = 0;
+  std::string origin;
+  bool wins_over(const HaStamp& o) const { return hlc != o.hlc ? hlc > o.hlc : origin > o.origin; }
+  auto operator<=>(const HaStamp&) const = default;
+};
+
+// One change to one key. A tombstone records a deletion (value ignored) and is kept, so a
+// late or replayed older write cannot resurrect the entry, until the tombstone expires.
+struct HaChange {
+  HaKey key;
+  HaValue value;
+  bool tombstone = false;
+  HaStamp stamp;
+  uint64_t seq = 0;  // the origin's sequence number of this change (0 inside snapshots)
+  bool same_content(const HaChange& o) const {
+    return key == o.key && tombstone == o.tombstone && (tombstone || value == o.value) &&
+           stamp == o.stamp;
+  }
+};
+
+}  // namespace vxsn

@@ -1,0 +1,79 @@
+// Byte layout of every replication message (little-endian, length-checked on decode).
+// One ZeroMQ frame per message; the first byte names its kind.
+//   'U' updates    origin, incarnation, first seq, count, changes (seq first..first+count-1)
+//   'H' heartbeat  origin, incarnation, seq, hlc              PUB -> SUB
+//   'Q' snapshot request  requester, request id              DEALER -> ROUTER
+//   'C' snapshot chunk    request id, count, changes          ROUTER -> DEALER
+//   'E' snapshot end      request id, origin, incarnation, seq, hlc, total
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "host/ha/ha_types.hpp"
+
+namespace vxsn {
+
+enum class HaMsgKind : char {
+  kUpdate = 'U',
+  kHeartbeat = 'H',
+  kSnapshotRequest = 'Q',
+  kSnapshotChunk = 'C',
+  kSnapshotEnd = 'E',
+};
+
+// Who sent a stream message and where it stands in that sender's stream. The incarnation
+// changes on every start, so a restarted peer (sequence back at 1) is told apart from a gap.
+struct HaStreamPosition {
+  std::string origin;
+  uint64_t incarnation = 0;
+  uint64_t seq = 0;
+};
+
+struct HaUpdateMsg {
+  HaStreamPosition pos;
+  HaChange change;
+};
+
+struct HaHeartbeatMsg {
+  HaStreamPosition pos;  // seq = the last sequence published
+  uint64_t hlc = 0;
+};
+
+struct HaSnapshotRequestMsg {
+  std::string requester;
+  uint64_t request_id = 0;
+};
+
+struct HaSnapshotEndMsg {
+  uint64_t request_id = 0;
+  HaStreamPosition pos;  // the server's stream position the snapshot is consistent with
+  uint64_t hlc = 0;
+  uint64_t total = 0;  // entries sent in the chunks
+};
+
+std::optional<HaMsgKind> ha_msg_kind(std::string_view frame);
+
+// Consecutive changes of one origin in one frame: fewer frames to encrypt and route.
+std::string encode_updates(const HaStreamPosition& first, const std::vector<HaChange>& changes);
+std::string encode_heartbeat(const HaHeartbeatMsg& m);
+std::string encode_snapshot_request(const HaSnapshotRequestMsg& m);
+// Chunk: the caller appends changes with append_chunk_change after encode_chunk_header,
+// then patches the count with finish_chunk.
+std::string encode_chunk_header(uint64_t request_id);
+void append_chunk_change(std::string& chunk, const HaChange& c);
+void finish_chunk(std::string& chunk, uint32_t count);
+std::string encode_snapshot_end(const HaSnapshotEndMsg& m);
+
+// One HaUpdateMsg per change, each with its own sequence number.
+std::optional<std::vector<HaUpdateMsg>> decode_updates(std::string_view frame);
+std::optional<HaHeartbeatMsg> decode_heartbeat(std::string_view frame);
+std::optional<HaSnapshotRequestMsg> decode_snapshot_request(std::string_view frame);
+// Appends the chunk's changes to `out`; false if the frame is malformed.
+bool decode_chunk(std::string_view frame, uint64_t& request_id, std::vector<HaChange>& out);
+std::optional<HaSnapshotEndMsg> decode_snapshot_end(std::string_view frame);
+
+}  // namespace vxsn
