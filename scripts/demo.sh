@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 build=${VXSN_BUILD_DIR:-build}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j2 --target vxsnd
+cmake --build "$build" -j2 --target vxsnd vxsnctl
 exec sim/demo.sh --build "$build" "$@"

@@ -73,6 +73,8 @@ members=$(printf '"%s", ' $VXSN_TB_VTEP_IPS)
   echo "[log]"
   echo "stats_file = \"$work/stats.json\""
   echo "stats_interval_ms = 200"
+  echo "[api]"
+  echo "socket = \"$work/vxsnd.sock\""
 } >"$work/vxsnd.toml"
 
 echo "== vxsnd.toml"
@@ -127,5 +129,14 @@ print(f"   drops: {drops if drops else 'none'}")
 for p in s["ports"]:
     print(f"   port {p['name']} ({p['kernel_ifname']}): rx {p['rx_packets']} tx {p['tx_packets']}, frames up to {p['max_frame_len']} B")
 PY
+# The same node through its management API.
+vxsnctl=$build/host/ctl/vxsnctl
+if [[ -x $vxsnctl ]]; then
+  for cmd in status "vni list" counters; do
+    echo "== vxsnctl $cmd"
+    # shellcheck disable=SC2086  # $cmd is a subcommand and its arguments
+    "$vxsnctl" --socket "$work/vxsnd.sock" $cmd | sed 's/^./   &/' || echo "   (vxsnctl failed)"
+  done
+fi
 echo "== $((total - fails))/$total tenant pairs reached each other through vxsnd"
 ((fails == 0))

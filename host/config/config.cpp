@@ -1,6 +1,7 @@
 #include "host/config/config.hpp"
 
 #include <toml++/toml.h>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -72,6 +73,34 @@ class Reader {
     for (size_t i = 0; i < arr->size(); ++i)
       out.push_back(address((*arr)[i], key + "[" + std::to_string(i) + "]"));
     return out;
+  }
+
+  bool boolean(const toml::node& n, const std::string& key) const {
+    if (!n.is_boolean()) fail(n, key, "expected true or false");
+    return *n.value<bool>();
+  }
+
+  // "100-199", "100" or an integer.
+  VniRange vni_range(const toml::node& n, const std::string& key) const {
+    VniRange r;
+    if (n.is_integer()) {
+      r.first = r.last = static_cast<uint32_t>(integer(n, key, 0, wire::kVniMax));
+      return r;
+    }
+    const std::string text = string(n, key);
+    const auto dash = text.find('-');
+    auto number = [&](const std::string& part) -> uint32_t {
+      if (part.empty() || part.size() > 8 ||
+          part.find_first_not_of("0123456789") != std::string::npos)
+        fail(n, key, "expected a VNI or a range \"first-last\", got \"" + text + "\"");
+      const unsigned long v = std::stoul(part);
+      if (v > wire::kVniMax) fail(n, key, "VNI " + part + " exceeds 24 bits");
+      return static_cast<uint32_t>(v);
+    };
+    r.first = number(text.substr(0, dash));
+    r.last = dash == std::string::npos ? r.first : number(text.substr(dash + 1));
+    if (r.last < r.first) fail(n, key, "range \"" + text + "\" ends before it starts");
+    return r;
   }
 
   const toml::table& table(const toml::node& n, const std::string& key) const {
@@ -168,6 +197,75 @@ void read_vnis(const Reader& r, const toml::node& n, Config& c) {
   }
 }
 
+void read_table(const Reader& r, const toml::table& t, Config& c) {
+  r.only_keys(t, "table",
+              {"max_vnis", "max_members_per_vni", "max_entries", "registration_rate",
+               "registration_burst", "holdtime_s", "learn_holdtime_s", "ageing_interval_ms",
+               "learn_rate", "learning", "unlisted_vnis"});
+  TableSettings& s = c.table;
+  auto u32 = [&](const char* name, uint32_t& out, int64_t lo, int64_t hi) {
+    if (auto n = t.get(name))
+      out = static_cast<uint32_t>(r.integer(*n, std::string("table.") + name, lo, hi));
+  };
+  u32("max_vnis", s.max_vnis, 1, 1 << 24);
+  u32("max_members_per_vni", s.max_members_per_vni, 1, 1 << 24);
+  u32("max_entries", s.max_entries, 1, 1 << 28);
+  u32("registration_rate", s.registration_rate, 1, 1000000);
+  u32("registration_burst", s.registration_burst, 1, 1000000);
+  // 65535 is "never expires" in the protocol, so it cannot be a holdtime announced or used.
+  u32("holdtime_s", s.holdtime_s, 1, 65534);
+  u32("learn_holdtime_s", s.learn_holdtime_s, 1, 65534);
+  u32("ageing_interval_ms", s.ageing_interval_ms, 10, 60000);
+  u32("learn_rate", s.learn_rate, 1, 10000000);
+  if (auto n = t.get("learning")) s.learning = r.boolean(*n, "table.learning");
+  if (auto n = t.get("unlisted_vnis")) {
+    auto v = r.string(*n, "table.unlisted_vnis");
+    if (v != "allow" && v != "deny")
+      r.fail(*n, "table.unlisted_vnis", "must be \"allow\" or \"deny\", got \"" + v + "\"");
+    s.allow_unlisted_vnis = v == "allow";
+  }
+}
+
+void read_allow(const Reader& r, const toml::node& n, Config& c) {
+  const toml::array* arr = n.as_array();
+  if (!arr || !arr->is_array_of_tables()) r.fail(n, "allow", "expected [[allow]] tables");
+  for (size_t i = 0; i < arr->size(); ++i) {
+    std::string key = "allow[" + std::to_string(i) + "]";
+    const toml::table& t = r.table((*arr)[i], key);
+    r.only_keys(t, key, {"vnis", "prefixes"});
+    AllowRule rule;
+    if (auto v = t.get("vnis")) rule.vnis = r.vni_range(*v, key + ".vnis");
+    auto p = t.get("prefixes");
+    if (!p) r.fail(t, key + ".prefixes", "missing");
+    const toml::array* list = p->as_array();
+    if (!list) r.fail(*p, key + ".prefixes", "expected an array of prefixes");
+    for (size_t j = 0; j < list->size(); ++j) {
+      const std::string pkey = key + ".prefixes[" + std::to_string(j) + "]";
+      const std::string text = r.string((*list)[j], pkey);
+      auto prefix = IpPrefix::parse(text);
+      if (!prefix) r.fail((*list)[j], pkey, "not an address prefix: '" + text + "'");
+      rule.prefixes.push_back(*prefix);
+    }
+    c.allow.push_back(std::move(rule));
+  }
+}
+
+void read_learning(const Reader& r, const toml::node& n, Config& c) {
+  const toml::array* arr = n.as_array();
+  if (!arr || !arr->is_array_of_tables()) r.fail(n, "learning", "expected [[learning]] tables");
+  for (size_t i = 0; i < arr->size(); ++i) {
+    std::string key = "learning[" + std::to_string(i) + "]";
+    const toml::table& t = r.table((*arr)[i], key);
+    r.only_keys(t, key, {"vnis", "enabled"});
+    LearningRule rule;
+    if (auto v = t.get("vnis")) rule.vnis = r.vni_range(*v, key + ".vnis");
+    auto e = t.get("enabled");
+    if (!e) r.fail(t, key + ".enabled", "missing");
+    rule.enabled = r.boolean(*e, key + ".enabled");
+    c.learning.push_back(rule);
+  }
+}
+
 void read_log(const Reader& r, const toml::table& t, Config& c) {
   r.only_keys(t, "log", {"level", "stats_file", "stats_interval_ms"});
   if (auto n = t.get("level")) {
@@ -182,7 +280,82 @@ void read_log(const Reader& r, const toml::table& t, Config& c) {
         static_cast<uint32_t>(r.integer(*n, "log.stats_interval_ms", 10, 3600000));
 }
 
+void read_api(const Reader& r, const toml::table& t, Config& c) {
+  r.only_keys(t, "api",
+              {"socket", "socket_group", "tcp_address", "tcp_port", "tls_cert", "tls_key", "tls_ca",
+               "max_connections", "max_request_bytes", "idle_timeout_ms"});
+  ApiSettings& a = c.api;
+  if (auto n = t.get("socket")) {
+    a.socket_path = r.string(*n, "api.socket");
+    // sun_path holds 107 characters and a terminator.
+    if (a.socket_path.size() > 107) r.fail(*n, "api.socket", "longer than 107 characters");
+  }
+  if (auto n = t.get("socket_group")) a.socket_group = r.string(*n, "api.socket_group");
+  if (auto n = t.get("tcp_address")) {
+    a.tcp_address = r.string(*n, "api.tcp_address");
+    if (!IpAddr::parse(a.tcp_address))
+      r.fail(*n, "api.tcp_address", "not an IPv4 or IPv6 address: '" + a.tcp_address + "'");
+  }
+  if (auto n = t.get("tcp_port"))
+    a.tcp_port = static_cast<uint16_t>(r.integer(*n, "api.tcp_port", 0, 65535));
+  if (auto n = t.get("tls_cert")) a.tls_cert = r.string(*n, "api.tls_cert");
+  if (auto n = t.get("tls_key")) a.tls_key = r.string(*n, "api.tls_key");
+  if (auto n = t.get("tls_ca")) a.tls_ca = r.string(*n, "api.tls_ca");
+  if (auto n = t.get("max_connections"))
+    a.max_connections = static_cast<uint32_t>(r.integer(*n, "api.max_connections", 1, 1024));
+  if (auto n = t.get("max_request_bytes"))
+    a.max_request_bytes =
+        static_cast<uint32_t>(r.integer(*n, "api.max_request_bytes", 4096, 64 << 20));
+  if (auto n = t.get("idle_timeout_ms"))
+    a.idle_timeout_ms = static_cast<uint32_t>(r.integer(*n, "api.idle_timeout_ms", 100, 3600000));
+  // TCP is only ever served with TLS and client certificates.
+  if (a.tcp_port != 0) {
+    const std::pair<const char*, const std::string*> files[] = {
+        {"api.tls_cert", &a.tls_cert}, {"api.tls_key", &a.tls_key}, {"api.tls_ca", &a.tls_ca}};
+    for (const auto& [key, path] : files)
+      if (path->empty()) r.fail(t, key, "required when api.tcp_port is set");
+  }
+}
+
 }  // namespace
+
+bool IpPrefix::contains(const IpAddr& a) const {
+  if (a.family != addr.family) return false;
+  const unsigned full = length / 8, rest = length % 8;
+  if (std::memcmp(a.bytes.data(), addr.bytes.data(), full) != 0) return false;
+  if (rest == 0) return true;
+  const uint8_t mask = static_cast<uint8_t>(0xFF00u >> rest);
+  return (a.bytes[full] & mask) == (addr.bytes[full] & mask);
+}
+
+std::string IpPrefix::to_string() const {
+  return addr.to_string() + "/" + std::to_string(length);
+}
+
+std::optional<IpPrefix> IpPrefix::parse(std::string_view text) {
+  const auto slash = text.find('/');
+  auto addr = IpAddr::parse(text.substr(0, slash));
+  if (!addr) return std::nullopt;
+  const unsigned max_len = addr->size() * 8;
+  unsigned len = max_len;
+  if (slash != std::string_view::npos) {
+    std::string_view digits = text.substr(slash + 1);
+    if (digits.empty() || digits.size() > 3) return std::nullopt;
+    len = 0;
+    for (char ch : digits) {
+      if (ch < '0' || ch > '9') return std::nullopt;
+      len = len * 10 + static_cast<unsigned>(ch - '0');
+    }
+    if (len > max_len) return std::nullopt;
+  }
+  IpPrefix p;
+  p.addr = *addr;
+  p.length = static_cast<uint8_t>(len);
+  // Clear host bits so contains() and to_string() see the network address.
+  for (unsigned bit = len; bit < max_len; ++bit)
+    p.addr.bytes[bit / 8] &= static_cast<uint8_t>(~(0x80u >> (bit % 8)));
+  return p;
+}
 
 Config parse_config(std::string_view text, const std::string& source) {
   toml::table root;
@@ -193,12 +366,17 @@ Config parse_config(std::string_view text, const std::string& source) {
   }
   Reader r(source);
   Config c;
-  r.only_keys(root, "", {"node", "datapath", "port", "vni", "log"});
+  r.only_keys(root, "",
+              {"node", "datapath", "port", "vni", "log", "table", "allow", "learning", "api"});
   if (auto n = root.get("node")) read_node(r, r.table(*n, "node"), c);
   if (auto n = root.get("datapath")) read_datapath(r, r.table(*n, "datapath"), c);
   if (auto n = root.get("port")) read_ports(r, *n, c);
   if (auto n = root.get("vni")) read_vnis(r, *n, c);
   if (auto n = root.get("log")) read_log(r, r.table(*n, "log"), c);
+  if (auto n = root.get("table")) read_table(r, r.table(*n, "table"), c);
+  if (auto n = root.get("allow")) read_allow(r, *n, c);
+  if (auto n = root.get("learning")) read_learning(r, *n, c);
+  if (auto n = root.get("api")) read_api(r, r.table(*n, "api"), c);
   validate_config(c, source);
   return c;
 }
@@ -226,8 +404,8 @@ void validate_config(Config& c, const std::string& source) {
       for (const IpAddr& m : v.members)
         if ((m.is_v4() && !c.own_v4.is_v4()) || (m.is_v6() && !c.own_v6.is_v6()))
           throw ConfigError(source, 0, m.is_v4() ? "node.own_ipv4" : "node.own_ipv6",
-                            "source_ip = \"own\" needs an own address for member " +
-                                m.to_string() + " of VNI " + std::to_string(v.vni));
+                            "source_ip = \"own\" needs an own address for member " + m.to_string() +
+                                " of VNI " + std::to_string(v.vni));
   }
 }
 

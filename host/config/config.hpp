@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -22,6 +23,69 @@ struct StaticVni {
   std::vector<IpAddr> members;
 };
 
+// An inclusive range of VNIs, e.g. "100-199" in the file; absent means every VNI.
+struct VniRange {
+  uint32_t first = 0;
+  uint32_t last = (1u << 24) - 1;
+  bool contains(uint32_t vni) const { return vni >= first && vni <= last; }
+};
+
+// An address prefix, "10.0.0.0/8" or "fd00::/16"; a bare address is a host prefix.
+struct IpPrefix {
+  IpAddr addr;         // host bits cleared
+  uint8_t length = 0;  // 0..32 or 0..128
+  bool contains(const IpAddr& a) const;
+  std::string to_string() const;
+  static std::optional<IpPrefix> parse(std::string_view text);
+};
+
+// [[allow]]: who may register (or be learned) in a range of VNIs. A VNI covered by any
+// rule accepts only addresses inside the prefixes of the rules covering it.
+struct AllowRule {
+  VniRange vnis;
+  std::vector<IpPrefix> prefixes;
+};
+
+// [[learning]]: learning from the datapath switched on or off for a range of VNIs. The
+// last rule covering a VNI wins; a VNI no rule covers follows table.learning.
+struct LearningRule {
+  VniRange vnis;
+  bool enabled = true;
+};
+
+// [table]: limits and timers of the table manager.
+struct TableSettings {
+  uint32_t max_vnis = 65536;
+  uint32_t max_members_per_vni = 4096;
+  uint32_t max_entries = 1u << 20;
+  // Per requester address, per (VNI, VTEP) registered. vxrd refreshes all its VNIs at once
+  // every holdtime/3, so the burst must hold one VTEP's whole refresh.
+  uint32_t registration_rate = 1000;   // registrations per second, refilled continuously
+  uint32_t registration_burst = 8192;  // token-bucket depth
+  uint32_t holdtime_s = 90;            // holdtime the node announces to registering VTEPs
+  uint32_t learn_holdtime_s = 300;     // life of a learned entry without traffic
+  // Ageing tick; a learned member's traffic refreshes it at most once per tick.
+  uint32_t ageing_interval_ms = 1000;
+  uint32_t learn_rate = 1000;       // learn events per second the datapath may report
+  bool learning = true;             // default for VNIs no [[learning]] rule covers
+  bool allow_unlisted_vnis = true;  // VNIs no [[allow]] rule covers accept any address
+};
+
+// [api]: the management API server inside vxsnd. The Unix socket is always on (unless its
+// path is empty); TCP only when tcp_port is set, and then only with TLS and client
+// certificates.
+struct ApiSettings {
+  std::string socket_path = "/run/vxsn/vxsnd.sock";
+  std::string socket_group;  // group owning the socket (mode 0660); empty: the daemon's
+  std::string tcp_address = "::";
+  uint16_t tcp_port = 0;                  // 0: no TCP listener
+  std::string tls_cert, tls_key, tls_ca;  // PEM files; all three required with tcp_port
+  uint32_t max_connections = 16;          // per listener; more wait in the accept queue
+  uint32_t max_request_bytes = 1u << 20;  // largest frame / message a client may send
+  uint32_t idle_timeout_ms = 30000;       // a connection silent this long is closed
+  bool operator==(const ApiSettings&) const = default;
+};
+
 struct Config {
   std::string node_id = "vxsn";
   std::vector<IpAddr> service_addresses;  // outer destinations the node answers for
@@ -35,6 +99,12 @@ struct Config {
   std::vector<PortSettings> ports;
 
   std::vector<StaticVni> vnis;
+
+  TableSettings table;
+  std::vector<AllowRule> allow;
+  std::vector<LearningRule> learning;
+
+  ApiSettings api;
 
   std::string log_level = "info";
   std::string stats_file;  // JSON counters, rewritten every stats_interval_ms

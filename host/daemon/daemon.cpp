@@ -10,15 +10,24 @@
 #include <spdlog/spdlog.h>
 
 #include <mutex>
+#include <unordered_map>
 
 #include "driver/dpdk/eal.hpp"
 #include "driver/dpdk/port.hpp"
+#include "host/api/api_server.hpp"
 #include "host/daemon/card_datapath.hpp"
 #include "host/daemon/card_table_spec.hpp"
+#include "host/daemon/control_queue.hpp"
+#include "host/daemon/management_service.hpp"
 #include "host/daemon/software_datapath.hpp"
 #include "host/daemon/stats_report.hpp"
 #include "host/daemon/table_compiler.hpp"
 #include "host/nexthop/next_hop_resolver.hpp"
+#include "host/registration/registration_server.hpp"
+#include "host/table/allow_list.hpp"
+#include "host/table/incremental_compiler.hpp"
+#include "host/table/learn_filter.hpp"
+#include "host/table/table_manager.hpp"
 
 namespace vxsn {
 namespace {
@@ -87,6 +96,54 @@ nlohmann::json card_json(const CardStatus& st, const CardCounters& c) {
           {"rx_oversize", c.rx_oversize}};
 }
 
+LearnFilterParams learn_filter_params(const Config& c) {
+  LearnFilterParams p;
+  // A pair checked is quiet for one ageing interval: a learned member's traffic refreshes
+  // it at most that often.
+  p.hold_ns = uint64_t{c.table.ageing_interval_ms} * 1'000'000;
+  p.events_per_s = c.table.learn_rate;
+  p.burst = std::max<uint32_t>(16, c.table.learn_rate / 4);
+  return p;
+}
+
+// Membership changes, learn events and ageing are handled on this tick; the ageing
+// granularity itself is table.ageing_interval_ms.
+uint32_t control_tick_ms(const Config& c) {
+  return std::min<uint32_t>(100, c.table.ageing_interval_ms);
+}
+
+bool same_layout(const Config& a, const Config& b) {
+  return a.ttl == b.ttl && a.keep_source_ip == b.keep_source_ip && a.own_v4 == b.own_v4 &&
+         a.own_v6 == b.own_v6;
+}
+
+nlohmann::json table_manager_json(const TableManager& tm, const LearnFilterCounters* learn) {
+  const TableCounters k = tm.counters();
+  nlohmann::json j = {{"entries", tm.entry_count()},
+                      {"vnis", tm.vni_count()},
+                      {"registrations", k.registrations},
+                      {"withdrawals", k.withdrawals},
+                      {"replaced_by_identifier", k.replaced_by_identifier},
+                      {"learned", k.learned},
+                      {"learn_refreshes", k.learn_refreshes},
+                      {"learn_disabled", k.learn_disabled},
+                      {"expired", k.expired},
+                      {"entries_removed", k.entries_removed},
+                      {"refused",
+                       {{"vni_limit", k.refused_vni_limit},
+                        {"member_limit", k.refused_member_limit},
+                        {"entry_limit", k.refused_entry_limit},
+                        {"not_allowed", k.refused_not_allowed},
+                        {"rate", k.refused_rate},
+                        {"invalid", k.refused_invalid}}}};
+  if (learn)
+    j["datapath_learn"] = {{"checked", learn->checked.get()},
+                           {"reported", learn->reported.get()},
+                           {"rate_limited", learn->rate_limited.get()},
+                           {"queue_full", learn->queue_full.get()}};
+  return j;
+}
+
 ParseConfig parse_config_of(const Config& c) {
   ParseConfig p;
   p.vxlan_port = c.vxlan_port;
@@ -104,7 +161,7 @@ void block_daemon_signals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-struct Daemon::Impl {
+struct Daemon::Impl : DaemonControl {
   Config config;
   std::string config_path;
   ConfigOverrides overrides;
@@ -124,6 +181,17 @@ struct Daemon::Impl {
   std::unique_ptr<CardDatapath> card_datapath;
   CounterSlotAllocator counter_slots;
   std::vector<LearnEvent> learn_events;
+  // The control plane: one membership model, compiled incrementally into flood tables.
+  std::unique_ptr<TableManager> table_manager;
+  std::unique_ptr<IncrementalCompiler> compiler;
+  std::unordered_map<IpAddr, NextHop, IpAddrHash> compiled_hops;  // as of the last diff
+  LearnQueue learn_queue;  // software datapath -> control loop
+  // The management API: its threads hand their work to the control loop through the queue.
+  ControlQueue api_queue;
+  std::unique_ptr<ManagementService> management;
+  std::unique_ptr<ApiServer> api_server;
+  // VTEPs register on UDP 10001 (vxfld protocol); its own thread, the table manager's lock.
+  std::unique_ptr<RegistrationServer> registration;
 
   bool card_mode() const { return card != nullptr; }
 
@@ -142,9 +210,43 @@ struct Daemon::Impl {
     }
   }
 
+  void start_table() {
+    table_manager = std::make_unique<TableManager>(config);
+    compiler = std::make_unique<IncrementalCompiler>(
+        [this](MemberSpec& m) { resolve_member(m, *resolver, ports); },
+        [this](uint32_t vni) { return vni_counters.get_or_create(vni); });
+    compiler->set_layout(replication_params(config), egress_ports(ports));
+  }
+
+  // The VNIs of members whose next hop changed compile again.
+  void next_hops_changed() {
+    std::unordered_map<IpAddr, NextHop, IpAddrHash> now;
+    for (auto& [addr, hop] : resolver->all()) {
+      auto old = compiled_hops.find(addr);
+      if (old == compiled_hops.end() || !same_resolution(old->second, hop))
+        compiler->invalidate_address(addr);
+      now.emplace(addr, std::move(hop));
+    }
+    compiled_hops = std::move(now);
+    publish_table();
+  }
+
+  // Compiles what changed since the last table (nothing: no new table) and publishes it.
   void publish_table() {
-    TableSummary s;
-    auto table = compile_table(config, ports, *resolver, vni_counters, &s);
+    if (auto addresses = table_manager->take_address_changes())
+      resolver->set_targets(std::move(*addresses));
+    compiler->apply(table_manager->take_changes());
+    if (!compiler->pending()) return;
+    std::unique_ptr<FloodTable> table;
+    try {
+      table = compiler->build(generation + 1);
+    } catch (const std::invalid_argument& e) {
+      spdlog::error("table generation {} not built, the running table stays: {}", generation + 1,
+                    e.what());
+      return;
+    }
+    const CompileStats& cs = compiler->stats();
+    TableSummary s{cs.vnis, cs.members, cs.unresolved};
     if (card_mode()) {
       if (!load_card_table(*table)) return;
     } else {
@@ -175,66 +277,206 @@ struct Daemon::Impl {
     }
   }
 
-  // The control plane will consume these (learning); for now they are logged.
+  // Learn events from either datapath become learned entries (or refresh them).
   void drain_learn_events() {
-    if (!card_mode()) return;
+    if (!card_mode()) {
+      learn_queue.drain([this](const LearnReport& r) { learn(r.vni, r.vtep); });
+      return;
+    }
     learn_events.clear();
     card->drain_learn_events(learn_events);
-    for (const LearnEvent& e : learn_events)
-      spdlog::debug("learn: VNI {} VTEP {} ({}, table {})", e.vni, e.vtep.to_string(),
-                    e.vni_known ? "not a member" : "VNI not in the table", e.table_version);
+    for (const LearnEvent& e : learn_events) learn(e.vni, e.vtep);
+  }
+
+  void learn(uint32_t vni, const IpAddr& vtep) {
+    if (table_manager->learn(vni, vtep) == LearnOutcome::kLearned)
+      spdlog::info("learned: VNI {} VTEP {}", vni, vtep.to_string());
+  }
+
+  // Learn events, ageing, and the batch of membership changes they and the other sources
+  // (registrations, peers) made since the last tick.
+  void control_tick() {
+    drain_learn_events();
+    table_manager->advance();
+    publish_table();
   }
 
   void reload() {
     spdlog::info("SIGHUP: reloading {}", config_path);
-    Config fresh;
     try {
-      fresh = load_config(config_path);
-      if (overrides) overrides(fresh);
-      validate_config(fresh, config_path);
+      reload_config_file();
     } catch (const ConfigError& e) {
       spdlog::error("reload refused, the running table stays: {}", e.what());
-      return;
     }
+  }
+
+  // DaemonControl (the management API, on this thread).
+  Config& running_config() override { return config; }
+  const std::string& config_file() const override { return config_path; }
+  TableManager& table() override { return *table_manager; }
+  void static_members_changed() override {
+    table_manager->reconfigure(config);
+    publish_table();
+  }
+  void table_changed() override { publish_table(); }
+
+  std::vector<std::string> reload_config_file() override {
+    Config fresh = load_config(config_path);
+    if (overrides) overrides(fresh);
+    validate_config(fresh, config_path);
     // The table and its replication parameters reload; ports and addresses the datapath
-    // listens on are fixed for the process's life.
-    bool restart_needed = fresh.ports.size() != config.ports.size() ||
-                          fresh.service_addresses != config.service_addresses ||
-                          fresh.vxlan_port != config.vxlan_port ||
-                          fresh.eal_args != config.eal_args || fresh.datapath != config.datapath;
-    for (size_t i = 0; !restart_needed && i < fresh.ports.size(); ++i)
-      restart_needed = fresh.ports[i].device != config.ports[i].device;
-    if (restart_needed)
+    // listens on, and the API's listeners, are fixed for the process's life.
+    std::vector<std::string> restart;
+    bool ports_changed = fresh.ports.size() != config.ports.size();
+    for (size_t i = 0; !ports_changed && i < fresh.ports.size(); ++i)
+      ports_changed = fresh.ports[i].device != config.ports[i].device;
+    if (ports_changed) restart.push_back("port");
+    if (fresh.service_addresses != config.service_addresses)
+      restart.push_back("node.service_addresses");
+    if (fresh.vxlan_port != config.vxlan_port) restart.push_back("node.vxlan_port");
+    if (fresh.eal_args != config.eal_args) restart.push_back("datapath.eal_args");
+    if (fresh.datapath != config.datapath) restart.push_back("datapath.mode");
+    if (!(fresh.api == config.api)) restart.push_back("api");
+    if (!restart.empty())
       spdlog::warn(
           "reload: ports, service addresses, VXLAN port and datapath mode change only "
           "on restart; applying the rest");
+    const bool layout_changed = !same_layout(config, fresh);
     config.vnis = std::move(fresh.vnis);
+    config.table = fresh.table;
+    config.allow = std::move(fresh.allow);
+    config.learning = std::move(fresh.learning);
     config.ttl = fresh.ttl;
     config.keep_source_ip = fresh.keep_source_ip;
     config.own_v4 = fresh.own_v4;
     config.own_v6 = fresh.own_v6;
     config.stats_interval_ms = fresh.stats_interval_ms;
-    resolver->set_targets(member_addresses(config));
+    table_manager->reconfigure(config);
+    registration->set_allow_list(std::make_shared<AllowList>(AllowList::from_config(config)));
+    if (layout_changed) compiler->set_layout(replication_params(config), egress_ports(ports));
     publish_table();
+    return restart;
+  }
+
+  double uptime_s() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  }
+
+  NodeStatus node_status() override {
+    NodeStatus s;
+    s.node_id = config.node_id;
+    s.datapath_mode = config.datapath;
+    s.uptime_s = uptime_s();
+    s.service_addresses = config.service_addresses;
+    s.vxlan_port = config.vxlan_port;
+    s.table_generation = generation;
+    s.vnis = summary.vnis;
+    s.members = summary.members;
+    s.unresolved_members = summary.unresolved;
+    s.max_vnis = config.table.max_vnis;
+    s.max_members_per_vni = config.table.max_members_per_vni;
+    s.max_entries = config.table.max_entries;
+    if (card_mode()) {
+      const CardStatus st = card->status();
+      s.card = CardInfo{st.backend,   st.device,       st.kernel_version, st.layout_version,
+                        st.enabled,   st.active_bank,  st.table_version,  st.tables_loaded,
+                        st.vni_count, st.vni_capacity, st.member_count,   st.member_capacity};
+    }
+    return s;
+  }
+
+  CountersInfo counters() override {
+    CountersInfo c;
+    if (card_mode()) {
+      const CardCounters k = card->read_counters();
+      c.datapath = card_snapshot(k, card_datapath->host_counters().snapshot());
+      c.host_frames = card_datapath->host_frames();
+      for (const CardVniCounters& v : k.vnis)
+        c.vnis.emplace_back(
+            v.vni, VniCountersSnapshot{v.frames_in, v.bytes_in, v.copies_out, v.bytes_out});
+    } else {
+      c.datapath = datapath->counters().snapshot();
+      c.host_frames = datapath->host_frames();
+      c.vnis = vni_snapshots(vni_counters);
+    }
+    for (DpdkPort* p : ports) {
+      DpdkPort::Stats st = p->stats();
+      c.ports.push_back(PortCountersInfo{p->name(), p->kernel_ifname(), st.ipackets, st.opackets,
+                                         st.ibytes, st.obytes, st.imissed, st.ierrors, st.oerrors});
+    }
+    return c;
+  }
+
+  // Serves the management API from now on; refuses to run without it (a socket in use,
+  // an unknown group, an unreadable certificate are configuration errors).
+  void start_api() {
+    management = std::make_unique<ManagementService>(*this, api_queue);
+    api_server = std::make_unique<ApiServer>(config.api, *management, VXSN_VERSION);
+    api_server->start();
+  }
+
+  // The registration server answers on the service addresses, so VTEPs reach whichever
+  // node the anycast address leads them to; the kernel (not the datapath) gets UDP 10001.
+  void start_registration() {
+    RegistrationServerConfig rc;
+    rc.listen_addresses = config.service_addresses;
+    rc.reply_holdtime_s = config.table.holdtime_s;
+    // Whole datagrams per requester: bounds how far spoofed queries amplify into replies.
+    rc.rate = RateLimit{50, 200};
+    registration = std::make_unique<RegistrationServer>(*table_manager, rc);
+    registration->set_allow_list(std::make_shared<AllowList>(AllowList::from_config(config)));
+    std::string error;
+    if (!registration->start(&error))
+      throw std::runtime_error("registration server on UDP " + std::to_string(rc.port) + ": " +
+                               error);
+    spdlog::info("registration server listening on UDP {}", registration->port());
+  }
+
+  nlohmann::json registration_json() const {
+    if (!registration) return nlohmann::json::object();
+    RegistrationCounters r = registration->counters();
+    nlohmann::json malformed = nlohmann::json::object();
+    for (size_t e = 1; e < kRefreshDecodeErrorCount; ++e)
+      malformed[std::string(kRefreshDecodeErrorLabels[e])] = r.malformed[e];
+    return {{"received", r.received},
+            {"applied", r.applied},
+            {"withdrawn", r.withdrawn},
+            {"replies", r.replies},
+            {"reply_send_errors", r.reply_send_errors},
+            {"refused_not_allowed", r.refused_not_allowed},
+            {"refused_rate", r.refused_rate},
+            {"refused_limit", r.refused_limit},
+            {"malformed", malformed}};
+  }
+
+  void stop_api() {
+    api_queue.close();  // API threads waiting on this loop return with an error first
+    if (api_server) api_server->stop();
   }
 
   nlohmann::json stats() const {
-    double uptime =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (!card_mode())
-      return stats_json(StatsSources{config.node_id, uptime, config.datapath,
-                                     datapath->counters().snapshot(), datapath->host_frames(),
-                                     vni_snapshots(vni_counters), ports, summary, generation,
-                                     nullptr});
+    double uptime = uptime_s();
+    if (!card_mode()) {
+      nlohmann::json j = stats_json(
+          StatsSources{config.node_id, uptime, config.datapath, datapath->counters().snapshot(),
+                       datapath->host_frames(), vni_snapshots(vni_counters), ports, summary,
+                       generation, nullptr});
+      j["control"] = table_manager_json(*table_manager, &datapath->learn_counters());
+      j["registration"] = registration_json();
+      return j;
+    }
     const CardCounters c = card->read_counters();
     std::vector<std::pair<uint32_t, VniCountersSnapshot>> vnis;
     for (const CardVniCounters& v : c.vnis)
       vnis.emplace_back(v.vni,
                         VniCountersSnapshot{v.frames_in, v.bytes_in, v.copies_out, v.bytes_out});
-    return stats_json(StatsSources{config.node_id, uptime, config.datapath,
-                                   card_snapshot(c, card_datapath->host_counters().snapshot()),
-                                   card_datapath->host_frames(), std::move(vnis), ports, summary,
-                                   generation, card_json(card->status(), c)});
+    nlohmann::json j = stats_json(StatsSources{
+        config.node_id, uptime, config.datapath,
+        card_snapshot(c, card_datapath->host_counters().snapshot()), card_datapath->host_frames(),
+        std::move(vnis), ports, summary, generation, card_json(card->status(), c)});
+    j["control"] = table_manager_json(*table_manager, nullptr);
+    j["registration"] = registration_json();
+    return j;
   }
 
   void write_stats() const {
@@ -258,19 +500,26 @@ struct Daemon::Impl {
       // The control loop coalesces bursts of changes into one table rebuild.
       [[maybe_unused]] ssize_t n = ::write(nexthop_changed.get(), &one, sizeof one);
     });
-    resolver->set_targets(member_addresses(config));
+    start_table();
+    if (auto addresses = table_manager->take_address_changes())
+      resolver->set_targets(std::move(*addresses));
     resolver->start();
     if (config.datapath == "emu") {
       card = std::make_unique<EmuCard>();
       card->configure(card_control_of(config));
     }
     publish_table();
+    // Before the datapath starts, so a listener that cannot start stops the daemon cleanly;
+    // calls wait in the queue until the control loop below runs them.
+    start_api();
+    start_registration();
 
     if (card_mode()) {
       card_datapath = std::make_unique<CardDatapath>(ports, *card, config.vxlan_port);
       card_datapath->start();
     } else {
-      datapath = std::make_unique<SoftwareDatapath>(ports, tables, parse_config_of(config));
+      datapath = std::make_unique<SoftwareDatapath>(ports, tables, parse_config_of(config),
+                                                    &learn_queue, learn_filter_params(config));
       datapath->start();
     }
     spdlog::info("vxsnd {}: {} datapath running on {} port(s), VXLAN port {}", config.node_id,
@@ -280,12 +529,17 @@ struct Daemon::Impl {
     Fd signals{signalfd(-1, &set, SFD_CLOEXEC)};
     Fd stats_timer{timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK)};
     arm(stats_timer, config.stats_interval_ms);
+    Fd control_timer{timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK)};
+    arm(control_timer, control_tick_ms(config));
+    uint32_t stats_interval_ms = config.stats_interval_ms;
 
     for (bool running = true; running;) {
-      pollfd fds[3] = {{signals.get(), POLLIN, 0},
+      pollfd fds[5] = {{signals.get(), POLLIN, 0},
                        {nexthop_changed.get(), POLLIN, 0},
-                       {stats_timer.get(), POLLIN, 0}};
-      if (::poll(fds, 3, -1) < 0) {
+                       {stats_timer.get(), POLLIN, 0},
+                       {control_timer.get(), POLLIN, 0},
+                       {api_queue.fd(), POLLIN, 0}};
+      if (::poll(fds, 5, -1) < 0) {
         if (errno == EINTR) continue;
         throw std::system_error(errno, std::generic_category(), "poll");
       }
@@ -294,7 +548,8 @@ struct Daemon::Impl {
         if (::read(signals.get(), &info, sizeof info) == sizeof info) {
           if (info.ssi_signo == SIGHUP) {
             reload();
-            arm(stats_timer, config.stats_interval_ms);
+            stats_interval_ms = config.stats_interval_ms;
+            arm(stats_timer, stats_interval_ms);
           } else {
             spdlog::info("signal {}: draining and exiting", strsignal(info.ssi_signo));
             running = false;
@@ -304,15 +559,26 @@ struct Daemon::Impl {
       if (fds[1].revents & POLLIN) {
         uint64_t count;
         [[maybe_unused]] ssize_t n = ::read(nexthop_changed.get(), &count, sizeof count);
-        publish_table();
+        next_hops_changed();
       }
       if (fds[2].revents & POLLIN) {
         uint64_t expirations;
         [[maybe_unused]] ssize_t n = ::read(stats_timer.get(), &expirations, sizeof expirations);
-        drain_learn_events();
         write_stats();
       }
+      if (fds[3].revents & POLLIN) {
+        uint64_t expirations;
+        [[maybe_unused]] ssize_t n = ::read(control_timer.get(), &expirations, sizeof expirations);
+        control_tick();
+      }
+      if (fds[4].revents & POLLIN) api_queue.run_pending();
+      if (stats_interval_ms != config.stats_interval_ms) {  // reloaded through the API
+        stats_interval_ms = config.stats_interval_ms;
+        arm(stats_timer, stats_interval_ms);
+      }
     }
+    stop_api();
+    registration->stop();
 
     if (card_mode())
       card_datapath->stop();
@@ -325,7 +591,8 @@ struct Daemon::Impl {
     return 0;
   }
 
-  ~Impl() {
+  ~Impl() override {
+    stop_api();  // also when run() left by an exception
     datapath.reset();
     card_datapath.reset();
     card.reset();

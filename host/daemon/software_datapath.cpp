@@ -73,14 +73,23 @@ class MbufSink {
   rte_mbuf* current_ = nullptr;
 };
 
+uint64_t steady_ns() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch())
+                                   .count());
+}
+
 }  // namespace
 
 SoftwareDatapath::SoftwareDatapath(std::vector<DpdkPort*> ports, const FloodTablePublisher& tables,
-                                   ParseConfig parse_config)
+                                   ParseConfig parse_config, LearnQueue* learn_queue,
+                                   LearnFilterParams learn_params)
     : ports_(std::move(ports)),
       tables_(tables),
       parse_config_(parse_config),
-      steering_{parse_config.vxlan_port} {}
+      steering_{parse_config.vxlan_port},
+      learn_queue_(learn_queue),
+      learn_filter_(learn_params) {}
 
 SoftwareDatapath::~SoftwareDatapath() {
   stop();
@@ -114,6 +123,8 @@ void SoftwareDatapath::run() {
       {
         FloodTablePublisher::ReadSection read;
         const FloodTable& table = *tables_.current_for_reader();
+        // One clock read per burst is precise enough for a filter with a 1 s period.
+        const uint64_t now_ns = learn_queue_ ? steady_ns() : 0;
         for (uint16_t i = 0; i < n; ++i) {
           rte_mbuf* m = burst[i];
           if (m->nb_segs != 1) {
@@ -128,7 +139,14 @@ void SoftwareDatapath::run() {
             host_frames_.add(1);
             continue;
           }
-          process_frame(frame, parse_config_, table, counters_, sink);
+          ParsedFrame parsed;
+          process_frame(frame, parse_config_, table, counters_, sink, &parsed);
+          if (learn_queue_ && parsed.drop == DropReason::kNone) {
+            LearnReport report;
+            if (learn_filter_.check(table, parsed.vni, parsed.src_vtep, now_ns, report) &&
+                !learn_queue_->try_push(report))
+              learn_filter_.counters().queue_full.add(1);
+          }
         }
         sink.flush_all();
       }

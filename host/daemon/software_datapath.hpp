@@ -12,13 +12,17 @@
 #include "host/datapath/counters.hpp"
 #include "host/datapath/flood_table.hpp"
 #include "host/datapath/frame_parser.hpp"
+#include "host/table/learn_filter.hpp"
 
 namespace vxsn {
 
 class SoftwareDatapath {
  public:
+  // With `learn_queue`, (VNI, source VTEP) pairs that are not members of their VNI, and the
+  // traffic of learned members, are reported there (filtered by `learn_params`).
   SoftwareDatapath(std::vector<DpdkPort*> ports, const FloodTablePublisher& tables,
-                   ParseConfig parse_config);
+                   ParseConfig parse_config, LearnQueue* learn_queue = nullptr,
+                   LearnFilterParams learn_params = {});
   ~SoftwareDatapath();
 
   void start();
@@ -28,6 +32,7 @@ class SoftwareDatapath {
   const DatapathCounters& counters() const { return counters_; }
   // Frames the steering rule left to the host kernel (ARP, SSH...): not drops.
   uint64_t host_frames() const { return host_frames_.get(); }
+  const LearnFilterCounters& learn_counters() const { return learn_filter_.counters(); }
 
  private:
   void run();
@@ -38,6 +43,8 @@ class SoftwareDatapath {
   SteeringRule steering_;
   DatapathCounters counters_;
   SingleWriterCounter host_frames_;
+  LearnQueue* learn_queue_;
+  LearnFilter learn_filter_;
   std::atomic<bool> running_{false};
   std::thread thread_;
 };

@@ -10,6 +10,7 @@
 #include "driver/dpdk/port.hpp"
 #include "host/daemon/table_compiler.hpp"
 #include "host/datapath/counters.hpp"
+#include "host/datapath/vni_counter_registry.hpp"
 
 namespace vxsn {
 

@@ -1,14 +1,6 @@
 #include "host/daemon/table_compiler.hpp"
 
-#include <set>
-
 namespace vxsn {
-
-std::vector<IpAddr> member_addresses(const Config& config) {
-  std::set<IpAddr> unique;
-  for (const StaticVni& v : config.vnis) unique.insert(v.members.begin(), v.members.end());
-  return {unique.begin(), unique.end()};
-}
 
 ReplicationParams replication_params(const Config& config) {
   ReplicationParams p;
@@ -18,6 +10,12 @@ ReplicationParams replication_params(const Config& config) {
   p.ttl = config.ttl;
   p.vxlan_port = config.vxlan_port;
   return p;
+}
+
+std::vector<EgressPort> egress_ports(const std::vector<DpdkPort*>& ports) {
+  std::vector<EgressPort> egress;
+  for (DpdkPort* p : ports) egress.push_back(EgressPort{p->mac(), p->max_frame_len()});
+  return egress;
 }
 
 namespace {
@@ -33,38 +31,16 @@ std::optional<uint16_t> egress_port_for(const NextHop& hop, const std::vector<Dp
 
 }  // namespace
 
-std::unique_ptr<FloodTable> compile_table(const Config& config, const std::vector<DpdkPort*>& ports,
-                                          const NextHopResolver& resolver,
-                                          VniCounterRegistry& counters, TableSummary* summary) {
-  FloodTableBuilder builder;
-  builder.set_params(replication_params(config));
-  std::vector<EgressPort> egress;
-  for (DpdkPort* p : ports) egress.push_back(EgressPort{p->mac(), p->max_frame_len()});
-  builder.set_egress_ports(egress);
-
-  TableSummary s;
-  for (const StaticVni& v : config.vnis) {
-    std::vector<MemberSpec> members;
-    for (const IpAddr& addr : v.members) {
-      MemberSpec m;
-      m.addr = addr;
-      m.resolved = false;
-      if (auto hop = resolver.lookup(addr); hop && hop->resolved) {
-        if (auto port = egress_port_for(*hop, ports)) {
-          m.resolved = true;
-          m.next_hop_mac = hop->mac;
-          m.egress_port = *port;
-        }
-      }
-      s.unresolved += !m.resolved;
-      members.push_back(m);
+void resolve_member(MemberSpec& m, const NextHopResolver& resolver,
+                    const std::vector<DpdkPort*>& ports) {
+  m.resolved = false;
+  if (auto hop = resolver.lookup(m.addr); hop && hop->resolved) {
+    if (auto port = egress_port_for(*hop, ports)) {
+      m.resolved = true;
+      m.next_hop_mac = hop->mac;
+      m.egress_port = *port;
     }
-    s.members += members.size();
-    builder.add_vni(v.vni, std::move(members), counters.get_or_create(v.vni));
   }
-  s.vnis = config.vnis.size();
-  if (summary) *summary = s;
-  return builder.build();
 }
 
 }  // namespace vxsn

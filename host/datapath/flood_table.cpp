@@ -32,6 +32,7 @@ Member make_member(const MemberSpec& spec, const ReplicationParams& params,
   m.addr = normalized(spec.addr);
   m.resolved = spec.resolved;
   m.egress_port = spec.egress_port;
+  m.refresh_from_traffic = spec.refresh_from_traffic;
   const IpAddr& own = own_address(params, m.addr.family);
   m.has_own_source = own.family == m.addr.family;
 
@@ -122,44 +123,62 @@ FloodTableBuilder& FloodTableBuilder::add_vni(uint32_t vni, std::vector<MemberSp
   return *this;
 }
 
-std::unique_ptr<FloodTable> FloodTableBuilder::build() const {
-  std::vector<const PendingVni*> order;
-  order.reserve(vnis_.size());
-  size_t member_total = 0;
-  for (const PendingVni& v : vnis_) {
-    validate(v.vni, v.members, params_, ports_);
-    order.push_back(&v);
-    member_total += v.members.size();
-  }
-  std::sort(order.begin(), order.end(),
-            [](const PendingVni* a, const PendingVni* b) { return a->vni < b->vni; });
-  for (size_t i = 1; i < order.size(); ++i) {
-    if (order[i]->vni == order[i - 1]->vni)
-      throw std::invalid_argument("flood table VNI " + std::to_string(order[i]->vni) +
-                                  " added twice");
-  }
+FloodTableBuilder& FloodTableBuilder::add_compiled(std::shared_ptr<const CompiledVni> compiled) {
+  if (!compiled_.empty() && compiled_.back()->vni >= compiled->vni) compiled_in_order_ = false;
+  compiled_.push_back(std::move(compiled));
+  return *this;
+}
 
+FloodTableBuilder& FloodTableBuilder::reserve(size_t vnis) {
+  compiled_.reserve(vnis);
+  return *this;
+}
+
+std::shared_ptr<const CompiledVni> FloodTableBuilder::compile_vni(
+    uint32_t vni, const std::vector<MemberSpec>& members, VniCounters* counters) const {
+  validate(vni, members, params_, ports_);
+  auto block = std::make_shared<CompiledVni>();
+  block->vni = vni;
+  block->counters = counters;
+  block->members.reserve(members.size());
+  for (const MemberSpec& spec : members) {
+    block->members.push_back(make_member(spec, params_, ports_));
+    block->has_ipv6_member |= spec.addr.is_v6();
+  }
+  return block;
+}
+
+std::unique_ptr<FloodTable> FloodTableBuilder::build() const {
   auto table = std::make_unique<FloodTable>();
   table->params_ = params_;
   table->ports_ = ports_;
   table->version_ = version_;
-  // Reserved once: the spans below point into this vector.
-  table->members_.reserve(member_total);
-  table->entries_.reserve(order.size());
-  for (const PendingVni* v : order) {
-    const size_t first = table->members_.size();
-    bool has_v6 = false;
-    for (const MemberSpec& spec : v->members) {
-      table->members_.push_back(make_member(spec, params_, ports_));
-      has_v6 |= spec.addr.is_v6();
+  table->blocks_.reserve(vnis_.size() + compiled_.size());
+  for (const PendingVni& v : vnis_)
+    table->blocks_.push_back(compile_vni(v.vni, v.members, v.counters));
+  table->blocks_.insert(table->blocks_.end(), compiled_.begin(), compiled_.end());
+  auto& blocks = table->blocks_;
+  // Strictly ascending already (the incremental compiler's case): no sort, no duplicates.
+  if (!vnis_.empty() || !compiled_in_order_) {
+    std::sort(blocks.begin(), blocks.end(),
+              [](const auto& a, const auto& b) { return a->vni < b->vni; });
+    for (size_t i = 1; i < blocks.size(); ++i) {
+      if (blocks[i]->vni == blocks[i - 1]->vni)
+        throw std::invalid_argument("flood table VNI " + std::to_string(blocks[i]->vni) +
+                                    " added twice");
     }
+  }
+
+  table->entries_.reserve(blocks.size());
+  for (const auto& b : blocks) {
     VniEntry e;
-    e.vni = v->vni;
-    e.members = std::span<const Member>(table->members_.data() + first, v->members.size());
-    e.counters = v->counters;
-    e.has_ipv6_member = has_v6;
+    e.vni = b->vni;
+    e.members = std::span<const Member>(b->members);
+    e.counters = b->counters;
+    e.has_ipv6_member = b->has_ipv6_member;
     table->entries_.push_back(e);
   }
+  const auto& order = table->entries_;
 
   // Power-of-two slot count, at least twice the VNIs: short probe sequences.
   const size_t capacity = std::max<size_t>(16, std::bit_ceil(order.size() * 2));

@@ -45,6 +45,7 @@ struct MemberSpec {
   bool resolved = false;  // next hop known; unresolved members are skipped (kNoNextHop)
   MacAddr next_hop_mac;
   uint16_t egress_port = 0;
+  bool refresh_from_traffic = false;  // learned member: its own floods keep it alive
 };
 
 // One member as the datapath uses it.
@@ -53,7 +54,8 @@ struct Member {
   bool resolved = false;
   bool has_own_source = false;  // own address of the member's family configured
   uint16_t egress_port = 0;
-  uint8_t ip_header_len = 0;  // 20 (IPv4) or 40 (IPv6)
+  uint8_t ip_header_len = 0;          // 20 (IPv4) or 40 (IPv6)
+  bool refresh_from_traffic = false;  // the learn path reports this member's own floods
   // Untagged outer header template: Ethernet (dst = next hop, src = port MAC, EtherType),
   // IP header with the fixed fields (version, TTL, protocol, DF, destination, and the own
   // source address when configured), UDP header with the destination port. Lengths,
@@ -74,6 +76,16 @@ struct VniEntry {
   bool has_ipv6_member = false;     // the per-packet IPv6 payload checksum is needed
 };
 
+// One VNI's members compiled for the datapath: immutable once built and shared between
+// snapshots, so a change to one VNI compiles that VNI only while the others are reused.
+// Valid only in tables with the replication params and egress ports it was compiled for.
+struct CompiledVni {
+  uint32_t vni = 0;
+  std::vector<Member> members;
+  VniCounters* counters = nullptr;
+  bool has_ipv6_member = false;
+};
+
 class FloodTable {
  public:
   // nullptr if the VNI is absent. Open addressing, at most half full: ~1 probe per lookup.
@@ -91,6 +103,8 @@ class FloodTable {
   std::span<const EgressPort> egress_ports() const { return ports_; }
   const ReplicationParams& params() const { return params_; }
   uint64_t version() const { return version_; }  // as given to the builder
+  // The compiled block of each VNI, sorted by VNI (parallel to entries()).
+  std::span<const std::shared_ptr<const CompiledVni>> blocks() const { return blocks_; }
 
  private:
   friend class FloodTableBuilder;
@@ -103,7 +117,7 @@ class FloodTable {
 
   ReplicationParams params_;
   std::vector<EgressPort> ports_;
-  std::vector<Member> members_;
+  std::vector<std::shared_ptr<const CompiledVni>> blocks_;
   std::vector<VniEntry> entries_;
   std::vector<Slot> slots_;
   uint32_t slot_mask_ = 0;
@@ -117,10 +131,20 @@ class FloodTableBuilder {
   FloodTableBuilder& set_egress_ports(std::vector<EgressPort> ports);
   FloodTableBuilder& set_version(uint64_t version);
   FloodTableBuilder& add_vni(uint32_t vni, std::vector<MemberSpec> members, VniCounters* counters);
+  // Adds a VNI compiled earlier by compile_vni with the same params and egress ports.
+  // Adding them in VNI order saves build() a sort.
+  FloodTableBuilder& add_compiled(std::shared_ptr<const CompiledVni> compiled);
+  FloodTableBuilder& reserve(size_t vnis);
   // Throws std::invalid_argument for: a VNI above 24 bits or given twice; a member without
   // an address family or listed twice in one VNI; a resolved member on an egress port that
   // does not exist; kOwnAddress mode with a member whose family has no own address.
   std::unique_ptr<FloodTable> build() const;
+
+  // Compiles one VNI with the params and egress ports set so far; same checks as build()
+  // for that VNI. The result can be added to any builder with the same params and ports.
+  std::shared_ptr<const CompiledVni> compile_vni(uint32_t vni,
+                                                 const std::vector<MemberSpec>& members,
+                                                 VniCounters* counters) const;
 
  private:
   struct PendingVni {
@@ -131,6 +155,8 @@ class FloodTableBuilder {
   ReplicationParams params_;
   std::vector<EgressPort> ports_;
   std::vector<PendingVni> vnis_;
+  std::vector<std::shared_ptr<const CompiledVni>> compiled_;
+  bool compiled_in_order_ = true;
   uint64_t version_ = 0;
 };
 

@@ -140,5 +140,164 @@ TEST(Config, UnreadableFileIsAConfigError) {
   EXPECT_THROW(load_config("/nonexistent/vxsnd.toml"), ConfigError);
 }
 
+TEST(ConfigApi, ReadsEveryApiKey) {
+  Config c = parse_config(R"(
+[node]
+service_addresses = ["10.0.0.1"]
+[[port]]
+device = "net_ring0"
+[api]
+socket = "/tmp/x/api.sock"
+socket_group = "vxsn"
+tcp_address = "127.0.0.1"
+tcp_port = 7911
+tls_cert = "/etc/vxsn/server.pem"
+tls_key = "/etc/vxsn/server.key"
+tls_ca = "/etc/vxsn/ca.pem"
+max_connections = 4
+max_request_bytes = 65536
+idle_timeout_ms = 5000
+)",
+                          "api.toml");
+  EXPECT_EQ(c.api.socket_path, "/tmp/x/api.sock");
+  EXPECT_EQ(c.api.socket_group, "vxsn");
+  EXPECT_EQ(c.api.tcp_address, "127.0.0.1");
+  EXPECT_EQ(c.api.tcp_port, 7911);
+  EXPECT_EQ(c.api.tls_cert, "/etc/vxsn/server.pem");
+  EXPECT_EQ(c.api.tls_key, "/etc/vxsn/server.key");
+  EXPECT_EQ(c.api.tls_ca, "/etc/vxsn/ca.pem");
+  EXPECT_EQ(c.api.max_connections, 4u);
+  EXPECT_EQ(c.api.max_request_bytes, 65536u);
+  EXPECT_EQ(c.api.idle_timeout_ms, 5000u);
+}
+
+TEST(ConfigApi, UnixSocketOnlyByDefault) {
+  Config c = parse_config("[node]\nservice_addresses=[\"10.0.0.1\"]\n" + kPort, "min.toml");
+  EXPECT_EQ(c.api.socket_path, "/run/vxsn/vxsnd.sock");
+  EXPECT_EQ(c.api.socket_group, "");
+  EXPECT_EQ(c.api.tcp_port, 0);
+  EXPECT_EQ(c.api.max_request_bytes, 1u << 20);
+}
+
+const std::string kNodeAndPort = "[node]\nservice_addresses=[\"10.0.0.1\"]\n" + kPort;
+
+INSTANTIATE_TEST_SUITE_P(
+    ApiCases, BadConfig,
+    ::testing::Values(
+        // Line 5: the [api] header, which the cross-key check points at.
+        BadCase{"TcpWithoutTls", kNodeAndPort + "[api]\ntcp_port = 7911\n", 5, "api.tls_cert"},
+        BadCase{"TcpWithoutCa",
+                kNodeAndPort + "[api]\ntcp_port = 7911\ntls_cert=\"c\"\ntls_key=\"k\"\n", 5,
+                "api.tls_ca"},
+        BadCase{"ApiUnknownKey", kNodeAndPort + "[api]\nsocket_mode = 438\n", 6, "api.socket_mode"},
+        BadCase{"ApiBadAddress", kNodeAndPort + "[api]\ntcp_address = \"localhost\"\n", 6,
+                "api.tcp_address"},
+        BadCase{"ApiTinyRequests", kNodeAndPort + "[api]\nmax_request_bytes = 100\n", 6,
+                "api.max_request_bytes"},
+        BadCase{"ApiSocketTooLong",
+                kNodeAndPort + "[api]\nsocket = \"/" + std::string(120, 'a') + "\"\n", 6,
+                "api.socket"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+// ---- [table], [[allow]], [[learning]]: the table manager's settings ----
+
+TEST(ConfigTable, ReadsEveryTableKey) {
+  Config c = parse_config(R"(
+[node]
+service_addresses = ["10.0.0.1"]
+[[port]]
+device = "net_ring0"
+[table]
+max_vnis = 10
+max_members_per_vni = 20
+max_entries = 30
+registration_rate = 40
+registration_burst = 50
+holdtime_s = 60
+learn_holdtime_s = 70
+ageing_interval_ms = 80
+learn_rate = 90
+learning = false
+unlisted_vnis = "deny"
+[[allow]]
+vnis = "100-199"
+prefixes = ["10.1.0.0/16", "fd00::/8", "192.168.1.7"]
+[[allow]]
+prefixes = ["10.9.0.0/16"]
+[[learning]]
+vnis = 150
+enabled = true
+)",
+                          "table.toml");
+  EXPECT_EQ(c.table.max_vnis, 10u);
+  EXPECT_EQ(c.table.max_members_per_vni, 20u);
+  EXPECT_EQ(c.table.max_entries, 30u);
+  EXPECT_EQ(c.table.registration_rate, 40u);
+  EXPECT_EQ(c.table.registration_burst, 50u);
+  EXPECT_EQ(c.table.holdtime_s, 60u);
+  EXPECT_EQ(c.table.learn_holdtime_s, 70u);
+  EXPECT_EQ(c.table.ageing_interval_ms, 80u);
+  EXPECT_EQ(c.table.learn_rate, 90u);
+  EXPECT_FALSE(c.table.learning);
+  EXPECT_FALSE(c.table.allow_unlisted_vnis);
+  ASSERT_EQ(c.allow.size(), 2u);
+  EXPECT_EQ(c.allow[0].vnis.first, 100u);
+  EXPECT_EQ(c.allow[0].vnis.last, 199u);
+  ASSERT_EQ(c.allow[0].prefixes.size(), 3u);
+  EXPECT_EQ(c.allow[0].prefixes[0].to_string(), "10.1.0.0/16");
+  EXPECT_EQ(c.allow[0].prefixes[1].to_string(), "fd00::/8");
+  EXPECT_EQ(c.allow[0].prefixes[2].to_string(), "192.168.1.7/32");
+  // No vnis key: every VNI.
+  EXPECT_EQ(c.allow[1].vnis.first, 0u);
+  EXPECT_EQ(c.allow[1].vnis.last, 0xFFFFFFu);
+  ASSERT_EQ(c.learning.size(), 1u);
+  EXPECT_EQ(c.learning[0].vnis.first, 150u);
+  EXPECT_EQ(c.learning[0].vnis.last, 150u);
+  EXPECT_TRUE(c.learning[0].enabled);
+}
+
+TEST(ConfigTable, Defaults) {
+  Config c = parse_config("[node]\nservice_addresses=[\"10.0.0.1\"]\n" + kPort, "min.toml");
+  EXPECT_EQ(c.table.max_vnis, 65536u);
+  EXPECT_EQ(c.table.max_entries, 1u << 20);
+  EXPECT_EQ(c.table.holdtime_s, 90u);
+  EXPECT_EQ(c.table.ageing_interval_ms, 1000u);
+  EXPECT_TRUE(c.table.learning);
+  EXPECT_TRUE(c.table.allow_unlisted_vnis);
+  EXPECT_TRUE(c.allow.empty());
+  EXPECT_TRUE(c.learning.empty());
+}
+
+// Line 5 is the table header below the base, line 6 its first key.
+const std::string kTableBase = "[node]\nservice_addresses=[\"10.0.0.1\"]\n" + kPort;
+
+INSTANTIATE_TEST_SUITE_P(
+    TableCases, BadConfig,
+    ::testing::Values(
+        BadCase{"TableUnknownKey", kTableBase + "[table]\nmax_vni = 3\n", 6, "table.max_vni"},
+        BadCase{"TableZeroLimit", kTableBase + "[table]\nmax_entries = 0\n", 6,
+                "table.max_entries"},
+        // 65535 means "never expires" on the wire: not a holdtime to announce.
+        BadCase{"TableHoldtimeForever", kTableBase + "[table]\nholdtime_s = 65535\n", 6,
+                "table.holdtime_s"},
+        BadCase{"TableLearningNotBool", kTableBase + "[table]\nlearning = 1\n", 6,
+                "table.learning"},
+        BadCase{"TableUnlisted", kTableBase + "[table]\nunlisted_vnis = \"maybe\"\n", 6,
+                "table.unlisted_vnis"},
+        BadCase{"AllowBadPrefix", kTableBase + "[[allow]]\nprefixes = [\"10.0.0.0/33\"]\n", 6,
+                "allow[0].prefixes[0]"},
+        BadCase{"AllowNoPrefixes", kTableBase + "[[allow]]\nvnis = \"1-2\"\n", 5,
+                "allow[0].prefixes"},
+        BadCase{"AllowBackwardsRange", kTableBase + "[[allow]]\nvnis = \"20-10\"\nprefixes = []\n",
+                6, "allow[0].vnis"},
+        BadCase{"AllowRangeTooBig",
+                kTableBase + "[[allow]]\nvnis = \"1-16777216\"\nprefixes = []\n", 6,
+                "allow[0].vnis"},
+        BadCase{"LearningNoEnabled", kTableBase + "[[learning]]\nvnis = \"1-5\"\n", 5,
+                "learning[0].enabled"},
+        BadCase{"LearningBadRange", kTableBase + "[[learning]]\nvnis = \"a-b\"\nenabled = true\n",
+                6, "learning[0].vnis"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
 }  // namespace
 }  // namespace vxsn

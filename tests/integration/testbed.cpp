@@ -123,6 +123,9 @@ std::string Node::config_text(const Membership& members) const {
       c << (i ? ", " : "") << '"' << testbed_.vtep_ips().at(vteps[i] - 1) << '"';
     c << "]\n\n";
   }
+  // Each node its own API socket, so nodes of parallel test runs never meet.
+  if (options_.extra_config.find("[api]") == std::string::npos)
+    c << "[api]\nsocket = \"" << dir_ << "/vxsnd.sock\"\n\n";
   c << "[log]\nlevel = \"info\"\nstats_file = \"" << stats_path_ << "\"\nstats_interval_ms = 100\n";
   return c.str();
 }

@@ -1,0 +1,184 @@
+#include "host/ctl/commands.hpp"
+
+#include <ostream>
+
+#include "host/ctl/api_json.hpp"
+#include "host/ctl/text_table.hpp"
+
+namespace vxsn::ctl {
+namespace {
+
+std::string num(int64_t v) {
+  return std::to_string(v);
+}
+
+void print_json(Output& o, const nlohmann::json& j) {
+  o.out << j.dump(2) << '\n';
+}
+
+std::string sources_text(const api::Member& m) {
+  std::string s;
+  for (auto src : m.sources) s += (s.empty() ? "" : ",") + std::string(source_name(src));
+  return s;
+}
+
+}  // namespace
+
+void show_status(ApiClient& c, Output& o) {
+  api::NodeInfo i;
+  c->getInfo(i);
+  if (o.json) return print_json(o, to_json(i));
+  std::string service;
+  for (const auto& a : i.service_addresses) service += (service.empty() ? "" : ", ") + a;
+  o.out << "node        " << i.node_id << '\n'
+        << "version     " << i.software_version << " (API " << i.api_version_major << '.'
+        << i.api_version_minor << ")\n"
+        << "datapath    " << i.datapath_mode << '\n'
+        << "uptime      " << human_duration(i.uptime_s) << '\n'
+        << "service     " << service << " (VXLAN port " << i.vxlan_port << ")\n"
+        << "table       generation " << i.table_generation << ": " << i.vnis << " VNIs, "
+        << i.members << " members, " << i.unresolved_members << " without next hop\n"
+        << "limits      " << i.limits.max_vnis << " VNIs, " << i.limits.max_members_per_vni
+        << " members per VNI, " << i.limits.max_entries << " entries\n";
+  if (i.__isset.card) {
+    const api::CardStatus& card = i.card;
+    o.out << "card        " << card.backend << " " << card.device << ", kernel "
+          << card.kernel_version << ", layout " << card.layout_version << ", "
+          << (card.enabled ? "enabled" : "disabled") << '\n'
+          << "card table  bank " << card.active_bank << ", version " << card.table_version << ", "
+          << card.tables_loaded << " loads\n";
+    for (const auto& occ : card.tables)
+      o.out << "  " << occ.name << std::string(occ.name.size() < 10 ? 10 - occ.name.size() : 1, ' ')
+            << occ.used << " / " << occ.capacity << '\n';
+  }
+}
+
+void list_vnis(ApiClient& c, Output& o, int32_t after, int32_t limit) {
+  std::vector<api::VniSummary> all;
+  api::VniPage page;
+  const bool one_page = limit > 0;
+  do {
+    page = api::VniPage{};
+    c->listVnis(page, after, one_page ? limit : 1000);
+    all.insert(all.end(), page.vnis.begin(), page.vnis.end());
+    if (!page.vnis.empty()) after = page.vnis.back().vni;
+  } while (page.more && !one_page && !page.vnis.empty());
+  if (o.json) return print_json(o, to_json(all));
+  TextTable t({"VNI", "MEMBERS", "STATIC", "REGISTERED", "LEARNED", "PEER"});
+  for (const auto& v : all)
+    t.add_row({num(v.vni), num(v.members), num(v.static_members), num(v.registered_members),
+               num(v.learned_members), num(v.peer_members)});
+  t.print(o.out);
+  if (one_page && page.more) o.out << "(more: --after " << after << ")\n";
+}
+
+void list_members(ApiClient& c, Output& o, int32_t vni) {
+  std::vector<api::Member> members;
+  c->listMembers(members, vni);
+  if (o.json) return print_json(o, to_json(members));
+  TextTable t({"ADDRESS", "SOURCES", "AGE", "EXPIRES"});
+  for (const auto& m : members)
+    t.add_row(
+        {m.address, sources_text(m), human_duration(static_cast<double>(m.age_s)),
+         m.__isset.expires_in_s ? human_duration(static_cast<double>(m.expires_in_s)) : "never"});
+  t.print(o.out);
+}
+
+void add_member(ApiClient& c, Output& o, int32_t vni, const std::string& address) {
+  api::Member m;
+  c->addMember(m, vni, address);
+  if (o.json) return print_json(o, to_json(m));
+  o.out << "VNI " << vni << ": " << m.address << " is a member (" << sources_text(m) << ")\n";
+}
+
+void remove_member(ApiClient& c, Output& o, int32_t vni, const std::string& address) {
+  c->removeMember(vni, address);
+  if (o.json) return print_json(o, {{"vni", vni}, {"removed", address}});
+  o.out << "VNI " << vni << ": " << address << " removed\n";
+}
+
+void flush_learned(ApiClient& c, Output& o, int32_t vni) {
+  const int32_t n = c->flushLearned(vni);
+  if (o.json) return print_json(o, {{"vni", vni}, {"flushed", n}});
+  o.out << "VNI " << vni << ": " << n << " learned entries flushed\n";
+}
+
+void replace_static(ApiClient& c, Output& o, int32_t vni,
+                    const std::vector<std::string>& addresses) {
+  api::ReplaceResult r;
+  c->replaceStaticMembers(r, vni, addresses);
+  if (o.json) return print_json(o, to_json(r));
+  o.out << "VNI " << vni << ": static members replaced: " << r.added << " added, " << r.removed
+        << " removed, " << r.kept << " kept\n";
+}
+
+void show_counters(ApiClient& c, Output& o, bool reset) {
+  api::Counters k;
+  if (reset)
+    c->resetCounters(k);
+  else
+    c->getCounters(k);
+  if (o.json) return print_json(o, to_json(k));
+  o.out << (reset ? "counters until this reset (now zero), over " : "counters over the last ")
+        << human_duration(k.since_reset_s) << '\n'
+        << "rx     " << k.rx_frames << " frames, " << k.rx_bytes << " bytes\n"
+        << "tx     " << k.tx_copies << " copies, " << k.tx_bytes << " bytes\n"
+        << "host   " << k.host_frames << " frames passed to the kernel\n";
+  TextTable drops({"DROP REASON", "COUNT"});
+  for (const auto& [reason, count] : k.drops)
+    if (count) drops.add_row({reason, num(count)});
+  if (drops.rows()) {
+    o.out << '\n';
+    drops.print(o.out);
+  } else {
+    o.out << "drops  none\n";
+  }
+  if (!k.vnis.empty()) {
+    TextTable vnis({"VNI", "FRAMES IN", "BYTES IN", "COPIES OUT", "BYTES OUT"});
+    for (const auto& v : k.vnis)
+      vnis.add_row(
+          {num(v.vni), num(v.frames_in), num(v.bytes_in), num(v.copies_out), num(v.bytes_out)});
+    o.out << '\n';
+    vnis.print(o.out);
+  }
+  if (!k.ports.empty()) {
+    TextTable ports({"PORT", "INTERFACE", "RX PKTS", "TX PKTS", "RX MISSED", "RX ERR", "TX ERR"});
+    for (const auto& p : k.ports)
+      ports.add_row({p.name, p.kernel_ifname, num(p.rx_packets), num(p.tx_packets),
+                     num(p.rx_missed), num(p.rx_errors), num(p.tx_errors)});
+    o.out << '\n';
+    ports.print(o.out);
+  }
+}
+
+void list_peers(ApiClient& c, Output& o) {
+  std::vector<api::Peer> peers;
+  c->listPeers(peers);
+  if (o.json) return print_json(o, to_json(peers));
+  if (peers.empty()) {
+    o.out << "no peers\n";
+    return;
+  }
+  TextTable t({"NODE", "ADDRESS", "STATE", "LAG MS", "LAST SEQ"});
+  for (const auto& p : peers)
+    t.add_row({p.node_id, p.address, p.state, num(p.lag_ms), num(p.last_sequence)});
+  t.print(o.out);
+}
+
+void show_config(ApiClient& c, Output& o) {
+  api::ConfigDump d;
+  c->getConfig(d);
+  if (o.json) return print_json(o, to_json(d));
+  o.out << "# running configuration (file: " << d.path << ")\n" << d.toml;
+}
+
+void reload_config(ApiClient& c, Output& o) {
+  api::ReloadResult r;
+  c->reloadConfig(r);
+  if (o.json) return print_json(o, to_json(r));
+  o.out << "reloaded: table generation " << r.table_generation << '\n';
+  for (const auto& key : r.restart_required)
+    o.out << "note: " << key << " changed in the file; it takes effect on restart\n";
+}
+
+}  // namespace vxsn::ctl

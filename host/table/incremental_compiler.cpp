@@ -1,0 +1,159 @@
+#include "host/table/incremental_compiler.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace vxsn {
+
+IncrementalCompiler::IncrementalCompiler(Resolve resolve, CountersFor counters_for)
+    : resolve_(std::move(resolve)), counters_for_(std::move(counters_for)) {}
+
+void IncrementalCompiler::set_layout(const ReplicationParams& params,
+                                     std::vector<EgressPort> ports) {
+  params_ = params;
+  ports_ = std::move(ports);
+  layout_changed_ = true;
+}
+
+void IncrementalCompiler::apply(const VniChange& change) {
+  pending_.insert_or_assign(change.vni, change);
+}
+
+void IncrementalCompiler::invalidate_address(const IpAddr& addr) {
+  // Pending changes are compiled anyway; this finds the VNIs that would not be.
+  auto a = vnis_of_address_.find(addr);
+  if (a != vnis_of_address_.end()) invalidated_.insert(a->second.begin(), a->second.end());
+}
+
+void IncrementalCompiler::invalidate_all() {
+  layout_changed_ = true;
+}
+
+IncrementalCompiler::VniState* IncrementalCompiler::find(uint32_t vni) {
+  auto it = std::lower_bound(vnis_.begin(), vnis_.end(), vni,
+                             [](const VniState& s, uint32_t v) { return s.vni < v; });
+  return it != vnis_.end() && it->vni == vni ? &*it : nullptr;
+}
+
+void IncrementalCompiler::index_members(const VniState& state, bool add) {
+  for (const TableMember& m : state.members) {
+    if (add) {
+      vnis_of_address_[m.addr].insert(state.vni);
+      continue;
+    }
+    auto a = vnis_of_address_.find(m.addr);
+    if (a != vnis_of_address_.end() && a->second.erase(state.vni) && a->second.empty())
+      vnis_of_address_.erase(a);
+  }
+}
+
+void IncrementalCompiler::forget_stats(const VniState& state) {
+  stats_.members -= state.compiled_members;
+  stats_.unresolved -= state.unresolved;
+  stats_.refused_members -= state.refused;
+}
+
+// Changes to known VNIs are applied in place; new or removed VNIs cost one merge pass.
+void IncrementalCompiler::merge_pending() {
+  std::vector<VniChange> added;
+  bool removed = false;
+  for (auto& [vni, change] : pending_) {
+    VniState* state = find(vni);
+    if (state == nullptr) {
+      if (change.present) added.push_back(std::move(change));
+      continue;
+    }
+    index_members(*state, false);
+    if (!change.present) {
+      forget_stats(*state);
+      state->removed = true;
+      removed = true;
+      continue;
+    }
+    state->members = std::move(change.members);
+    state->dirty = true;
+    index_members(*state, true);
+  }
+  pending_.clear();
+  if (removed) {
+    vnis_.erase(
+        std::remove_if(vnis_.begin(), vnis_.end(), [](const VniState& s) { return s.removed; }),
+        vnis_.end());
+  }
+  if (!added.empty()) {
+    std::sort(added.begin(), added.end(),
+              [](const VniChange& a, const VniChange& b) { return a.vni < b.vni; });
+    std::vector<VniState> merged;
+    merged.reserve(vnis_.size() + added.size());
+    auto old = vnis_.begin();
+    for (VniChange& change : added) {
+      while (old != vnis_.end() && old->vni < change.vni) merged.push_back(std::move(*old++));
+      VniState s;
+      s.vni = change.vni;
+      s.members = std::move(change.members);
+      index_members(s, true);
+      merged.push_back(std::move(s));
+    }
+    while (old != vnis_.end()) merged.push_back(std::move(*old++));
+    vnis_ = std::move(merged);
+  }
+  for (uint32_t vni : invalidated_)
+    if (VniState* s = find(vni)) s->dirty = true;
+  invalidated_.clear();
+}
+
+void IncrementalCompiler::compile(VniState& state, const FloodTableBuilder& builder) {
+  forget_stats(state);  // counted again below
+  std::vector<MemberSpec> specs;
+  specs.reserve(state.members.size());
+  size_t unresolved = 0, refused = 0;
+  for (const TableMember& m : state.members) {
+    // Own-address mode cannot serve a family without an own address: leave it out (the
+    // builder would refuse the whole table).
+    const IpAddr& own = m.addr.is_v4() ? params_.own_v4 : params_.own_v6;
+    if (params_.source_mode == SourceIpMode::kOwnAddress && own.family != m.addr.family) {
+      ++refused;
+      continue;
+    }
+    MemberSpec spec;
+    spec.addr = m.addr;
+    spec.refresh_from_traffic = m.learned;
+    resolve_(spec);
+    if (spec.resolved && spec.egress_port >= ports_.size()) spec.resolved = false;
+    unresolved += !spec.resolved;
+    specs.push_back(spec);
+  }
+  if (refused)
+    spdlog::warn(
+        "table: VNI {}: {} member(s) left out: own-address mode has no own address "
+        "of their family",
+        state.vni, refused);
+  state.compiled =
+      builder.compile_vni(state.vni, specs, counters_for_ ? counters_for_(state.vni) : nullptr);
+  state.dirty = false;
+  state.compiled_members = specs.size();
+  state.unresolved = unresolved;
+  state.refused = refused;
+  stats_.members += specs.size();
+  stats_.unresolved += unresolved;
+  stats_.refused_members += refused;
+  ++stats_.recompiled_vnis;
+}
+
+std::unique_ptr<FloodTable> IncrementalCompiler::build(uint64_t version) {
+  merge_pending();
+  FloodTableBuilder builder;
+  builder.set_params(params_).set_egress_ports(ports_).set_version(version);
+  builder.reserve(vnis_.size());
+  stats_.recompiled_vnis = 0;
+  for (VniState& state : vnis_) {
+    if (layout_changed_ || state.dirty || !state.compiled) compile(state, builder);
+    builder.add_compiled(state.compiled);
+  }
+  layout_changed_ = false;
+  stats_.vnis = vnis_.size();
+  return builder.build();
+}
+
+}  // namespace vxsn

@@ -1,0 +1,85 @@
+// Compiles the table manager's membership into FloodTable snapshots, rebuilding only what
+// changed: each VNI's compiled member block (outer header templates) is kept and shared by
+// the next snapshot unless that VNI's members, or the next hop of one of its members,
+// changed. A new snapshot then costs the changed VNIs plus the VNI index (O(VNIs), a few
+// bytes each), not a recompile of every member.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "host/datapath/flood_table.hpp"
+#include "host/table/table_manager.hpp"
+
+namespace vxsn {
+
+struct CompileStats {
+  size_t vnis = 0;
+  size_t members = 0;
+  size_t unresolved = 0;       // members without a usable next hop
+  size_t refused_members = 0;  // members the replication params cannot serve (left out)
+  size_t recompiled_vnis = 0;  // VNIs compiled by the last build()
+};
+
+class IncrementalCompiler {
+ public:
+  // The next hop of a member: fills resolved / next_hop_mac / egress_port; addr is set.
+  using Resolve = std::function<void(MemberSpec&)>;
+  // Counters of a VNI (may return null).
+  using CountersFor = std::function<VniCounters*(uint32_t vni)>;
+
+  IncrementalCompiler(Resolve resolve, CountersFor counters_for);
+
+  // Replication params and egress ports: every VNI is compiled again at the next build().
+  void set_layout(const ReplicationParams& params, std::vector<EgressPort> ports);
+  // A VNI's new member list, or its removal (change.present false).
+  void apply(const VniChange& change);
+  void apply(const std::vector<VniChange>& changes) {
+    for (const VniChange& c : changes) apply(c);
+  }
+  // The next hop of `addr` changed: every VNI it is a member of compiles again.
+  void invalidate_address(const IpAddr& addr);
+  void invalidate_all();
+  bool pending() const { return !pending_.empty() || !invalidated_.empty() || layout_changed_; }
+
+  // A snapshot of the current membership. Throws std::invalid_argument only for what the
+  // table manager never produces (a VNI above 24 bits, a member listed twice).
+  std::unique_ptr<FloodTable> build(uint64_t version);
+  const CompileStats& stats() const { return stats_; }
+
+ private:
+  struct VniState {
+    uint32_t vni = 0;
+    std::vector<TableMember> members;
+    std::shared_ptr<const CompiledVni> compiled;
+    bool dirty = true;
+    bool removed = false;  // dropped at the end of the merge
+    // What this VNI contributes to stats_, as of its last compile.
+    size_t compiled_members = 0;
+    size_t unresolved = 0;
+    size_t refused = 0;
+  };
+  void merge_pending();
+  VniState* find(uint32_t vni);
+  void index_members(const VniState& state, bool add);
+  void forget_stats(const VniState& state);
+  void compile(VniState& state, const FloodTableBuilder& builder);
+
+  Resolve resolve_;
+  CountersFor counters_for_;
+  ReplicationParams params_;
+  std::vector<EgressPort> ports_;
+  bool layout_changed_ = true;
+  // Sorted by VNI, so a build walks a flat array; changes wait in pending_ until then.
+  std::vector<VniState> vnis_;
+  std::unordered_map<uint32_t, VniChange> pending_;
+  std::unordered_set<uint32_t> invalidated_;
+  std::unordered_map<IpAddr, std::unordered_set<uint32_t>, IpAddrHash> vnis_of_address_;
+  CompileStats stats_;
+};
+
+}  // namespace vxsn

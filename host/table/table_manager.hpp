@@ -1,0 +1,186 @@
+// The node's one model of VNI membership: (VNI, VTEP) entries held by any of four sources
+// (static config, registrations, learning from the datapath, peers). An entry lives while
+// any source holds it; static never ages, the others expire at their holdtime on a timer
+// wheel. Changes are collected per VNI and handed out in batches (take_changes) for the
+// daemon to compile into the datapath's table; only changed VNIs are reported.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "driver/net_types.hpp"
+#include "host/config/config.hpp"
+#include "host/table/allow_list.hpp"
+#include "host/table/membership_store.hpp"
+#include "host/table/rate_limiter.hpp"
+#include "host/table/timer_wheel.hpp"
+
+namespace vxsn {
+
+// One member as the datapath needs it.
+struct TableMember {
+  IpAddr addr;
+  bool learned = false;  // held by the learned source: the datapath reports its traffic
+  auto operator<=>(const TableMember&) const = default;
+};
+
+// The state of one VNI after a batch of changes. `present` false: the VNI left the table.
+struct VniChange {
+  uint32_t vni = 0;
+  bool present = false;
+  std::vector<TableMember> members;  // sorted by address
+};
+
+enum class LearnOutcome {
+  kLearned,      // a new learned source (maybe on an entry other sources already held)
+  kRefreshed,    // an existing learned source's expiry moved on
+  kLearningOff,  // learning is switched off for this VNI
+  kRefused,      // allow-list or limits (counted as such)
+};
+
+struct TableCounters {
+  uint64_t registrations = 0;  // accepted registrations and refreshes
+  uint64_t withdrawals = 0;    // accepted holdtime-0 registrations
+  uint64_t replaced_by_identifier = 0;
+  uint64_t learned = 0;
+  uint64_t learn_refreshes = 0;
+  uint64_t learn_disabled = 0;   // learn events for VNIs with learning off
+  uint64_t expired = 0;          // sources that timed out
+  uint64_t entries_removed = 0;  // entries whose last source went
+  uint64_t refused_vni_limit = 0;
+  uint64_t refused_member_limit = 0;
+  uint64_t refused_entry_limit = 0;
+  uint64_t refused_not_allowed = 0;
+  uint64_t refused_rate = 0;
+  uint64_t refused_invalid = 0;  // VNI above 24 bits, address without a family
+  uint64_t batches = 0;          // take_changes calls that returned changes
+};
+
+// Everything known about one entry (tests, CLI).
+struct EntryInfo {
+  using TimePoint = std::chrono::steady_clock::time_point;
+  static constexpr TimePoint kNever = TimePoint::max();
+  uint8_t sources = 0;                                        // EntrySource bits
+  std::vector<std::pair<uint64_t, TimePoint>> registrations;  // identifier, expiry
+  TimePoint learned_expires = kNever;
+  TimePoint peer_expires = kNever;
+  TimePoint created, updated;
+  bool has(EntrySource s) const { return sources & static_cast<uint8_t>(s); }
+};
+
+class TableManager : public MembershipStore {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using TimePoint = Clock::time_point;
+  using Now = std::function<TimePoint()>;
+
+  // Limits, timers, allow-list and learning policy from `config`; static entries too.
+  explicit TableManager(
+      const Config& config, Now now = [] { return Clock::now(); });
+
+  // SIGHUP: new limits, allow-list and learning policy; the static source becomes exactly
+  // config.vnis (entries no longer static lose that source only). Registered, learned and
+  // peer sources the new allow-list or learning policy refuses are dropped.
+  void reconfigure(const Config& config);
+
+  // MembershipStore.
+  StoreResult register_vtep(uint32_t vni, const IpAddr& vtep, uint64_t identifier,
+                            uint32_t holdtime_s, const IpAddr& requester) override;
+  std::vector<IpAddr> members(uint32_t vni) const override;
+  // Every VNI in the table: with a live member, or configured (possibly empty).
+  std::vector<uint32_t> vnis() const override;
+
+  // A (VNI, VTEP) seen on the datapath: learned source, holdtime table.learn_holdtime_s.
+  LearnOutcome learn(uint32_t vni, const IpAddr& vtep);
+  // A peer node's entry; holdtime 0 removes the peer source.
+  StoreResult peer_update(uint32_t vni, const IpAddr& vtep, uint32_t holdtime_s);
+
+  // Expires every source due by now. Call every ageing interval (cheap when nothing is due).
+  void advance();
+
+  // The VNIs changed since the last call, each with its complete current member list.
+  std::vector<VniChange> take_changes();
+  // Every VNI with its members (a full compile, e.g. after the layout changed).
+  std::vector<VniChange> snapshot() const;
+  // Distinct member addresses, if the set changed since the last call (next-hop tracking).
+  std::optional<std::vector<IpAddr>> take_address_changes();
+  // Called (from the thread making the change, with no lock held by the caller's API) when
+  // the first change after a take_changes() is made, so a control loop can wake up.
+  void set_change_callback(std::function<void()> callback);
+
+  std::optional<EntryInfo> entry(uint32_t vni, const IpAddr& vtep) const;
+  size_t entry_count() const;
+  size_t vni_count() const;
+  TableCounters counters() const;
+  const TableSettings& settings() const { return settings_; }
+
+ private:
+  struct Registration {
+    uint64_t identifier;
+    TimePoint expires;
+  };
+  struct Entry {
+    uint8_t sources = 0;
+    std::vector<Registration> registrations;
+    TimePoint learned_expires = EntryInfo::kNever;
+    TimePoint peer_expires = EntryInfo::kNever;
+    TimePoint created, updated;
+    uint64_t armed_tick = 0;  // deadline of this entry's live wheel item; 0 = none
+  };
+  struct VniState {
+    std::unordered_map<IpAddr, Entry, IpAddrHash> entries;
+    std::unordered_map<uint64_t, IpAddr> by_identifier;  // non-zero identifiers only
+    bool configured = false;                             // a [[vni]] of the config
+  };
+  struct WheelKey {
+    uint32_t vni;
+    IpAddr addr;
+  };
+  enum class Refusal { kVniLimit, kMemberLimit, kEntryLimit, kNotAllowed, kRate, kInvalid };
+
+  void apply_settings(const Config& config);
+  void set_static_locked(const std::vector<StaticVni>& vnis);
+  // The entry for (vni, addr), created if the limits allow; nullptr (refusal counted) if not.
+  Entry* find_or_create(uint32_t vni, const IpAddr& addr, TimePoint now, Refusal* refusal);
+  Entry* find(uint32_t vni, const IpAddr& addr);
+  void add_source(uint32_t vni, const IpAddr& addr, Entry& e, EntrySource s);
+  // Removes `s` (and the entry if no source is left). Returns true if the entry went.
+  bool drop_source(uint32_t vni, const IpAddr& addr, EntrySource s);
+  void drop_registration(uint32_t vni, const IpAddr& addr, uint64_t identifier);
+  void remove_entry_if_unheld(uint32_t vni, const IpAddr& addr);
+  void arm(uint32_t vni, const IpAddr& addr, Entry& e);
+  void expire(uint64_t tick, const WheelKey& key, TimePoint now);
+  void mark_dirty(uint32_t vni);
+  void count_refusal(Refusal r, uint32_t vni, const IpAddr& addr, const char* what);
+  static TimePoint earliest_expiry(const Entry& e);
+  uint64_t tick_of(TimePoint t) const;  // first tick at or after t
+  VniChange describe(uint32_t vni) const;
+
+  Now now_;
+  TimePoint epoch_;
+  mutable std::mutex mutex_;
+  TableSettings settings_;
+  AllowList allow_;
+  LearningPolicy learning_;
+  std::chrono::milliseconds tick_len_{1000};
+  std::unordered_map<uint32_t, VniState> vnis_;
+  size_t entry_count_ = 0;
+  TimerWheel<WheelKey> wheel_;
+  PerSourceRateLimiter rate_{1, 1};
+  TimePoint last_bucket_sweep_;
+  std::unordered_set<uint32_t> dirty_;
+  std::unordered_map<IpAddr, uint32_t, IpAddrHash> address_refs_;
+  bool addresses_changed_ = true;
+  std::function<void()> on_change_;
+  TableCounters counters_;
+  std::array<TimePoint, 6> last_refusal_log_{};
+  std::array<uint64_t, 6> refusals_since_log_{};
+};
+
+}  // namespace vxsn

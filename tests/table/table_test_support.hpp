@@ -1,0 +1,34 @@
+// Helpers for the table manager suites: a hand-driven clock and short address builders.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "driver/net_types.hpp"
+#include "host/config/config.hpp"
+#include "host/table/table_manager.hpp"
+
+namespace vxsn::test {
+
+// Time moves only when the test says so.
+struct ManualClock {
+  TableManager::TimePoint t = TableManager::TimePoint{} + std::chrono::hours(1);
+  TableManager::Now fn() {
+    return [this] { return t; };
+  }
+  void advance(std::chrono::milliseconds d) { t += d; }
+};
+
+inline IpAddr ip(const std::string& text) {
+  return *IpAddr::parse(text);
+}
+
+// A config with the table defaults, 1 s ageing ticks and the given static VNIs.
+inline Config table_config(std::vector<StaticVni> vnis = {}) {
+  Config c;
+  c.vnis = std::move(vnis);
+  c.table.ageing_interval_ms = 1000;
+  return c;
+}
+
+}  // namespace vxsn::test

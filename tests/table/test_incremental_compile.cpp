@@ -1,0 +1,240 @@
+// Incremental compile: after any sequence of changes, the snapshot built from kept per-VNI
+// blocks equals a from-scratch build of the same membership, and VNIs the batch did not
+// touch keep their blocks (shared, not recompiled).
+#include "host/table/incremental_compiler.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <set>
+
+#include "tests/table/table_test_support.hpp"
+
+namespace vxsn {
+namespace {
+
+using namespace std::chrono_literals;
+using test::ip;
+
+struct Hop {
+  bool resolved = false;
+  uint8_t mac_tail = 0;
+  uint16_t port = 0;
+};
+
+class IncrementalCompileTest : public ::testing::Test {
+ protected:
+  IncrementalCompileTest()
+      : compiler([this](MemberSpec& m) { resolve(m); },
+                 [this](uint32_t vni) { return &counters[vni % counters.size()]; }) {
+    params.source_mode = SourceIpMode::kKeepOriginal;
+    params.own_v4 = ip("10.255.0.1");
+    params.own_v6 = ip("fd00::ff");
+    ports = {EgressPort{*MacAddr::parse("02:00:00:00:00:01"), 9216},
+             EgressPort{*MacAddr::parse("02:00:00:00:00:02"), 1514}};
+    compiler.set_layout(params, ports);
+  }
+
+  void resolve(MemberSpec& m) {
+    auto it = hops.find(m.addr);
+    if (it == hops.end() || !it->second.resolved) return;
+    m.resolved = true;
+    m.next_hop_mac = MacAddr{{0x02, 0xAA, 0, 0, 0, it->second.mac_tail}};
+    m.egress_port = it->second.port;
+  }
+
+  // The reference: every VNI compiled from scratch by the plain builder.
+  std::unique_ptr<FloodTable> from_scratch(const std::vector<VniChange>& all) {
+    FloodTableBuilder b;
+    b.set_params(params).set_egress_ports(ports);
+    for (const VniChange& v : all) {
+      std::vector<MemberSpec> specs;
+      for (const TableMember& m : v.members) {
+        MemberSpec s;
+        s.addr = m.addr;
+        s.refresh_from_traffic = m.learned;
+        resolve(s);
+        specs.push_back(s);
+      }
+      b.add_vni(v.vni, specs, &counters[v.vni % counters.size()]);
+    }
+    return b.build();
+  }
+
+  static void expect_equal(const FloodTable& got, const FloodTable& want) {
+    ASSERT_EQ(got.vni_count(), want.vni_count());
+    for (size_t i = 0; i < want.entries().size(); ++i) {
+      const VniEntry& w = want.entries()[i];
+      const VniEntry* g = got.find(w.vni);
+      ASSERT_NE(g, nullptr) << "VNI " << w.vni;
+      EXPECT_EQ(g->vni, w.vni);
+      EXPECT_EQ(g->counters, w.counters);
+      EXPECT_EQ(g->has_ipv6_member, w.has_ipv6_member);
+      ASSERT_EQ(g->members.size(), w.members.size()) << "VNI " << w.vni;
+      for (size_t j = 0; j < w.members.size(); ++j) {
+        const Member& a = g->members[j];
+        const Member& b = w.members[j];
+        EXPECT_EQ(a.addr, b.addr);
+        EXPECT_EQ(a.resolved, b.resolved);
+        EXPECT_EQ(a.has_own_source, b.has_own_source);
+        EXPECT_EQ(a.egress_port, b.egress_port);
+        EXPECT_EQ(a.ip_header_len, b.ip_header_len);
+        EXPECT_EQ(a.refresh_from_traffic, b.refresh_from_traffic);
+        EXPECT_EQ(a.outer, b.outer);
+        EXPECT_EQ(a.fixed_sum, b.fixed_sum);
+        EXPECT_EQ(a.own_source_sum, b.own_source_sum);
+      }
+    }
+  }
+
+  ReplicationParams params;
+  std::vector<EgressPort> ports;
+  std::map<IpAddr, Hop> hops;
+  std::array<VniCounters, 7> counters{};
+  IncrementalCompiler compiler;
+};
+
+TEST_F(IncrementalCompileTest, RandomChangeSequencesMatchAFromScratchCompile) {
+  test::ManualClock clock;
+  Config c = test::table_config({{1, {ip("10.0.0.1"), ip("fd00::1")}}, {2, {}}});
+  c.table.learn_holdtime_s = 20;
+  TableManager tm(c, clock.fn());
+  std::mt19937 rng(20240607);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  auto random_addr = [&] {
+    return pick(4) == 0 ? ip("fd00::" + std::to_string(1 + pick(12)))
+                        : ip("10.0.0." + std::to_string(1 + pick(24)));
+  };
+
+  std::unique_ptr<FloodTable> previous;
+  for (int round = 0; round < 300; ++round) {
+    const int ops = 1 + pick(6);
+    for (int k = 0; k < ops; ++k) {
+      const uint32_t vni = 1 + static_cast<uint32_t>(pick(40));
+      const IpAddr a = random_addr();
+      switch (pick(7)) {
+        case 0:
+        case 1:
+          tm.register_vtep(vni, a, static_cast<uint64_t>(pick(5)), 5 + pick(30), a);
+          break;
+        case 2:
+          tm.register_vtep(vni, a, static_cast<uint64_t>(pick(5)), 0, a);
+          break;
+        case 3:
+          tm.learn(vni, a);
+          break;
+        case 4:
+          clock.advance(std::chrono::milliseconds(pick(4000)));
+          tm.advance();
+          break;
+        case 5: {  // a next hop changes
+          Hop& h = hops[a];
+          h.resolved = pick(3) != 0;
+          h.mac_tail = static_cast<uint8_t>(pick(256));
+          h.port = static_cast<uint16_t>(pick(2));
+          compiler.invalidate_address(a);
+          break;
+        }
+        case 6:
+          if (pick(10) == 0) {  // SIGHUP with a different static set
+            Config next = test::table_config(
+                {{static_cast<uint32_t>(1 + pick(3)), {random_addr(), random_addr()}}});
+            if (next.vnis[0].members[0] == next.vnis[0].members[1]) next.vnis[0].members.pop_back();
+            next.table.learn_holdtime_s = 20;
+            tm.reconfigure(next);
+          }
+          break;
+      }
+    }
+    const std::vector<VniChange> changes = tm.take_changes();
+    std::set<uint32_t> changed;
+    for (const VniChange& ch : changes) changed.insert(ch.vni);
+    compiler.apply(changes);
+    auto table = compiler.build(static_cast<uint64_t>(round));
+    auto reference = from_scratch(tm.snapshot());
+    expect_equal(*table, *reference);
+    ASSERT_FALSE(HasFatalFailure()) << "round " << round;
+    EXPECT_EQ(compiler.stats().vnis, reference->vni_count());
+
+    // Untouched VNIs whose members' next hops did not change share the previous block.
+    if (previous) {
+      for (size_t i = 0; i < table->entries().size(); ++i) {
+        const uint32_t vni = table->entries()[i].vni;
+        if (changed.count(vni)) continue;
+        const VniEntry* old = previous->find(vni);
+        if (old == nullptr) continue;
+        const bool same_span = old->members.data() == table->entries()[i].members.data();
+        // Either shared, or recompiled because a member's next hop was invalidated.
+        if (!same_span) {
+          bool invalidated = false;
+          for (const Member& m : table->entries()[i].members) invalidated |= hops.count(m.addr) > 0;
+          EXPECT_TRUE(invalidated) << "VNI " << vni << " recompiled without a reason";
+        }
+      }
+    }
+    previous = std::move(table);
+  }
+  EXPECT_GT(tm.counters().expired, 0u);  // the sequence did exercise ageing
+}
+
+TEST_F(IncrementalCompileTest, OneChangedVniRecompilesThatVniOnly) {
+  for (uint32_t vni = 1; vni <= 100; ++vni)
+    compiler.apply(VniChange{vni, true, {{ip("10.0.0.1"), false}, {ip("10.0.0.2"), false}}});
+  auto first = compiler.build(1);
+  EXPECT_EQ(compiler.stats().recompiled_vnis, 100u);
+  compiler.apply(VniChange{42, true, {{ip("10.0.0.3"), true}}});
+  auto second = compiler.build(2);
+  EXPECT_EQ(compiler.stats().recompiled_vnis, 1u);
+  for (uint32_t vni = 1; vni <= 100; ++vni) {
+    const bool shared = first->find(vni)->members.data() == second->find(vni)->members.data();
+    EXPECT_EQ(shared, vni != 42) << vni;
+  }
+  ASSERT_EQ(second->find(42)->members.size(), 1u);
+  EXPECT_TRUE(second->find(42)->members[0].refresh_from_traffic);
+  // The first snapshot is untouched by the second build (readers may still hold it).
+  EXPECT_EQ(first->find(42)->members.size(), 2u);
+}
+
+TEST_F(IncrementalCompileTest, NextHopChangeRecompilesTheVnisOfThatAddress) {
+  compiler.apply(VniChange{1, true, {{ip("10.0.0.1"), false}}});
+  compiler.apply(VniChange{2, true, {{ip("10.0.0.1"), false}, {ip("10.0.0.2"), false}}});
+  compiler.apply(VniChange{3, true, {{ip("10.0.0.2"), false}}});
+  auto first = compiler.build(1);
+  EXPECT_EQ(compiler.stats().unresolved, 4u);
+  hops[ip("10.0.0.1")] = Hop{true, 0x11, 1};
+  compiler.invalidate_address(ip("10.0.0.1"));
+  auto second = compiler.build(2);
+  EXPECT_EQ(compiler.stats().recompiled_vnis, 2u);
+  EXPECT_EQ(compiler.stats().unresolved, 2u);
+  EXPECT_TRUE(second->find(1)->members[0].resolved);
+  EXPECT_EQ(second->find(1)->members[0].egress_port, 1);
+  EXPECT_EQ(second->find(3)->members.data(), first->find(3)->members.data());
+}
+
+TEST_F(IncrementalCompileTest, OwnAddressModeLeavesOutFamiliesWithoutAnOwnAddress) {
+  params.source_mode = SourceIpMode::kOwnAddress;
+  params.own_v6 = IpAddr{};
+  compiler.set_layout(params, ports);
+  compiler.apply(VniChange{1, true, {{ip("10.0.0.1"), false}, {ip("fd00::1"), false}}});
+  auto t = compiler.build(1);
+  ASSERT_EQ(t->find(1)->members.size(), 1u);
+  EXPECT_EQ(t->find(1)->members[0].addr, ip("10.0.0.1"));
+  EXPECT_EQ(compiler.stats().refused_members, 1u);
+}
+
+TEST_F(IncrementalCompileTest, RemovedVniLeavesTheTable) {
+  compiler.apply(VniChange{1, true, {{ip("10.0.0.1"), false}}});
+  compiler.apply(VniChange{2, true, {}});
+  auto t = compiler.build(1);
+  EXPECT_EQ(t->vni_count(), 2u);
+  compiler.apply(VniChange{1, false, {}});
+  t = compiler.build(2);
+  EXPECT_EQ(t->vni_count(), 1u);
+  EXPECT_EQ(t->find(1), nullptr);
+  EXPECT_NE(t->find(2), nullptr);
+  EXPECT_EQ(compiler.stats().members, 0u);
+}
+
+}  // namespace
+}  // namespace vxsn
