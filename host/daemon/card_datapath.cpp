@@ -1,5 +1,7 @@
 #include "host/daemon/card_datapath.hpp"
 
+#include "host/daemon/tx_batcher.hpp"
+
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <spdlog/spdlog.h>
@@ -11,17 +13,11 @@
 namespace vxsn {
 namespace {
 
-constexpr uint16_t kBurst = 32;
-// Same idle behaviour as the software datapath: nap after a run of empty polls.
-constexpr unsigned kEmptyPollsBeforeNap = 1024;
-constexpr auto kNap = std::chrono::microseconds(20);
-constexpr unsigned kTxRetries = 8;
-
 // Copies from the card become mbufs, sent in bursts per egress port.
 class MbufCopySink final : public EmuCopySink {
  public:
   MbufCopySink(const std::vector<DpdkPort*>& ports, DatapathCounters& counters)
-      : ports_(ports), counters_(counters), pending_(ports.size()) {}
+      : ports_(ports), counters_(counters), tx_(ports, counters) {}
 
   void on_copy(uint16_t port, std::span<const uint8_t> copy) override {
     if (port >= ports_.size()) {  // the table only names our ports; never expected
@@ -36,36 +32,15 @@ class MbufCopySink final : public EmuCopySink {
       return;
     }
     std::memcpy(data, copy.data(), copy.size());
-    Pending& p = pending_[port];
-    p.mbufs[p.count++] = m;
-    if (p.count == kBurst) flush(port);
+    tx_.add(port, m);
   }
 
-  void flush_all() {
-    for (uint16_t port = 0; port < pending_.size(); ++port) flush(port);
-  }
+  void flush_all() { tx_.flush_all(); }
 
  private:
-  struct Pending {
-    std::array<rte_mbuf*, kBurst> mbufs;
-    uint16_t count = 0;
-  };
-
-  void flush(uint16_t port) {
-    Pending& p = pending_[port];
-    uint16_t sent = 0;
-    for (unsigned attempt = 0; sent < p.count && attempt < kTxRetries; ++attempt)
-      sent += ports_[port]->tx_burst(p.mbufs.data() + sent, p.count - sent);
-    if (sent < p.count) {
-      counters_.count_drop(DropReason::kTxFull, p.count - sent);
-      rte_pktmbuf_free_bulk(p.mbufs.data() + sent, p.count - sent);
-    }
-    p.count = 0;
-  }
-
   const std::vector<DpdkPort*>& ports_;
   DatapathCounters& counters_;
-  std::vector<Pending> pending_;
+  TxBatcher tx_;
 };
 
 }  // namespace
@@ -91,16 +66,16 @@ void CardDatapath::run() {
   if (rte_thread_register() != 0)
     spdlog::warn("card datapath: rte_thread_register failed; running without mempool cache");
   MbufCopySink sink(ports_, counters_);
-  std::array<rte_mbuf*, kBurst> burst;
-  std::array<std::span<const uint8_t>, kBurst> frames;
+  std::array<rte_mbuf*, kPollBurst> burst;
+  std::array<std::span<const uint8_t>, kPollBurst> frames;
   // A card receives whole frames; a chained mbuf is gathered here (one per burst slot).
-  std::vector<std::vector<uint8_t>> linear(kBurst);
-  unsigned empty_polls = 0;
+  std::vector<std::vector<uint8_t>> linear(kPollBurst);
+  IdlePacer pacer;
 
   while (running_.load(std::memory_order_relaxed)) {
     bool any = false;
     for (DpdkPort* port : ports_) {
-      const uint16_t n = port->rx_burst(burst.data(), kBurst);
+      const uint16_t n = port->rx_burst(burst.data(), kPollBurst);
       if (n == 0) continue;
       any = true;
       size_t count = 0;
@@ -125,11 +100,7 @@ void CardDatapath::run() {
       sink.flush_all();
       rte_pktmbuf_free_bulk(burst.data(), n);
     }
-    if (any) {
-      empty_polls = 0;
-    } else if (++empty_polls >= kEmptyPollsBeforeNap) {
-      std::this_thread::sleep_for(kNap);
-    }
+    pacer.after_poll(any);
   }
   sink.flush_all();
   rte_thread_unregister();

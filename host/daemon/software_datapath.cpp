@@ -7,24 +7,17 @@
 #include <array>
 #include <chrono>
 
+#include "host/daemon/tx_batcher.hpp"
 #include "host/datapath/replicator.hpp"
 
 namespace vxsn {
 namespace {
 
-constexpr uint16_t kBurst = 32;
-// After this many empty polls in a row the loop naps briefly, so an idle node does not
-// burn a core it shares with the VTEPs on small machines; traffic wakes it within ~20 us.
-constexpr unsigned kEmptyPollsBeforeNap = 1024;
-constexpr auto kNap = std::chrono::microseconds(20);
-// A full TX ring gets a few retries before its copies are counted as dropped.
-constexpr unsigned kTxRetries = 8;
-
-// Collects copies as mbufs per egress port and sends them in bursts.
+// Builds each copy in a fresh mbuf of its egress port's pool, then queues it for TX.
 class MbufSink {
  public:
   MbufSink(const std::vector<DpdkPort*>& ports, DatapathCounters& counters)
-      : ports_(ports), counters_(counters), pending_(ports.size()) {}
+      : ports_(ports), tx_(ports, counters) {}
 
   uint8_t* acquire(uint16_t port, uint32_t len) {
     rte_mbuf* m = rte_pktmbuf_alloc(ports_[port]->pool());
@@ -39,37 +32,15 @@ class MbufSink {
   }
 
   void commit(uint16_t port, uint32_t /*len*/) {
-    Pending& p = pending_[port];
-    p.mbufs[p.count++] = current_;
+    tx_.add(port, current_);
     current_ = nullptr;
-    if (p.count == kBurst) flush(port);
   }
 
-  void flush_all() {
-    for (uint16_t port = 0; port < pending_.size(); ++port) flush(port);
-  }
+  void flush_all() { tx_.flush_all(); }
 
  private:
-  struct Pending {
-    std::array<rte_mbuf*, kBurst> mbufs;
-    uint16_t count = 0;
-  };
-
-  void flush(uint16_t port) {
-    Pending& p = pending_[port];
-    uint16_t sent = 0;
-    for (unsigned attempt = 0; sent < p.count && attempt < kTxRetries; ++attempt)
-      sent += ports_[port]->tx_burst(p.mbufs.data() + sent, p.count - sent);
-    if (sent < p.count) {
-      counters_.count_drop(DropReason::kTxFull, p.count - sent);
-      rte_pktmbuf_free_bulk(p.mbufs.data() + sent, p.count - sent);
-    }
-    p.count = 0;
-  }
-
   const std::vector<DpdkPort*>& ports_;
-  DatapathCounters& counters_;
-  std::vector<Pending> pending_;
+  TxBatcher tx_;
   rte_mbuf* current_ = nullptr;
 };
 
@@ -111,13 +82,13 @@ void SoftwareDatapath::run() {
     spdlog::warn("datapath: rte_thread_register failed; running without mempool cache");
   RcuReaderThread rcu_registration;
   MbufSink sink(ports_, counters_);
-  std::array<rte_mbuf*, kBurst> burst;
-  unsigned empty_polls = 0;
+  std::array<rte_mbuf*, kPollBurst> burst;
+  IdlePacer pacer;
 
   while (running_.load(std::memory_order_relaxed)) {
     bool any = false;
     for (DpdkPort* port : ports_) {
-      uint16_t n = port->rx_burst(burst.data(), kBurst);
+      uint16_t n = port->rx_burst(burst.data(), kPollBurst);
       if (n == 0) continue;
       any = true;
       {
@@ -152,11 +123,7 @@ void SoftwareDatapath::run() {
       }
       rte_pktmbuf_free_bulk(burst.data(), n);
     }
-    if (any) {
-      empty_polls = 0;
-    } else if (++empty_polls >= kEmptyPollsBeforeNap) {
-      std::this_thread::sleep_for(kNap);
-    }
+    pacer.after_poll(any);
   }
   sink.flush_all();
   rte_thread_unregister();

@@ -1,0 +1,48 @@
+#include "host/daemon/tx_batcher.hpp"
+
+#include <rte_mbuf.h>
+
+#include <thread>
+
+namespace vxsn {
+namespace {
+
+// A full TX ring gets a few retries before its copies are counted as dropped.
+constexpr unsigned kTxRetries = 8;
+
+}  // namespace
+
+TxBatcher::TxBatcher(const std::vector<DpdkPort*>& ports, DatapathCounters& counters)
+    : ports_(ports), counters_(counters), pending_(ports.size()) {}
+
+void TxBatcher::add(uint16_t port, rte_mbuf* m) {
+  Pending& p = pending_[port];
+  p.mbufs[p.count++] = m;
+  if (p.count == kPollBurst) flush(port);
+}
+
+void TxBatcher::flush_all() {
+  for (uint16_t port = 0; port < pending_.size(); ++port) flush(port);
+}
+
+void TxBatcher::flush(uint16_t port) {
+  Pending& p = pending_[port];
+  uint16_t sent = 0;
+  for (unsigned attempt = 0; sent < p.count && attempt < kTxRetries; ++attempt)
+    sent += ports_[port]->tx_burst(p.mbufs.data() + sent, p.count - sent);
+  if (sent < p.count) {
+    counters_.count_drop(DropReason::kTxFull, p.count - sent);
+    rte_pktmbuf_free_bulk(p.mbufs.data() + sent, p.count - sent);
+  }
+  p.count = 0;
+}
+
+void IdlePacer::after_poll(bool got_frames) {
+  if (got_frames) {
+    empty_polls_ = 0;
+  } else if (++empty_polls_ >= kEmptyPollsBeforeNap) {
+    std::this_thread::sleep_for(kNap);
+  }
+}
+
+}  // namespace vxsn
