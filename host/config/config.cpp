@@ -1,6 +1,7 @@
 #include "host/config/config.hpp"
 
-#include <toml++/toml.h>
+#include "host/config/toml_reader.hpp"
+
 #include <cstring>
 #include <fstream>
 #include <set>
@@ -20,99 +21,7 @@ ConfigError::ConfigError(std::string source, uint32_t line, std::string key,
 
 namespace {
 
-// Walks the TOML tree, so every error can name the file, the line and the dotted key.
-class Reader {
- public:
-  explicit Reader(const std::string& source) : source_(source) {}
-
-  [[noreturn]] void fail(const toml::node& node, const std::string& key,
-                         const std::string& what) const {
-    throw ConfigError(source_, node.source().begin.line, key, what);
-  }
-
-  // Refuses keys the daemon does not know: a typo must not silently fall back to a default.
-  void only_keys(const toml::table& table, const std::string& prefix,
-                 std::initializer_list<std::string_view> allowed) const {
-    for (auto&& [k, v] : table) {
-      bool known = false;
-      for (auto a : allowed) known |= (k.str() == a);
-      if (!known) fail(v, join(prefix, k.str()), "unknown key");
-    }
-  }
-
-  static std::string join(const std::string& prefix, std::string_view key) {
-    return prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
-  }
-
-  std::string string(const toml::node& n, const std::string& key) const {
-    if (auto v = n.value<std::string>(); v && n.is_string()) return *v;
-    fail(n, key, "expected a string");
-  }
-
-  int64_t integer(const toml::node& n, const std::string& key, int64_t lo, int64_t hi) const {
-    if (!n.is_integer()) fail(n, key, "expected an integer");
-    int64_t v = *n.value<int64_t>();
-    if (v < lo || v > hi)
-      fail(n, key,
-           "must be " + std::to_string(lo) + ".." + std::to_string(hi) + ", got " +
-               std::to_string(v));
-    return v;
-  }
-
-  IpAddr address(const toml::node& n, const std::string& key) const {
-    auto text = string(n, key);
-    auto ip = IpAddr::parse(text);
-    if (!ip) fail(n, key, "not an IPv4 or IPv6 address: '" + text + "'");
-    return *ip;
-  }
-
-  std::vector<IpAddr> addresses(const toml::node& n, const std::string& key) const {
-    const toml::array* arr = n.as_array();
-    if (!arr) fail(n, key, "expected an array of addresses");
-    std::vector<IpAddr> out;
-    for (size_t i = 0; i < arr->size(); ++i)
-      out.push_back(address((*arr)[i], key + "[" + std::to_string(i) + "]"));
-    return out;
-  }
-
-  bool boolean(const toml::node& n, const std::string& key) const {
-    if (!n.is_boolean()) fail(n, key, "expected true or false");
-    return *n.value<bool>();
-  }
-
-  // "100-199", "100" or an integer.
-  VniRange vni_range(const toml::node& n, const std::string& key) const {
-    VniRange r;
-    if (n.is_integer()) {
-      r.first = r.last = static_cast<uint32_t>(integer(n, key, 0, wire::kVniMax));
-      return r;
-    }
-    const std::string text = string(n, key);
-    const auto dash = text.find('-');
-    auto number = [&](const std::string& part) -> uint32_t {
-      if (part.empty() || part.size() > 8 ||
-          part.find_first_not_of("0123456789") != std::string::npos)
-        fail(n, key, "expected a VNI or a range \"first-last\", got \"" + text + "\"");
-      const unsigned long v = std::stoul(part);
-      if (v > wire::kVniMax) fail(n, key, "VNI " + part + " exceeds 24 bits");
-      return static_cast<uint32_t>(v);
-    };
-    r.first = number(text.substr(0, dash));
-    r.last = dash == std::string::npos ? r.first : number(text.substr(dash + 1));
-    if (r.last < r.first) fail(n, key, "range \"" + text + "\" ends before it starts");
-    return r;
-  }
-
-  const toml::table& table(const toml::node& n, const std::string& key) const {
-    if (!n.is_table()) fail(n, key, "expected a table");
-    return *n.as_table();
-  }
-
- private:
-  const std::string& source_;
-};
-
-void read_node(const Reader& r, const toml::table& t, Config& c) {
+void read_node(const TomlReader& r, const toml::table& t, Config& c) {
   r.only_keys(
       t, "node",
       {"id", "service_addresses", "vxlan_port", "source_ip", "own_ipv4", "own_ipv6", "ttl"});
@@ -141,7 +50,7 @@ void read_node(const Reader& r, const toml::table& t, Config& c) {
   if (auto n = t.get("ttl")) c.ttl = static_cast<uint8_t>(r.integer(*n, "node.ttl", 1, 255));
 }
 
-void read_datapath(const Reader& r, const toml::table& t, Config& c) {
+void read_datapath(const TomlReader& r, const toml::table& t, Config& c) {
   r.only_keys(t, "datapath", {"mode", "eal_args"});
   if (auto n = t.get("mode")) {
     c.datapath = r.string(*n, "datapath.mode");
@@ -157,7 +66,7 @@ void read_datapath(const Reader& r, const toml::table& t, Config& c) {
   }
 }
 
-void read_ports(const Reader& r, const toml::node& n, Config& c) {
+void read_ports(const TomlReader& r, const toml::node& n, Config& c) {
   const toml::array* arr = n.as_array();
   if (!arr || !arr->is_array_of_tables()) r.fail(n, "port", "expected [[port]] tables");
   for (size_t i = 0; i < arr->size(); ++i) {
@@ -175,7 +84,7 @@ void read_ports(const Reader& r, const toml::node& n, Config& c) {
   }
 }
 
-void read_vnis(const Reader& r, const toml::node& n, Config& c) {
+void read_vnis(const TomlReader& r, const toml::node& n, Config& c) {
   const toml::array* arr = n.as_array();
   if (!arr || !arr->is_array_of_tables()) r.fail(n, "vni", "expected [[vni]] tables");
   std::set<uint32_t> seen;
@@ -197,7 +106,7 @@ void read_vnis(const Reader& r, const toml::node& n, Config& c) {
   }
 }
 
-void read_table(const Reader& r, const toml::table& t, Config& c) {
+void read_table(const TomlReader& r, const toml::table& t, Config& c) {
   r.only_keys(t, "table",
               {"max_vnis", "max_members_per_vni", "max_entries", "registration_rate",
                "registration_burst", "holdtime_s", "learn_holdtime_s", "ageing_interval_ms",
@@ -226,7 +135,7 @@ void read_table(const Reader& r, const toml::table& t, Config& c) {
   }
 }
 
-void read_allow(const Reader& r, const toml::node& n, Config& c) {
+void read_allow(const TomlReader& r, const toml::node& n, Config& c) {
   const toml::array* arr = n.as_array();
   if (!arr || !arr->is_array_of_tables()) r.fail(n, "allow", "expected [[allow]] tables");
   for (size_t i = 0; i < arr->size(); ++i) {
@@ -250,7 +159,7 @@ void read_allow(const Reader& r, const toml::node& n, Config& c) {
   }
 }
 
-void read_learning(const Reader& r, const toml::node& n, Config& c) {
+void read_learning(const TomlReader& r, const toml::node& n, Config& c) {
   const toml::array* arr = n.as_array();
   if (!arr || !arr->is_array_of_tables()) r.fail(n, "learning", "expected [[learning]] tables");
   for (size_t i = 0; i < arr->size(); ++i) {
@@ -266,7 +175,7 @@ void read_learning(const Reader& r, const toml::node& n, Config& c) {
   }
 }
 
-void read_log(const Reader& r, const toml::table& t, Config& c) {
+void read_log(const TomlReader& r, const toml::table& t, Config& c) {
   r.only_keys(t, "log", {"level", "stats_file", "stats_interval_ms"});
   if (auto n = t.get("level")) {
     c.log_level = r.string(*n, "log.level");
@@ -280,7 +189,7 @@ void read_log(const Reader& r, const toml::table& t, Config& c) {
         static_cast<uint32_t>(r.integer(*n, "log.stats_interval_ms", 10, 3600000));
 }
 
-void read_api(const Reader& r, const toml::table& t, Config& c) {
+void read_api(const TomlReader& r, const toml::table& t, Config& c) {
   r.only_keys(t, "api",
               {"socket", "socket_group", "tcp_address", "tcp_port", "tls_cert", "tls_key", "tls_ca",
                "max_connections", "max_request_bytes", "idle_timeout_ms"});
@@ -364,7 +273,7 @@ Config parse_config(std::string_view text, const std::string& source) {
   } catch (const toml::parse_error& e) {
     throw ConfigError(source, e.source().begin.line, "", std::string(e.description()));
   }
-  Reader r(source);
+  TomlReader r(source);
   Config c;
   r.only_keys(root, "",
               {"node", "datapath", "port", "vni", "log", "table", "allow", "learning", "api"});

@@ -1,50 +1,26 @@
 #include "host/ha/ha_config.hpp"
 
-#include <toml++/toml.h>
-
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "host/config/config.hpp"
+#include "host/config/toml_reader.hpp"
 #include "host/ha/curve_keys.hpp"
 
 namespace vxsn {
 namespace {
 
-class HaReader {
+// The shared reader, plus what only the [ha] section reads: endpoints and key files.
+class HaReader : public TomlReader {
  public:
   HaReader(const std::string& source, std::filesystem::path base)
-      : source_(source), base_(std::move(base)) {}
+      : TomlReader(source), base_(std::move(base)) {}
 
-  [[noreturn]] void fail(const toml::node& n, const std::string& key,
-                         const std::string& what) const {
-    throw ConfigError(source_, n.source().begin.line, key, what);
-  }
-
-  void only_keys(const toml::table& t, const std::string& prefix,
-                 std::initializer_list<std::string_view> allowed) const {
-    for (auto&& [k, v] : t) {
-      bool known = false;
-      for (auto a : allowed) known |= (k.str() == a);
-      if (!known) fail(v, prefix + "." + std::string(k.str()), "unknown key");
-    }
-  }
-
+  // Every string of [ha] names something (a node, an endpoint, a file): empty is a mistake.
   std::string string(const toml::node& n, const std::string& key) const {
-    if (!n.is_string()) fail(n, key, "expected a string");
-    std::string v = *n.value<std::string>();
+    std::string v = TomlReader::string(n, key);
     if (v.empty()) fail(n, key, "must not be empty");
-    return v;
-  }
-
-  int64_t integer(const toml::node& n, const std::string& key, int64_t lo, int64_t hi) const {
-    if (!n.is_integer()) fail(n, key, "expected an integer");
-    int64_t v = *n.value<int64_t>();
-    if (v < lo || v > hi)
-      fail(n, key,
-           "must be " + std::to_string(lo) + ".." + std::to_string(hi) + ", got " +
-               std::to_string(v));
     return v;
   }
 
@@ -81,7 +57,6 @@ class HaReader {
   }
 
  private:
-  const std::string& source_;
   std::filesystem::path base_;
 };
 
