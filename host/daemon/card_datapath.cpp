@@ -1,6 +1,6 @@
 #include "host/daemon/card_datapath.hpp"
 
-#include "host/daemon/tx_batcher.hpp"
+#include "host/daemon/poll_loop.hpp"
 
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
@@ -53,18 +53,14 @@ CardDatapath::~CardDatapath() {
 }
 
 void CardDatapath::start() {
-  running_ = true;
-  thread_ = std::thread([this] { run(); });
+  poll_.start("card datapath", [this] { run(); });
 }
 
 void CardDatapath::stop() {
-  running_ = false;
-  if (thread_.joinable()) thread_.join();
+  poll_.stop();
 }
 
 void CardDatapath::run() {
-  if (rte_thread_register() != 0)
-    spdlog::warn("card datapath: rte_thread_register failed; running without mempool cache");
   MbufCopySink sink(ports_, counters_);
   std::array<rte_mbuf*, kPollBurst> burst;
   std::array<std::span<const uint8_t>, kPollBurst> frames;
@@ -72,7 +68,7 @@ void CardDatapath::run() {
   std::vector<std::vector<uint8_t>> linear(kPollBurst);
   IdlePacer pacer;
 
-  while (running_.load(std::memory_order_relaxed)) {
+  while (poll_.running()) {
     bool any = false;
     for (DpdkPort* port : ports_) {
       const uint16_t n = port->rx_burst(burst.data(), kPollBurst);
@@ -103,7 +99,6 @@ void CardDatapath::run() {
     pacer.after_poll(any);
   }
   sink.flush_all();
-  rte_thread_unregister();
 }
 
 }  // namespace vxsn

@@ -14,6 +14,7 @@
 #include "driver/card/emu_card.hpp"
 #include "driver/dpdk/port.hpp"
 #include "driver/steering/software_classifier.hpp"
+#include "host/daemon/poll_loop.hpp"
 #include "host/datapath/counters.hpp"
 
 namespace vxsn {
@@ -39,8 +40,7 @@ class CardDatapath {
   SteeringRule steering_;
   DatapathCounters counters_;
   SingleWriterCounter host_frames_;
-  std::atomic<bool> running_{false};
-  std::thread thread_;
+  PollThread poll_;
 };
 
 }  // namespace vxsn

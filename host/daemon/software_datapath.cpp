@@ -7,7 +7,7 @@
 #include <array>
 #include <chrono>
 
-#include "host/daemon/tx_batcher.hpp"
+#include "host/daemon/poll_loop.hpp"
 #include "host/datapath/replicator.hpp"
 
 namespace vxsn {
@@ -67,25 +67,20 @@ SoftwareDatapath::~SoftwareDatapath() {
 }
 
 void SoftwareDatapath::start() {
-  running_ = true;
-  thread_ = std::thread([this] { run(); });
+  poll_.start("datapath", [this] { run(); });
 }
 
 void SoftwareDatapath::stop() {
-  running_ = false;
-  if (thread_.joinable()) thread_.join();
+  poll_.stop();
 }
 
 void SoftwareDatapath::run() {
-  // A registered non-EAL thread gets an lcore id, so mempool caches work for it.
-  if (rte_thread_register() != 0)
-    spdlog::warn("datapath: rte_thread_register failed; running without mempool cache");
   RcuReaderThread rcu_registration;
   MbufSink sink(ports_, counters_);
   std::array<rte_mbuf*, kPollBurst> burst;
   IdlePacer pacer;
 
-  while (running_.load(std::memory_order_relaxed)) {
+  while (poll_.running()) {
     bool any = false;
     for (DpdkPort* port : ports_) {
       uint16_t n = port->rx_burst(burst.data(), kPollBurst);
@@ -126,7 +121,6 @@ void SoftwareDatapath::run() {
     pacer.after_poll(any);
   }
   sink.flush_all();
-  rte_thread_unregister();
 }
 
 }  // namespace vxsn

@@ -9,6 +9,7 @@
 
 #include "driver/dpdk/port.hpp"
 #include "driver/steering/software_classifier.hpp"
+#include "host/daemon/poll_loop.hpp"
 #include "host/datapath/counters.hpp"
 #include "host/datapath/flood_table.hpp"
 #include "host/datapath/frame_parser.hpp"
@@ -45,8 +46,7 @@ class SoftwareDatapath {
   SingleWriterCounter host_frames_;
   LearnQueue* learn_queue_;
   LearnFilter learn_filter_;
-  std::atomic<bool> running_{false};
-  std::thread thread_;
+  PollThread poll_;
 };
 
 }  // namespace vxsn

@@ -1,6 +1,8 @@
-#include "host/daemon/tx_batcher.hpp"
+#include "host/daemon/poll_loop.hpp"
 
+#include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <spdlog/spdlog.h>
 
 #include <thread>
 
@@ -43,6 +45,21 @@ void IdlePacer::after_poll(bool got_frames) {
   } else if (++empty_polls_ >= kEmptyPollsBeforeNap) {
     std::this_thread::sleep_for(kNap);
   }
+}
+
+void PollThread::start(const char* name, std::function<void()> body) {
+  running_ = true;
+  thread_ = std::thread([name, body = std::move(body)] {
+    if (rte_thread_register() != 0)
+      spdlog::warn("{}: rte_thread_register failed; running without mempool cache", name);
+    body();
+    rte_thread_unregister();
+  });
+}
+
+void PollThread::stop() {
+  running_ = false;
+  if (thread_.joinable()) thread_.join();
 }
 
 }  // namespace vxsn

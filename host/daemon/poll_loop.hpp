@@ -1,10 +1,13 @@
-// What both DPDK poll loops (software datapath, emulated card) share: copies gathered per
-// egress port and sent in bursts, and the pacing of an idle loop.
+// What both DPDK poll loops (software datapath, emulated card) share: their thread, copies
+// gathered per egress port and sent in bursts, and the pacing of an idle loop.
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <thread>
 #include <vector>
 
 #include "driver/dpdk/port.hpp"
@@ -47,6 +50,21 @@ class IdlePacer {
   static constexpr unsigned kEmptyPollsBeforeNap = 1024;
   static constexpr auto kNap = std::chrono::microseconds(20);
   unsigned empty_polls_ = 0;
+};
+
+// The poll loop's own thread, registered with DPDK as a non-EAL thread so it gets an lcore
+// id and mempool caches work for it. `body` polls while running() holds.
+class PollThread {
+ public:
+  ~PollThread() { stop(); }
+  void start(const char* name, std::function<void()> body);
+  // Returns after the current burst: the loop sees running() false and drains.
+  void stop();
+  bool running() const { return running_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<bool> running_{false};
+  std::thread thread_;
 };
 
 }  // namespace vxsn
