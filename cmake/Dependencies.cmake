@@ -12,6 +12,7 @@ find_package(CLI11 REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
 find_package(nlohmann_json REQUIRED)
+find_package(cppzmq REQUIRED)  # HA replication (host/ha)
 
 if(VXSN_BUILD_TESTS)
   find_package(GTest REQUIRED)

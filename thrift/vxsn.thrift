@@ -169,9 +169,12 @@ struct Counters {
 struct Peer {
   1: string node_id,
   2: string address,
-  3: string state,             // "connected", "syncing", "down"...
-  4: i64 lag_ms,
-  5: i64 last_sequence,
+  3: string state,             // "unknown" (never heard), "syncing", "up", "down"
+  4: i64 lag_ms,               // age of the peer's last message when it arrived
+  5: i64 last_sequence,        // the peer's last change applied here
+  6: i64 silent_ms,            // since the peer was last heard; -1: never
+  7: i64 resyncs,              // snapshots fetched from it
+  8: i64 gaps,                 // sequence gaps detected in its stream
 }
 
 // ---- config ----

@@ -38,6 +38,10 @@ std::string render_config_toml(const Config& c) {
                    {"ttl", i(c.ttl)}};
   if (c.own_v4.is_v4()) node.insert("own_ipv4", c.own_v4.to_string());
   if (c.own_v6.is_v6()) node.insert("own_ipv6", c.own_v6.to_string());
+  if (!c.health_file.empty()) {
+    node.insert("health_file", c.health_file);
+    node.insert("health_interval_ms", i(c.health_interval_ms));
+  }
 
   toml::table datapath{{"mode", c.datapath}, {"eal_args", strings(c.eal_args)}};
 

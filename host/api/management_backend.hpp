@@ -105,8 +105,10 @@ struct CountersInfo {
 };
 
 struct PeerInfo {
-  std::string node_id, address, state;
+  std::string node_id, address, state;  // state: unknown, syncing, up, down
   uint64_t lag_ms = 0, last_sequence = 0;
+  int64_t silent_ms = -1;  // since last heard, -1 if never
+  uint64_t resyncs = 0, gaps = 0;
 };
 
 struct ConfigText {

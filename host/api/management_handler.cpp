@@ -272,6 +272,9 @@ void ManagementHandler::listPeers(std::vector<api::Peer>& out) {
     x.state = p.state;
     x.lag_ms = static_cast<int64_t>(p.lag_ms);
     x.last_sequence = static_cast<int64_t>(p.last_sequence);
+    x.silent_ms = p.silent_ms;
+    x.resyncs = static_cast<int64_t>(p.resyncs);
+    x.gaps = static_cast<int64_t>(p.gaps);
     out.push_back(std::move(x));
   }
 }

@@ -22,9 +22,9 @@ ConfigError::ConfigError(std::string source, uint32_t line, std::string key,
 namespace {
 
 void read_node(const TomlReader& r, const toml::table& t, Config& c) {
-  r.only_keys(
-      t, "node",
-      {"id", "service_addresses", "vxlan_port", "source_ip", "own_ipv4", "own_ipv6", "ttl"});
+  r.only_keys(t, "node",
+              {"id", "service_addresses", "vxlan_port", "source_ip", "own_ipv4", "own_ipv6", "ttl",
+               "health_file", "health_interval_ms"});
   if (auto n = t.get("id")) c.node_id = r.string(*n, "node.id");
   if (auto n = t.get("service_addresses"))
     c.service_addresses = r.addresses(*n, "node.service_addresses");
@@ -48,6 +48,10 @@ void read_node(const TomlReader& r, const toml::table& t, Config& c) {
     if (!c.own_v6.is_v6()) r.fail(*n, "node.own_ipv6", "not an IPv6 address");
   }
   if (auto n = t.get("ttl")) c.ttl = static_cast<uint8_t>(r.integer(*n, "node.ttl", 1, 255));
+  if (auto n = t.get("health_file")) c.health_file = r.string(*n, "node.health_file");
+  if (auto n = t.get("health_interval_ms"))
+    c.health_interval_ms =
+        static_cast<uint32_t>(r.integer(*n, "node.health_interval_ms", 10, 10000));
 }
 
 void read_datapath(const TomlReader& r, const toml::table& t, Config& c) {
@@ -275,8 +279,10 @@ Config parse_config(std::string_view text, const std::string& source) {
   }
   TomlReader r(source);
   Config c;
-  r.only_keys(root, "",
-              {"node", "datapath", "port", "vni", "log", "table", "allow", "learning", "api"});
+  // [ha] is read by host/ha's parse_ha_config from the same file (vxsnd loads both).
+  r.only_keys(
+      root, "",
+      {"node", "datapath", "port", "vni", "log", "table", "allow", "learning", "api", "ha"});
   if (auto n = root.get("node")) read_node(r, r.table(*n, "node"), c);
   if (auto n = root.get("datapath")) read_datapath(r, r.table(*n, "datapath"), c);
   if (auto n = root.get("port")) read_ports(r, *n, c);

@@ -93,6 +93,10 @@ struct Config {
   bool keep_source_ip = true;  // copies carry the sending VTEP's address (receivers learn)
   IpAddr own_v4, own_v6;       // source of copies otherwise; default: first service address
   uint8_t ttl = 64;
+  // Health for the anycast announcer beside vxsnd (host/health's vxsn-health): rewritten
+  // every health_interval_ms with whether the datapath is forwarding. Empty: not written.
+  std::string health_file;
+  uint32_t health_interval_ms = 100;
 
   std::string datapath = "software";  // software | emu | fpga
   std::vector<std::string> eal_args;  // empty: the driver's defaults

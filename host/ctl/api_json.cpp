@@ -120,7 +120,10 @@ json to_json(const std::vector<api::Peer>& peers) {
                    {"address", p.address},
                    {"state", p.state},
                    {"lag_ms", p.lag_ms},
-                   {"last_sequence", p.last_sequence}});
+                   {"last_sequence", p.last_sequence},
+                   {"silent_ms", p.silent_ms},
+                   {"resyncs", p.resyncs},
+                   {"gaps", p.gaps}});
   return out;
 }
 

@@ -159,9 +159,10 @@ void list_peers(ApiClient& c, Output& o) {
     o.out << "no peers\n";
     return;
   }
-  TextTable t({"NODE", "ADDRESS", "STATE", "LAG MS", "LAST SEQ"});
+  TextTable t({"NODE", "ADDRESS", "STATE", "LAG MS", "LAST SEQ", "SILENT MS", "RESYNCS", "GAPS"});
   for (const auto& p : peers)
-    t.add_row({p.node_id, p.address, p.state, num(p.lag_ms), num(p.last_sequence)});
+    t.add_row({p.node_id, p.address, p.state, num(p.lag_ms), num(p.last_sequence),
+               p.silent_ms < 0 ? "-" : num(p.silent_ms), num(p.resyncs), num(p.gaps)});
   t.print(o.out);
 }
 

@@ -11,6 +11,7 @@
 #include "host/ctl/api_client.hpp"
 #include "host/ctl/commands.hpp"
 #include "host/ctl/exit_codes.hpp"
+#include "host/ha/curve_keys.hpp"
 
 namespace {
 
@@ -94,6 +95,31 @@ int main(int argc, char** argv) {
     sub->add_option("vni", vni, "VNI (1..16777215)")->required();
   };
 
+  // Local: writes a node's HA key pair, no vxsnd involved.
+  std::function<int()> local_command;
+  std::string key_prefix;
+  bool force = false;
+  auto* keygen = app.add_subcommand(
+      "keygen", "Write an HA CURVE key pair: PREFIX.key (secret, 0600) and PREFIX.pub");
+  keygen->add_option("prefix", key_prefix, "Path prefix, e.g. /etc/vxsn/ha/sn1")->required();
+  keygen->add_flag("--force", force, "Overwrite existing key files");
+  keygen->callback([&] {
+    local_command = [&] {
+      try {
+        CurveKeyPair pair = write_key_pair(key_prefix, force);
+        if (json)
+          std::cout << "{\"public_key\": \"" << pair.public_z85 << "\", \"public_key_file\": \""
+                    << key_prefix << ".pub\"}\n";
+        else
+          std::cout << pair.public_z85 << '\n';
+        return kExitOk;
+      } catch (const std::exception& e) {
+        std::cerr << "vxsnctl: keygen: " << e.what() << '\n';
+        return kExitFailed;
+      }
+    };
+  });
+
   app.add_subcommand("status", "Node, datapath, table and card status")->callback([&] {
     command = [](ApiClient& c, Output& o) { show_status(c, o); };
   });
@@ -167,6 +193,7 @@ int main(int argc, char** argv) {
     app.exit(e);
     return kExitUsage;
   }
+  if (local_command) return local_command();
   if (!options.host.empty() && (options.port == 0 || options.tls.cert.empty() ||
                                 options.tls.key.empty() || options.tls.ca.empty())) {
     std::cerr << "vxsnctl: --host needs --port, --cert, --key and --ca (TCP is TLS only)\n";

@@ -68,7 +68,7 @@ void CardDatapath::run() {
   std::vector<std::vector<uint8_t>> linear(kPollBurst);
   IdlePacer pacer;
 
-  while (poll_.running()) {
+  while (poll_.next_turn()) {
     bool any = false;
     for (DpdkPort* port : ports_) {
       const uint16_t n = port->rx_burst(burst.data(), kPollBurst);

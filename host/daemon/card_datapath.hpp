@@ -27,6 +27,8 @@ class CardDatapath {
   void start();
   // Stops polling after the current burst; copies already made are sent.
   void stop();
+  // Turns of the poll loop so far: the health check's proof that it still runs.
+  uint64_t poll_turns() const { return poll_.turns(); }
 
   // Host-side drops only (no_buffer, tx_full); everything else is on the card.
   const DatapathCounters& host_counters() const { return counters_; }

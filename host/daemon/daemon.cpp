@@ -7,6 +7,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <mutex>
@@ -18,6 +19,8 @@
 #include "host/daemon/card_datapath.hpp"
 #include "host/daemon/card_table_spec.hpp"
 #include "host/daemon/control_queue.hpp"
+#include "host/daemon/ha_bridge.hpp"
+#include "host/daemon/health_report.hpp"
 #include "host/daemon/management_service.hpp"
 #include "host/daemon/software_datapath.hpp"
 #include "host/daemon/stats_report.hpp"
@@ -163,6 +166,7 @@ void block_daemon_signals() {
 
 struct Daemon::Impl : DaemonControl {
   Config config;
+  HaConfig ha_config;
   std::string config_path;
   ConfigOverrides overrides;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -192,6 +196,11 @@ struct Daemon::Impl : DaemonControl {
   std::unique_ptr<ApiServer> api_server;
   // VTEPs register on UDP 10001 (vxfld protocol); its own thread, the table manager's lock.
   std::unique_ptr<RegistrationServer> registration;
+  // HA: the table's own changes go to the peers, theirs come in (after the table, so it
+  // is destroyed first).
+  std::unique_ptr<HaBridge> ha;
+  DatapathHealth health{std::chrono::milliseconds(500)};
+  bool draining = false;
 
   bool card_mode() const { return card != nullptr; }
 
@@ -337,10 +346,13 @@ struct Daemon::Impl : DaemonControl {
     if (fresh.eal_args != config.eal_args) restart.push_back("datapath.eal_args");
     if (fresh.datapath != config.datapath) restart.push_back("datapath.mode");
     if (!(fresh.api == config.api)) restart.push_back("api");
+    if (!(load_ha_config(config_path) == ha_config)) restart.push_back("ha");
+    if (fresh.health_file != config.health_file ||
+        fresh.health_interval_ms != config.health_interval_ms)
+      restart.push_back("node.health_file");
     if (!restart.empty())
-      spdlog::warn(
-          "reload: ports, service addresses, VXLAN port and datapath mode change only "
-          "on restart; applying the rest");
+      spdlog::warn("reload: {} change(s) only on restart; applying the rest",
+                   fmt::join(restart, ", "));
     const bool layout_changed = !same_layout(config, fresh);
     config.vnis = std::move(fresh.vnis);
     config.table = fresh.table;
@@ -384,6 +396,49 @@ struct Daemon::Impl : DaemonControl {
     }
     return s;
   }
+
+  std::vector<PeerInfo> peers() override { return ha ? ha->peers() : std::vector<PeerInfo>{}; }
+
+  // Starts replication before the datapath answers, so a node that cannot bind its HA
+  // endpoints stops at once. Peers' snapshots arrive on their own and are applied by the
+  // control loop.
+  void start_ha() {
+    if (!ha_config.enabled) return;
+    ha = std::make_unique<HaBridge>(ha_config, *table_manager);
+    spdlog::info("ha: node {} publishing on {}, snapshots on {}, {} peer(s)", ha_config.node_id,
+                 ha_config.publish_bind, ha_config.snapshot_bind, ha_config.peers.size());
+  }
+
+  // Peers' changes that arrived since the last turn, then the table they make.
+  void apply_peer_changes() {
+    if (ha->apply_remote_changes() > 0) publish_table();
+  }
+
+  uint64_t datapath_poll_turns() const {
+    return card_mode() ? card_datapath->poll_turns() : datapath->poll_turns();
+  }
+
+  void write_health() {
+    if (config.health_file.empty()) return;
+    std::vector<std::string> down;
+    for (DpdkPort* p : ports)
+      if (!p->kernel_ifname().empty() && kernel_link_down(p->kernel_ifname()))
+        down.push_back(p->kernel_ifname());
+    const HealthVerdict v =
+        health.judge(datapath_poll_turns(), down, draining, std::chrono::steady_clock::now());
+    const int64_t unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+    const bool written = replace_file_atomically(
+        config.health_file, health_line(v, ::getpid(), unix_ms, config.datapath));
+    if (v.healthy != last_health.healthy || v.reason != last_health.reason)
+      spdlog::info("health: {} ({})", v.healthy ? "healthy" : "unhealthy", v.reason);
+    if (!written && health_written) spdlog::warn("health: cannot write {}", config.health_file);
+    last_health = v;
+    health_written = written;
+  }
+  HealthVerdict last_health{true, "ok"};
+  bool health_written = true;
 
   CountersInfo counters() override {
     CountersInfo c;
@@ -463,6 +518,7 @@ struct Daemon::Impl : DaemonControl {
                        generation, nullptr});
       j["control"] = table_manager_json(*table_manager, &datapath->learn_counters());
       j["registration"] = registration_json();
+      if (ha) j["ha"] = ha->stats_json();
       return j;
     }
     const CardCounters c = card->read_counters();
@@ -476,6 +532,7 @@ struct Daemon::Impl : DaemonControl {
         std::move(vnis), ports, summary, generation, card_json(card->status(), c)});
     j["control"] = table_manager_json(*table_manager, nullptr);
     j["registration"] = registration_json();
+    if (ha) j["ha"] = ha->stats_json();
     return j;
   }
 
@@ -513,6 +570,7 @@ struct Daemon::Impl : DaemonControl {
     // calls wait in the queue until the control loop below runs them.
     start_api();
     start_registration();
+    start_ha();
 
     if (card_mode()) {
       card_datapath = std::make_unique<CardDatapath>(ports, *card, config.vxlan_port);
@@ -532,14 +590,18 @@ struct Daemon::Impl : DaemonControl {
     Fd control_timer{timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK)};
     arm(control_timer, control_tick_ms(config));
     uint32_t stats_interval_ms = config.stats_interval_ms;
+    Fd health_timer{timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK)};
+    if (!config.health_file.empty()) {
+      write_health();
+      arm(health_timer, config.health_interval_ms);
+    }
 
     for (bool running = true; running;) {
-      pollfd fds[5] = {{signals.get(), POLLIN, 0},
-                       {nexthop_changed.get(), POLLIN, 0},
-                       {stats_timer.get(), POLLIN, 0},
-                       {control_timer.get(), POLLIN, 0},
-                       {api_queue.fd(), POLLIN, 0}};
-      if (::poll(fds, 5, -1) < 0) {
+      pollfd fds[7] = {{signals.get(), POLLIN, 0},     {nexthop_changed.get(), POLLIN, 0},
+                       {stats_timer.get(), POLLIN, 0}, {control_timer.get(), POLLIN, 0},
+                       {api_queue.fd(), POLLIN, 0},    {health_timer.get(), POLLIN, 0},
+                       {ha ? ha->fd() : -1, POLLIN, 0}};
+      if (::poll(fds, 7, -1) < 0) {
         if (errno == EINTR) continue;
         throw std::system_error(errno, std::generic_category(), "poll");
       }
@@ -572,11 +634,23 @@ struct Daemon::Impl : DaemonControl {
         control_tick();
       }
       if (fds[4].revents & POLLIN) api_queue.run_pending();
+      if (fds[5].revents & POLLIN) {
+        uint64_t expirations;
+        [[maybe_unused]] ssize_t n = ::read(health_timer.get(), &expirations, sizeof expirations);
+        write_health();
+      }
+      if (fds[6].revents & POLLIN) apply_peer_changes();
+      // Whatever this turn changed in the table's own sources (API, reload, learning,
+      // registrations since the last turn) goes to the peers.
+      if (ha) ha->publish_local_changes();
       if (stats_interval_ms != config.stats_interval_ms) {  // reloaded through the API
         stats_interval_ms = config.stats_interval_ms;
         arm(stats_timer, stats_interval_ms);
       }
     }
+    // The announcer withdraws the anycast route before the datapath stops forwarding.
+    draining = true;
+    write_health();
     stop_api();
     registration->stop();
 
@@ -588,11 +662,13 @@ struct Daemon::Impl : DaemonControl {
     drain_learn_events();
     write_stats();
     spdlog::info("final counters: {}", stats().dump());
+    ha.reset();  // peers see silence and mark this node down, as after a crash
     return 0;
   }
 
   ~Impl() override {
     stop_api();  // also when run() left by an exception
+    ha.reset();
     datapath.reset();
     card_datapath.reset();
     card.reset();
@@ -602,9 +678,10 @@ struct Daemon::Impl : DaemonControl {
   }
 };
 
-Daemon::Daemon(Config config, std::string config_path, ConfigOverrides overrides)
+Daemon::Daemon(Config config, HaConfig ha, std::string config_path, ConfigOverrides overrides)
     : impl_(std::make_unique<Impl>()) {
   impl_->config = std::move(config);
+  impl_->ha_config = std::move(ha);
   impl_->config_path = std::move(config_path);
   impl_->overrides = std::move(overrides);
 }

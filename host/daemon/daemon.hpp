@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "host/config/config.hpp"
+#include "host/ha/ha_config.hpp"
 
 namespace vxsn {
 
@@ -17,7 +18,8 @@ using ConfigOverrides = std::function<void(Config&)>;
 
 class Daemon {
  public:
-  Daemon(Config config, std::string config_path, ConfigOverrides overrides);
+  // `ha` is the file's [ha] section (disabled: this node replicates with nobody).
+  Daemon(Config config, HaConfig ha, std::string config_path, ConfigOverrides overrides);
   ~Daemon();
   // Runs until SIGTERM or SIGINT. Returns the process exit code.
   int run();

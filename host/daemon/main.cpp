@@ -7,6 +7,7 @@
 
 #include "host/config/config.hpp"
 #include "host/daemon/daemon.hpp"
+#include "host/ha/ha_config.hpp"
 
 int main(int argc, char** argv) {
   using namespace vxsn;
@@ -58,17 +59,21 @@ int main(int argc, char** argv) {
   };
 
   Config config;
+  HaConfig ha;
   try {
     config = load_config(config_path);
     overrides(config);
     validate_config(config, config_path);
+    ha = load_ha_config(config_path);
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "vxsnd: configuration error: %s\n", e.what());
     return 2;
   }
   if (check_only) {
-    std::printf("%s: OK (%zu VNIs, %zu ports)\n", config_path.c_str(), config.vnis.size(),
-                config.ports.size());
+    std::printf(
+        "%s: OK (%zu VNIs, %zu ports, %s)\n", config_path.c_str(), config.vnis.size(),
+        config.ports.size(),
+        ha.enabled ? ("HA with " + std::to_string(ha.peers.size()) + " peer(s)").c_str() : "no HA");
     return 0;
   }
   if (config.datapath == "fpga") {
@@ -82,7 +87,7 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   block_daemon_signals();
   try {
-    Daemon daemon(std::move(config), config_path, overrides);
+    Daemon daemon(std::move(config), std::move(ha), config_path, overrides);
     return daemon.run();
   } catch (const std::exception& e) {
     spdlog::critical("vxsnd: {}", e.what());

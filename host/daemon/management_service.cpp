@@ -185,16 +185,16 @@ void ManagementService::remove_member(uint32_t vni, const IpAddr& address) {
     if (!e)
       throw ManagementError(ManagementErrorCode::kNotFound, "member",
                             address.to_string() + " is not a member of VNI " + std::to_string(vni));
-    // Refused before anything changes: these sources are not the operator's to remove here.
-    if (e->has(EntrySource::kPeer))
-      throw ManagementError(ManagementErrorCode::kNotPermitted, "member",
-                            address.to_string() + " in VNI " + std::to_string(vni) +
-                                " is held by a peer node; remove it there");
+    // Refused before anything changes: traffic would bring it straight back.
     if (e->has(EntrySource::kLearned))
       throw ManagementError(ManagementErrorCode::kNotPermitted, "member",
                             address.to_string() + " in VNI " + std::to_string(vni) +
                                 " is learned from traffic; use flush-learned (it comes back if "
                                 "the VTEP keeps sending)");
+    // A peer's entry is removed cluster-wide (a deletion replicated from here): how an
+    // entry of a node that is gone for good leaves. A live peer that still holds it says so
+    // again and it comes back.
+    if (e->has(EntrySource::kPeer)) t.remove_peer_entry(vni, address);
     for (const auto& [identifier, expires] : e->registrations) {
       // A withdrawal on the VTEP's behalf (holdtime 0), as the VTEP itself would send.
       StoreResult r = t.register_vtep(vni, address, identifier, kHoldtimeWithdraw, address);
@@ -279,7 +279,7 @@ CountersInfo ManagementService::counters() {
 }
 
 std::vector<PeerInfo> ManagementService::peers() {
-  return {};  // no HA replication in this daemon yet: no peers
+  return queue_.call([&] { return daemon_.peers(); });
 }
 
 ConfigText ManagementService::running_config() {

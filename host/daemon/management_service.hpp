@@ -31,6 +31,8 @@ class DaemonControl {
   virtual std::vector<std::string> reload_config_file() = 0;
   virtual NodeStatus node_status() = 0;
   virtual CountersInfo counters() = 0;
+  // HA peers and their replication state; empty when this node replicates with nobody.
+  virtual std::vector<PeerInfo> peers() = 0;
 };
 
 class ManagementService : public ManagementBackend {

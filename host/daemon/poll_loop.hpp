@@ -53,17 +53,25 @@ class IdlePacer {
 };
 
 // The poll loop's own thread, registered with DPDK as a non-EAL thread so it gets an lcore
-// id and mempool caches work for it. `body` polls while running() holds.
+// id and mempool caches work for it. `body` polls while next_turn() holds.
 class PollThread {
  public:
   ~PollThread() { stop(); }
   void start(const char* name, std::function<void()> body);
-  // Returns after the current burst: the loop sees running() false and drains.
+  // Returns after the current burst: the loop sees next_turn() false and drains.
   void stop();
   bool running() const { return running_.load(std::memory_order_relaxed); }
+  // The loop's condition, once per turn: counts the turn (the daemon's health check sees a
+  // loop that stopped turning) and says whether to go on. Poll thread only.
+  bool next_turn() {
+    turns_.store(turns_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    return running();
+  }
+  uint64_t turns() const { return turns_.load(std::memory_order_relaxed); }
 
  private:
   std::atomic<bool> running_{false};
+  std::atomic<uint64_t> turns_{0};
   std::thread thread_;
 };
 

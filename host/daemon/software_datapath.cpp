@@ -80,7 +80,7 @@ void SoftwareDatapath::run() {
   std::array<rte_mbuf*, kPollBurst> burst;
   IdlePacer pacer;
 
-  while (poll_.running()) {
+  while (poll_.next_turn()) {
     bool any = false;
     for (DpdkPort* port : ports_) {
       uint16_t n = port->rx_burst(burst.data(), kPollBurst);

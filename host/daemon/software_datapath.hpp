@@ -29,6 +29,8 @@ class SoftwareDatapath {
   void start();
   // Stops polling after the current burst; copies already built are sent (drain).
   void stop();
+  // Turns of the poll loop so far: the health check's proof that it still runs.
+  uint64_t poll_turns() const { return poll_.turns(); }
 
   const DatapathCounters& counters() const { return counters_; }
   // Frames the steering rule left to the host kernel (ARP, SSH...): not drops.

@@ -64,22 +64,21 @@ nlohmann::json stats_json(const StatsSources& s) {
   return out;
 }
 
-bool write_stats_file(const std::string& path, const nlohmann::json& stats) {
-  std::string tmp = path + ".tmp";
+bool replace_file_atomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
-    if (!out) {
-      spdlog::warn("stats: cannot write {}", tmp);
-      return false;
-    }
-    out << stats.dump(2) << '\n';
     if (!out) return false;
+    out << text;
+    if (!out.flush()) return false;
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    spdlog::warn("stats: cannot rename {} to {}", tmp, path);
-    return false;
-  }
-  return true;
+  return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+bool write_stats_file(const std::string& path, const nlohmann::json& stats) {
+  if (replace_file_atomically(path, stats.dump(2) + '\n')) return true;
+  spdlog::warn("stats: cannot write {}", path);
+  return false;
 }
 
 }  // namespace vxsn

@@ -35,7 +35,9 @@ std::vector<std::pair<uint32_t, VniCountersSnapshot>> vni_snapshots(const VniCou
 nlohmann::json stats_json(const StatsSources& s);
 
 // Replaces `path` atomically (write a temporary file, then rename), so readers never see
-// a half-written file. Returns false and logs on failure.
+// a half-written file. Returns false on failure.
+bool replace_file_atomically(const std::string& path, const std::string& text);
+// The stats as indented JSON through replace_file_atomically; logs a failure.
 bool write_stats_file(const std::string& path, const nlohmann::json& stats);
 
 }  // namespace vxsn

@@ -1,6 +1,6 @@
 // CURVE key pairs for peer authentication, stored as Z85 text (40 characters, one line):
 // "<name>.key" holds the secret key (mode 0600), "<name>.pub" the public key that goes into
-// the peers' configs. `vxsn-keygen` (and later `vxsnctl keygen`) call write_key_pair.
+// the peers' configs. `vxsnctl keygen` and `vxsn-keygen` call write_key_pair.
 #pragma once
 
 #include <filesystem>

@@ -36,6 +36,7 @@ struct HaPeerConfig {
   std::string publish_endpoint;   // its PUB, we SUB
   std::string snapshot_endpoint;  // its ROUTER, we DEALER
   std::string public_key;         // Z85
+  bool operator==(const HaPeerConfig&) const = default;
 };
 
 struct HaConfig {
@@ -53,6 +54,7 @@ struct HaConfig {
   int send_hwm = 100000;
   int recv_hwm = 100000;
   int socket_buffer_bytes = 0;  // kernel TCP buffers; 0 = OS default (tests shrink them)
+  bool operator==(const HaConfig&) const = default;
 };
 
 // Reads the [ha] section of a whole config file's text (other sections are ignored);

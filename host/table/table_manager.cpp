@@ -180,6 +180,7 @@ StoreResult TableManager::register_vtep(uint32_t vni, const IpAddr& vtep_in, uin
   else
     reg->expires = expires;
   e->updated = now;
+  mark_local_dirty(vni, vtep);
   if (!(e->sources & bit(EntrySource::kRegistered)))
     add_source(vni, vtep, *e, EntrySource::kRegistered);
   arm(vni, vtep, *e);
@@ -211,8 +212,10 @@ LearnOutcome TableManager::learn(uint32_t vni, const IpAddr& vtep_in) {
   e->learned_expires = now + std::chrono::seconds(settings_.learn_holdtime_s);
   e->updated = now;
   if (e->sources & bit(EntrySource::kLearned)) {
-    // A refresh only moves the expiry: no wheel work, nothing to publish.
+    // A refresh only moves the expiry: no wheel work, no new table; peers hear of it (the
+    // replicator sends a pure refresh at most once per its refresh interval).
     ++counters_.learn_refreshes;
+    mark_local_dirty(vni, vtep);
     if (e->armed_tick == 0) arm(vni, vtep, *e);
     return LearnOutcome::kRefreshed;
   }
@@ -222,7 +225,15 @@ LearnOutcome TableManager::learn(uint32_t vni, const IpAddr& vtep_in) {
   return LearnOutcome::kLearned;
 }
 
-StoreResult TableManager::peer_update(uint32_t vni, const IpAddr& vtep_in, uint32_t holdtime_s) {
+StoreResult TableManager::peer_update(uint32_t vni, const IpAddr& vtep, uint32_t holdtime_s) {
+  const TimePoint expires = holdtime_s == kHoldtimeForever
+                                ? EntryInfo::kNever
+                                : now_() + std::chrono::seconds(holdtime_s);
+  return apply_peer(vni, vtep, holdtime_s != kHoldtimeWithdraw, expires);
+}
+
+StoreResult TableManager::apply_peer(uint32_t vni, const IpAddr& vtep_in, bool held,
+                                     TimePoint expires) {
   const IpAddr vtep = normalized(vtep_in);
   std::lock_guard lock(mutex_);
   const TimePoint now = now_();
@@ -230,9 +241,18 @@ StoreResult TableManager::peer_update(uint32_t vni, const IpAddr& vtep_in, uint3
     count_refusal(Refusal::kInvalid, vni, vtep, "peer update");
     return StoreResult::kRefusedNotAllowed;
   }
-  if (holdtime_s == kHoldtimeWithdraw) {
+  // This node's own claim outlives what the peer says: say it again, or the peers (which
+  // took the peer's word as the entry's latest value) would drop an entry we still hold.
+  auto reassert_if_held_longer = [&] {
+    Entry* e = find(vni, vtep);
+    if (e == nullptr || !(e->sources & ~bit(EntrySource::kPeer))) return;
+    if (!held || expires < latest_local_expiry(*e)) mark_local_dirty(vni, vtep);
+  };
+  if (!held || expires <= now) {
     if (Entry* e = find(vni, vtep); e && (e->sources & bit(EntrySource::kPeer)))
       drop_source(vni, vtep, EntrySource::kPeer);
+    held = false;
+    reassert_if_held_longer();
     return StoreResult::kOk;
   }
   if (!allow_.allows(vni, vtep)) {
@@ -245,12 +265,38 @@ StoreResult TableManager::peer_update(uint32_t vni, const IpAddr& vtep_in, uint3
     count_refusal(refusal, vni, vtep, "peer update");
     return StoreResult::kRefusedLimit;
   }
-  e->peer_expires =
-      holdtime_s == kHoldtimeForever ? EntryInfo::kNever : now + std::chrono::seconds(holdtime_s);
+  e->peer_expires = expires;
   e->updated = now;
   if (!(e->sources & bit(EntrySource::kPeer))) add_source(vni, vtep, *e, EntrySource::kPeer);
   arm(vni, vtep, *e);
+  reassert_if_held_longer();
   return StoreResult::kOk;
+}
+
+void TableManager::remove_peer_entry(uint32_t vni, const IpAddr& vtep_in) {
+  const IpAddr vtep = normalized(vtep_in);
+  std::lock_guard lock(mutex_);
+  Entry* e = find(vni, vtep);
+  if (e == nullptr || !(e->sources & bit(EntrySource::kPeer))) return;
+  drop_source(vni, vtep, EntrySource::kPeer);
+  mark_local_dirty(vni, vtep);
+}
+
+void TableManager::enable_replication() {
+  std::lock_guard lock(mutex_);
+  replicating_ = true;
+  for (const auto& [vni, state] : vnis_)
+    for (const auto& [addr, e] : state.entries)
+      if (e.sources & ~bit(EntrySource::kPeer)) mark_local_dirty(vni, addr);
+}
+
+std::vector<LocalEntryChange> TableManager::take_local_changes() {
+  std::lock_guard lock(mutex_);
+  std::vector<LocalEntryChange> out;
+  for (const auto& [vni, addrs] : local_dirty_)
+    for (const IpAddr& addr : addrs) out.push_back(describe_local(vni, addr));
+  local_dirty_.clear();
+  return out;
 }
 
 std::vector<IpAddr> TableManager::members(uint32_t vni) const {
@@ -291,6 +337,11 @@ void TableManager::expire(uint64_t tick, const WheelKey& key, TimePoint now) {
   // A stale item: the entry went, or was re-armed for an earlier deadline.
   if (e == nullptr || e->armed_tick != tick) return;
   e->armed_tick = 0;
+  ageing_ = true;
+  struct AgeingDone {
+    bool& flag;
+    ~AgeingDone() { flag = false; }
+  } done{ageing_};
   const uint32_t vni = key.vni;
   const IpAddr addr = key.addr;
   // Registrations first: several identifiers may hold one address.
@@ -422,8 +473,9 @@ TableManager::Entry* TableManager::find_or_create(uint32_t vni, const IpAddr& ad
   return &e;
 }
 
-void TableManager::add_source(uint32_t vni, const IpAddr& /*addr*/, Entry& e, EntrySource s) {
+void TableManager::add_source(uint32_t vni, const IpAddr& addr, Entry& e, EntrySource s) {
   e.sources |= bit(s);
+  if (s != EntrySource::kPeer) mark_local_dirty(vni, addr);
   // The learned flag is part of what the datapath sees; other sources change nothing there.
   if (s == EntrySource::kLearned) mark_dirty(vni);
 }
@@ -432,6 +484,7 @@ bool TableManager::drop_source(uint32_t vni, const IpAddr& addr, EntrySource s) 
   Entry* e = find(vni, addr);
   if (e == nullptr) return false;
   e->sources &= static_cast<uint8_t>(~bit(s));
+  if (s != EntrySource::kPeer) mark_local_dirty(vni, addr);
   if (s == EntrySource::kLearned) {
     e->learned_expires = EntryInfo::kNever;
     mark_dirty(vni);
@@ -457,6 +510,7 @@ void TableManager::drop_registration(uint32_t vni, const IpAddr& addr, uint64_t 
   regs.erase(std::remove_if(regs.begin(), regs.end(),
                             [&](const Registration& r) { return r.identifier == identifier; }),
              regs.end());
+  mark_local_dirty(vni, addr);  // the expiry or identifier peers know may have changed
   VniState& state = vnis_[vni];
   if (identifier != 0) {
     auto it = state.by_identifier.find(identifier);
@@ -513,6 +567,32 @@ void TableManager::mark_dirty(uint32_t vni) {
   const bool first = dirty_.empty();
   dirty_.insert(vni);
   if (first && on_change_) on_change_();
+}
+
+void TableManager::mark_local_dirty(uint32_t vni, const IpAddr& addr) {
+  if (replicating_ && !ageing_) local_dirty_[vni].insert(addr);
+}
+
+TableManager::TimePoint TableManager::latest_local_expiry(const Entry& e) {
+  if (e.sources & bit(EntrySource::kStatic)) return EntryInfo::kNever;
+  TimePoint t{};
+  for (const Registration& r : e.registrations) t = std::max(t, r.expires);
+  if (e.sources & bit(EntrySource::kLearned)) t = std::max(t, e.learned_expires);
+  return t;
+}
+
+LocalEntryChange TableManager::describe_local(uint32_t vni, const IpAddr& addr) {
+  LocalEntryChange c;
+  c.vni = vni;
+  c.vtep = addr;
+  const Entry* e = find(vni, addr);
+  const uint8_t own = e ? static_cast<uint8_t>(e->sources & ~bit(EntrySource::kPeer)) : 0;
+  if (own == 0) return c;
+  c.held = true;
+  c.sources = own;
+  if (!e->registrations.empty()) c.identifier = e->registrations.front().identifier;
+  c.expires = latest_local_expiry(*e);
+  return c;
 }
 
 void TableManager::count_refusal(Refusal r, uint32_t vni, const IpAddr& addr, const char* what) {

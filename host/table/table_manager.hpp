@@ -44,6 +44,19 @@ enum class LearnOutcome {
   kRefused,      // allow-list or limits (counted as such)
 };
 
+// What this node's own sources (static, registered, learned) now say about one entry, for
+// replication to peer nodes. `held` false: this node stopped holding it (withdrawn, removed,
+// unconfigured) and peers should drop what they have from us.
+struct LocalEntryChange {
+  using TimePoint = std::chrono::steady_clock::time_point;
+  uint32_t vni = 0;
+  IpAddr vtep;
+  bool held = false;
+  uint8_t sources = 0;      // EntrySource bits, the peer bit never set
+  uint64_t identifier = 0;  // the first registration's, 0 if none
+  TimePoint expires{};      // the latest local expiry; EntryInfo::kNever for static/forever
+};
+
 struct TableCounters {
   uint64_t registrations = 0;  // accepted registrations and refreshes
   uint64_t withdrawals = 0;    // accepted holdtime-0 registrations
@@ -100,6 +113,21 @@ class TableManager : public MembershipStore {
   LearnOutcome learn(uint32_t vni, const IpAddr& vtep);
   // A peer node's entry; holdtime 0 removes the peer source.
   StoreResult peer_update(uint32_t vni, const IpAddr& vtep, uint32_t holdtime_s);
+  // A peer node's entry until `expires` (kNever: no expiry); `held` false (or an expiry
+  // already past) removes the peer source. If this node still holds the entry by its own
+  // sources and the peer's word would end it sooner (a deletion, an earlier expiry), the
+  // entry is queued for replication again so the cluster keeps it (take_local_changes).
+  StoreResult apply_peer(uint32_t vni, const IpAddr& vtep, bool held, TimePoint expires);
+
+  // The operator removes a peer's entry here: the peer source goes and, with replication,
+  // the deletion is queued for the peers like a local one.
+  void remove_peer_entry(uint32_t vni, const IpAddr& vtep);
+
+  // Replication: from now on every change of an entry's own (non-peer) sources, except
+  // ageing (every node ages the same absolute expiry), is queued for take_local_changes();
+  // every entry held now is queued once, so peers learn this node's whole table.
+  void enable_replication();
+  std::vector<LocalEntryChange> take_local_changes();
 
   // Expires every source due by now. Call every ageing interval (cheap when nothing is due).
   void advance();
@@ -157,6 +185,9 @@ class TableManager : public MembershipStore {
   void arm(uint32_t vni, const IpAddr& addr, Entry& e);
   void expire(uint64_t tick, const WheelKey& key, TimePoint now);
   void mark_dirty(uint32_t vni);
+  void mark_local_dirty(uint32_t vni, const IpAddr& addr);
+  LocalEntryChange describe_local(uint32_t vni, const IpAddr& addr);
+  static TimePoint latest_local_expiry(const Entry& e);
   void count_refusal(Refusal r, uint32_t vni, const IpAddr& addr, const char* what);
   static TimePoint earliest_expiry(const Entry& e);
   uint64_t tick_of(TimePoint t) const;  // first tick at or after t
@@ -175,6 +206,10 @@ class TableManager : public MembershipStore {
   PerSourceRateLimiter rate_{1, 1};
   TimePoint last_bucket_sweep_;
   std::unordered_set<uint32_t> dirty_;
+  // Replication (enable_replication): entries whose own sources changed, not yet taken.
+  bool replicating_ = false;
+  bool ageing_ = false;  // inside expire(): its drops are not replicated
+  std::unordered_map<uint32_t, std::unordered_set<IpAddr, IpAddrHash>> local_dirty_;
   std::unordered_map<IpAddr, uint32_t, IpAddrHash> address_refs_;
   bool addresses_changed_ = true;
   std::function<void()> on_change_;

@@ -301,3 +301,45 @@ INSTANTIATE_TEST_SUITE_P(
 
 }  // namespace
 }  // namespace vxsn
+
+namespace vxsn {
+namespace {
+
+TEST(ConfigNode, HealthFileAndInterval) {
+  Config c = parse_config(
+      "[node]\nservice_addresses=[\"10.0.0.1\"]\nhealth_file = \"/run/h\"\n"
+      "health_interval_ms = 50\n" +
+          kPort,
+      "h.toml");
+  EXPECT_EQ(c.health_file, "/run/h");
+  EXPECT_EQ(c.health_interval_ms, 50u);
+  Config d = parse_config("[node]\nservice_addresses=[\"10.0.0.1\"]\n" + kPort, "d.toml");
+  EXPECT_TRUE(d.health_file.empty());
+  EXPECT_EQ(d.health_interval_ms, 100u);
+}
+
+TEST(ConfigNode, HealthIntervalOutOfRangeNamesTheKey) {
+  try {
+    parse_config("[node]\nservice_addresses=[\"10.0.0.1\"]\nhealth_interval_ms = 0\n" + kPort,
+                 "h.toml");
+    FAIL() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key(), "node.health_interval_ms");
+    EXPECT_EQ(e.line(), 3u);
+  }
+}
+
+// The [ha] section belongs to host/ha's reader; the main reader must let it through (and
+// still refuse a misspelt section).
+TEST(ConfigNode, HaSectionIsLeftToTheHaReader) {
+  EXPECT_NO_THROW(parse_config(
+      "[node]\nservice_addresses=[\"10.0.0.1\"]\n" + kPort + "[ha]\nnode_id = \"sn1\"\n",
+      "ha.toml"));
+  EXPECT_THROW(parse_config("[node]\nservice_addresses=[\"10.0.0.1\"]\n" + kPort +
+                                "[hha]\nnode_id = \"sn1\"\n",
+                            "ha.toml"),
+               ConfigError);
+}
+
+}  // namespace
+}  // namespace vxsn

@@ -11,6 +11,12 @@
 namespace vxsn::test {
 
 // Time moves only when the test says so.
+// EntrySource values as the bit masks EntryInfo::sources holds.
+inline constexpr uint8_t kStatic = static_cast<uint8_t>(EntrySource::kStatic);
+inline constexpr uint8_t kRegistered = static_cast<uint8_t>(EntrySource::kRegistered);
+inline constexpr uint8_t kLearned = static_cast<uint8_t>(EntrySource::kLearned);
+inline constexpr uint8_t kPeer = static_cast<uint8_t>(EntrySource::kPeer);
+
 struct ManualClock {
   TableManager::TimePoint t = TableManager::TimePoint{} + std::chrono::hours(1);
   TableManager::Now fn() {

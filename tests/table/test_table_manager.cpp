@@ -8,13 +8,8 @@ namespace vxsn {
 namespace {
 
 using namespace std::chrono_literals;
-using test::ip;
-using test::ManualClock;
-using test::table_config;
+using namespace test;  // ip(), ManualClock, table_config(), the source bit masks
 
-constexpr uint8_t kStatic = static_cast<uint8_t>(EntrySource::kStatic);
-constexpr uint8_t kRegistered = static_cast<uint8_t>(EntrySource::kRegistered);
-constexpr uint8_t kLearned = static_cast<uint8_t>(EntrySource::kLearned);
 
 class TableManagerTest : public ::testing::Test {
  protected:

@@ -1,0 +1,153 @@
+#include "host/daemon/ha_bridge.hpp"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <system_error>
+
+namespace vxsn {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+using SystemClock = std::chrono::system_clock;
+
+int64_t unix_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             SystemClock::now().time_since_epoch())
+      .count();
+}
+
+// Replication carries absolute Unix milliseconds (0: never) so every node ages an entry at
+// the same moment; the table ages on its steady clock.
+int64_t to_unix_ms(SteadyClock::time_point t) {
+  if (t == EntryInfo::kNever) return 0;
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(t - SteadyClock::now());
+  return unix_ms_now() + left.count();
+}
+
+SteadyClock::time_point to_steady(int64_t unix_ms) {
+  if (unix_ms == 0) return EntryInfo::kNever;
+  return SteadyClock::now() + std::chrono::milliseconds(unix_ms - unix_ms_now());
+}
+
+}  // namespace
+
+HaBridge::HaBridge(HaConfig config, TableManager& table) : table_(table) {
+  wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (wake_fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
+  table_.enable_replication();
+  try {
+    replicator_ = std::make_unique<Replicator>(std::move(config), *this);
+  } catch (...) {
+    ::close(wake_fd_);
+    throw;
+  }
+  publish_local_changes();
+}
+
+HaBridge::~HaBridge() {
+  replicator_.reset();  // stops its thread before the inbox goes
+  ::close(wake_fd_);
+}
+
+void HaBridge::apply_remote(const HaChange& change) {
+  bool first;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    first = inbox_.empty();
+    inbox_.push_back(change);
+  }
+  if (first) {
+    uint64_t one = 1;
+    [[maybe_unused]] ssize_t n = ::write(wake_fd_, &one, sizeof one);
+  }
+}
+
+size_t HaBridge::apply_remote_changes() {
+  uint64_t count;
+  [[maybe_unused]] ssize_t n = ::read(wake_fd_, &count, sizeof count);
+  std::vector<HaChange> batch;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    batch.swap(inbox_);
+  }
+  // In arrival order: the replicator already decided last-writer-wins per key.
+  for (const HaChange& c : batch) {
+    StoreResult r = table_.apply_peer(
+        c.key.vni, c.key.vtep, !c.tombstone,
+        c.tombstone ? SteadyClock::time_point{} : to_steady(c.value.expires_at_ms));
+    if (r != StoreResult::kOk)
+      spdlog::debug("ha: peer {}'s VNI {} VTEP {} refused by the table", c.stamp.origin, c.key.vni,
+                    c.key.vtep.to_string());
+  }
+  // A peer's change may have made this node re-assert its own entry.
+  publish_local_changes();
+  return batch.size();
+}
+
+void HaBridge::publish_local_changes() {
+  std::vector<LocalEntryChange> changes = table_.take_local_changes();
+  if (changes.empty()) return;
+  std::vector<HaLocalChange> out;
+  out.reserve(changes.size());
+  for (const LocalEntryChange& c : changes) {
+    HaLocalChange lc;
+    lc.key = {c.vni, c.vtep};
+    lc.tombstone = !c.held;
+    if (c.held) lc.value = {c.sources, c.identifier, to_unix_ms(c.expires)};
+    out.push_back(lc);
+  }
+  replicator_->publish_local(out);
+}
+
+std::vector<PeerInfo> HaBridge::peers() const {
+  std::vector<PeerInfo> out;
+  for (const HaPeerStatus& p : replicator_->peers()) {
+    PeerInfo i;
+    i.node_id = p.name;
+    i.address = p.publish_endpoint;
+    i.state = ha_peer_state_name(p.state);
+    i.lag_ms = p.lag_ms < 0 ? 0 : static_cast<uint64_t>(p.lag_ms);
+    i.last_sequence = p.last_seq;
+    i.silent_ms = p.silent_ms;
+    i.resyncs = p.resyncs;
+    i.gaps = p.gaps;
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
+nlohmann::json HaBridge::stats_json() const {
+  const HaStats s = replicator_->stats();
+  nlohmann::json peers = nlohmann::json::array();
+  for (const HaPeerStatus& p : replicator_->peers())
+    peers.push_back({{"name", p.name},
+                     {"state", ha_peer_state_name(p.state)},
+                     {"last_seq", p.last_seq},
+                     {"advertised_seq", p.advertised_seq},
+                     {"lag_ms", p.lag_ms},
+                     {"silent_ms", p.silent_ms},
+                     {"resyncs", p.resyncs},
+                     {"gaps", p.gaps}});
+  return {{"node_id", replicator_->config().node_id},
+          {"entries", replicator_->size()},
+          {"published", s.published},
+          {"refreshes_suppressed", s.refreshes_suppressed},
+          {"remote_applied", s.remote_applied},
+          {"remote_ignored", s.remote_ignored},
+          {"heartbeats_sent", s.heartbeats_sent},
+          {"gaps_detected", s.gaps_detected},
+          {"snapshots_served", s.snapshots_served},
+          {"snapshots_fetched", s.snapshots_fetched},
+          {"last_snapshot_entries", s.last_snapshot_entries},
+          {"last_snapshot_bytes", s.last_snapshot_bytes},
+          {"last_snapshot_total_ms", s.last_snapshot_total_ms},
+          {"auth_refused", s.auth_refused},
+          {"malformed", s.malformed},
+          {"peers", peers}};
+}
+
+}  // namespace vxsn
