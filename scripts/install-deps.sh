@@ -25,6 +25,8 @@ packages=(
   gnuplot-nox
   # testbed: namespaces, kernel VTEPs, dissectors
   iproute2 iputils-ping iputils-arping ethtool nftables tcpdump tshark python3-scapy procps kmod
+  # anycast failover testbed (sim/anycast): zebra, bgpd, bfdd run by hand per namespace
+  frr
 )
 
 missing=()
@@ -32,11 +34,19 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 if ((${#missing[@]})); then
   echo "install-deps: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -q
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# sim/anycast runs its own FRR daemons by hand in each network namespace (own config,
+# sockets and pid files); the packaged frr service is never needed. When this script is
+# what brought FRR in, stop the service the package started on a systemd host, so no
+# routing stack runs in the root namespace because of vxsn. (CI has no systemd.)
+if [[ " ${missing[*]} " == *" frr "* ]] && [ -d /run/systemd/system ]; then
+  $SUDO systemctl disable --now frr.service >/dev/null 2>&1 || true
 fi

@@ -208,9 +208,10 @@ service Management {
               3: NotPermitted not_permitted),
 
   // Removes the member's static source and withdraws its registrations (a VTEP that
-  // registers again comes back). A member also held by learning or by a peer is refused with
-  // NotPermitted and nothing changes: flushLearned removes learned entries; a peer's entries
-  // are removed on that peer.
+  // registers again comes back). A member replicated from a peer node is removed on every
+  // node (with HA, the removal is the latest write for the key). A member also held by
+  // learning is refused with NotPermitted and nothing changes: flushLearned removes learned
+  // entries.
   void removeMember(1: i32 vni, 2: string address)
       throws (1: InvalidArgument invalid, 2: NotFound not_found,
               3: NotPermitted not_permitted),

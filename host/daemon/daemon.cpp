@@ -409,9 +409,17 @@ struct Daemon::Impl : DaemonControl {
                  ha_config.publish_bind, ha_config.snapshot_bind, ha_config.peers.size());
   }
 
-  // Peers' changes that arrived since the last turn, then the table they make.
+  // Peers' changes that arrived since the last turn, then the table they make. This node's
+  // own changes so far go out first, so a peer's older write cannot undo them.
   void apply_peer_changes() {
-    if (ha->apply_remote_changes() > 0) publish_table();
+    ha->publish_local_changes();
+    if (ha->apply_remote_changes() == 0) return;
+    // A peer's later write replaced static members here: the running config follows, or
+    // the next API change or reload-free reconfigure would bring them back.
+    for (const auto& [vni, addr] : table_manager->take_superseded_static())
+      for (StaticVni& v : config.vnis)
+        if (v.vni == vni) std::erase(v.members, addr);
+    publish_table();
   }
 
   uint64_t datapath_poll_turns() const {

@@ -74,8 +74,11 @@ size_t HaBridge::apply_remote_changes() {
     std::lock_guard lock(inbox_mutex_);
     batch.swap(inbox_);
   }
-  // In arrival order: the replicator already decided last-writer-wins per key.
+  // In arrival order: the replicator already decided last-writer-wins per key. A change
+  // that a later write (this node's own, made while it waited here) has beaten since is
+  // skipped: the table must end with the replicated table's winner.
   for (const HaChange& c : batch) {
+    if (!replicator_->is_current(c)) continue;
     StoreResult r = table_.apply_peer(
         c.key.vni, c.key.vtep, !c.tombstone,
         c.tombstone ? SteadyClock::time_point{} : to_steady(c.value.expires_at_ms));
@@ -83,8 +86,6 @@ size_t HaBridge::apply_remote_changes() {
       spdlog::debug("ha: peer {}'s VNI {} VTEP {} refused by the table", c.stamp.origin, c.key.vni,
                     c.key.vtep.to_string());
   }
-  // A peer's change may have made this node re-assert its own entry.
-  publish_local_changes();
   return batch.size();
 }
 
@@ -100,7 +101,9 @@ void HaBridge::publish_local_changes() {
     if (c.held) lc.value = {c.sources, c.identifier, to_unix_ms(c.expires)};
     out.push_back(lc);
   }
-  replicator_->publish_local(out);
+  // Stamped before the control loop applies any more of the peers' changes: one that
+  // this write beats is then seen as no longer current and skipped.
+  replicator_->publish_local_and_wait(out);
 }
 
 std::vector<PeerInfo> HaBridge::peers() const {

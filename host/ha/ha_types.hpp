@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "driver/net_types.hpp"
 
@@ -36,8 +37,14 @@ struct HaValue {
 struct HaStamp {
   uint64_t hlc = 0;
   std::string origin;
-  bool wins_over(const HaStamp& o) const { return hlc != o.hlc ? hlc > o.hlc : origin > o.origin; }
+  bool wins_over(const HaStamp& o) const { return stamp_wins(hlc, origin, o.hlc, o.origin); }
   auto operator<=>(const HaStamp&) const = default;
+
+  // The rule itself, for stores that keep the clock and the origin apart (ReplicaTable).
+  static bool stamp_wins(uint64_t hlc, std::string_view origin, uint64_t other_hlc,
+                         std::string_view other_origin) {
+    return hlc != other_hlc ? hlc > other_hlc : origin > other_origin;
+  }
 };
 
 // One change to one key. A tombstone records a deletion (value ignored) and is kept, so a

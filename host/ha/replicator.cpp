@@ -18,7 +18,10 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr size_t kSnapshotChunkEntries = 4096;
+constexpr size_t kSnapshotChunkEntries = 16384;
+constexpr size_t kChunkBytesPerEntry = 40;  // an IPv4 entry with a short node id: 36 + name
+// Trust an announced snapshot size only this far when reserving; 16M entries = ~1.2 GB.
+constexpr uint64_t kMaxReserveEntries = uint64_t{1} << 24;
 constexpr size_t kMaxMessagesPerTurn = 4096;  // per socket, so timers and peers stay served
 constexpr size_t kUpdatesPerFrame = 256;
 constexpr auto kSweepInterval = std::chrono::seconds(1);
@@ -71,6 +74,7 @@ struct Replicator::Peer {
   uint64_t snapshot_bytes = 0;
   std::vector<HaUpdateMsg> buffered;
   Clock::time_point sync_started{};
+  std::vector<HaChange> chunk;  // decoded chunk, kept so its elements are reused
 };
 
 // Sockets are created and bound here so a bad endpoint fails the constructor; from the
@@ -140,6 +144,7 @@ void Replicator::publish_local(const HaLocalChange& change) {
   {
     std::lock_guard lock(queue_mutex_);
     queue_.push_back(change);
+    ++queued_total_;
   }
   wake();
 }
@@ -148,8 +153,20 @@ void Replicator::publish_local(const std::vector<HaLocalChange>& changes) {
   {
     std::lock_guard lock(queue_mutex_);
     queue_.insert(queue_.end(), changes.begin(), changes.end());
+    queued_total_ += changes.size();
   }
   wake();
+}
+
+void Replicator::publish_local_and_wait(const std::vector<HaLocalChange>& changes) {
+  std::unique_lock lock(queue_mutex_);
+  queue_.insert(queue_.end(), changes.begin(), changes.end());
+  queued_total_ += changes.size();
+  const uint64_t mine = queued_total_;
+  lock.unlock();
+  wake();
+  lock.lock();
+  stamped_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stamped_total_ >= mine; });
 }
 
 std::vector<HaChange> Replicator::dump() const {
@@ -160,6 +177,14 @@ std::vector<HaChange> Replicator::dump() const {
 size_t Replicator::size() const {
   std::lock_guard lock(table_mutex_);
   return table_.size();
+}
+
+bool Replicator::is_current(const HaChange& c) const {
+  std::lock_guard lock(table_mutex_);
+  const auto stored = table_.find(c.key);
+  // An expired tombstone is not kept: the deletion it made still stands.
+  if (stored == nullptr) return c.tombstone;
+  return stored->stamp == c.stamp && stored->tombstone == c.tombstone;
 }
 
 std::vector<HaPeerStatus> Replicator::peers() const {
@@ -314,12 +339,19 @@ void Replicator::maybe_heartbeat() {
 
 void Replicator::drain_local() {
   std::vector<HaLocalChange> batch;
+  uint64_t upto;
   {
     std::lock_guard lock(queue_mutex_);
     batch.swap(queue_);
+    upto = queued_total_;
   }
   for (auto& lc : batch) publish_one(lc);
   flush_updates();
+  {
+    std::lock_guard lock(queue_mutex_);
+    stamped_total_ = upto;
+  }
+  stamped_cv_.notify_all();
 }
 
 void Replicator::publish_one(const HaLocalChange& lc) {
@@ -327,7 +359,7 @@ void Replicator::publish_one(const HaLocalChange& lc) {
   // refresh interval, since they age it on the same absolute time.
   if (config_.refresh_interval_ms && !lc.tombstone) {
     std::lock_guard lock(table_mutex_);
-    const HaChange* cur = table_.find(lc.key);
+    auto cur = table_.find(lc.key);
     if (cur && !cur->tombstone && cur->stamp.origin == config_.node_id &&
         cur->value.sources == lc.value.sources && cur->value.identifier == lc.value.identifier &&
         cur->value.expires_at_ms != 0 && lc.value.expires_at_ms >= cur->value.expires_at_ms &&
@@ -388,7 +420,13 @@ void Replicator::serve_snapshots() {
     uint64_t total = 0;
     {
       std::lock_guard lock(table_mutex_);
-      std::string chunk = encode_chunk_header(req->request_id);
+      const uint64_t entries = table_.size();
+      auto new_chunk = [&] {
+        std::string chunk = encode_chunk_header(req->request_id, entries);
+        chunk.reserve(kSnapshotChunkEntries * kChunkBytesPerEntry);
+        return chunk;
+      };
+      std::string chunk = new_chunk();
       uint32_t in_chunk = 0;
       table_.for_each([&](const HaChange& c) {
         append_chunk_change(chunk, c);
@@ -396,7 +434,7 @@ void Replicator::serve_snapshots() {
         if (++in_chunk == kSnapshotChunkEntries) {
           finish_chunk(chunk, in_chunk);
           send_to(chunk);
-          chunk = encode_chunk_header(req->request_id);
+          chunk = new_chunk();
           in_chunk = 0;
           maybe_heartbeat();
         }
@@ -533,14 +571,19 @@ void Replicator::on_dealer_message(Peer& p, const zmq::message_t& msg) {
   auto view = msg.to_string_view();
   auto kind = ha_msg_kind(view);
   if (kind == HaMsgKind::kSnapshotChunk) {
-    uint64_t id = 0;
-    std::vector<HaChange> changes;
-    if (!decode_chunk(view, id, changes)) {
+    HaChunkHeader header;
+    if (!decode_chunk_into(view, header, p.chunk)) {
       ++stats_.malformed;
       return;
     }
-    if (p.state != HaPeerState::kSyncing || id != p.request_id) return;  // stale reply
-    merge_snapshot_chunk(p, changes);
+    if (p.state != HaPeerState::kSyncing || header.request_id != p.request_id) return;  // stale
+    if (p.snapshot_entries == 0 && header.snapshot_entries) {
+      // Room for the whole snapshot at once rather than growing (and rehashing) as it comes.
+      std::lock_guard lock(table_mutex_);
+      table_.reserve(
+          std::max<uint64_t>(table_.size(), std::min(header.snapshot_entries, kMaxReserveEntries)));
+    }
+    merge_snapshot_chunk(p, p.chunk);
     p.snapshot_bytes += view.size();
     p.last_progress = Clock::now();
   } else if (kind == HaMsgKind::kSnapshotEnd) {
@@ -564,14 +607,17 @@ void Replicator::merge_snapshot_chunk(Peer& p, const std::vector<HaChange>& chan
   auto t0 = Clock::now();
   std::vector<const HaChange*> won;
   won.reserve(changes.size());
+  uint64_t newest = 0;
   {
     std::lock_guard lock(table_mutex_);
     uint64_t now_ms = HybridClock::system_ms();
     for (const HaChange& c : changes) {
-      clock_.observe(c.stamp.hlc);
+      newest = std::max(newest, c.stamp.hlc);
       if (table_.merge(c, now_ms)) won.push_back(&c);
     }
   }
+  // Observing the newest stamp once moves the clock past every stamp of the chunk.
+  if (!changes.empty()) clock_.observe(newest);
   // The winners go to the sink outside the lock, so dump() callers are not held up.
   for (const HaChange* c : won) sink_.apply_remote(*c);
   stats_.remote_applied += won.size();

@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -88,10 +89,16 @@ class Replicator {
   // Hands one local change to the replicator thread, which stamps and publishes it.
   void publish_local(const HaLocalChange& change);
   void publish_local(const std::vector<HaLocalChange>& changes);
+  // The same, returning once the replicator thread has stamped them and merged them into the
+  // replicated table (is_current() then sees them), or after a second if it is stuck.
+  void publish_local_and_wait(const std::vector<HaLocalChange>& changes);
 
   // The replicated table, tombstones included, sorted by key (for dumps and tests).
   std::vector<HaChange> dump() const;
   size_t size() const;
+  // Whether `c`, as handed to ReplicaSink::apply_remote, is still the winning write for its
+  // key: a later local or remote write may have been merged since.
+  bool is_current(const HaChange& c) const;
   std::vector<HaPeerStatus> peers() const;
   HaStats stats() const;
   const HaConfig& config() const { return config_; }
@@ -135,6 +142,9 @@ class Replicator {
 
   std::mutex queue_mutex_;
   std::vector<HaLocalChange> queue_;
+  uint64_t queued_total_ = 0;   // local changes ever queued
+  uint64_t stamped_total_ = 0;  // of those, stamped and merged by the replicator thread
+  std::condition_variable stamped_cv_;
   int wake_fd_ = -1;
 
   // Replicator thread only; a copy is published under status_mutex_ once per loop turn.

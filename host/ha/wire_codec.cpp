@@ -1,24 +1,40 @@
 #include "host/ha/wire_codec.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <iterator>
+#include <type_traits>
 
 namespace vxsn {
 namespace {
+
+// Fixed-width little-endian stores; the compiler turns each into one move.
+template <class T>
+char* put_le(char* p, T v) {
+  auto u = static_cast<std::make_unsigned_t<T>>(v);
+  for (size_t i = 0; i < sizeof(T); ++i) p[i] = static_cast<char>((u >> (8 * i)) & 0xff);
+  return p + sizeof(T);
+}
+
+// Node names are short; longer ones are cut rather than corrupting the frame.
+std::string_view wire_name(std::string_view s) {
+  return s.substr(0, std::min<size_t>(s.size(), 255));
+}
 
 class Writer {
  public:
   explicit Writer(std::string& out) : out_(out) {}
   template <class T>
   void num(T v) {
-    for (size_t i = 0; i < sizeof(T); ++i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+    char b[sizeof(T)];
+    put_le(b, v);
+    out_.append(b, sizeof(T));
   }
   void str(std::string_view s) {
-    // Node names are short; longer ones are cut rather than corrupting the frame.
-    size_t n = std::min<size_t>(s.size(), 255);
-    num<uint8_t>(static_cast<uint8_t>(n));
-    out_.append(s.data(), n);
+    s = wire_name(s);
+    num<uint8_t>(static_cast<uint8_t>(s.size()));
+    out_.append(s.data(), s.size());
   }
-  void bytes(const uint8_t* p, size_t n) { out_.append(reinterpret_cast<const char*>(p), n); }
 
  private:
   std::string& out_;
@@ -51,7 +67,15 @@ class Reader {
     pos_ += n;
     return true;
   }
+  // The next `n` bytes, or nullptr if the frame is shorter: one check for several fields.
+  const char* take(size_t n) {
+    if (in_.size() - pos_ < n) return nullptr;
+    const char* p = in_.data() + pos_;
+    pos_ += n;
+    return p;
+  }
   bool done() const { return pos_ == in_.size(); }
+  size_t remaining() const { return in_.size() - pos_; }
 
  private:
   std::string_view in_;
@@ -68,22 +92,45 @@ bool get_position(Reader& r, HaStreamPosition& p) {
   return r.str(p.origin) && r.num(p.incarnation) && r.num(p.seq);
 }
 
-void put_change(Writer& w, const HaChange& c) {
-  w.num(c.key.vni);
-  w.num(static_cast<uint8_t>(c.key.vtep.family));
-  w.bytes(c.key.vtep.bytes.data(), c.key.vtep.size());
-  w.num<uint8_t>(c.tombstone ? 1 : 0);
-  w.num(c.value.sources);
-  w.num(c.value.identifier);
-  w.num(c.value.expires_at_ms);
-  w.num(c.stamp.hlc);
-  w.str(c.stamp.origin);
+// A change is written by far the most often (a snapshot is millions of them): the string
+// grows once and the fields are stored straight into it.
+void put_change(std::string& out, const HaChange& c) {
+  const std::string_view origin = wire_name(c.stamp.origin);
+  const unsigned addr = c.key.vtep.size();
+  const size_t at = out.size();
+  out.resize(at + 4 + 1 + addr + 1 + 1 + 8 + 8 + 8 + 1 + origin.size());
+  char* p = out.data() + at;
+  p = put_le(p, c.key.vni);
+  p = put_le(p, static_cast<uint8_t>(c.key.vtep.family));
+  std::memcpy(p, c.key.vtep.bytes.data(), addr);
+  p += addr;
+  p = put_le<uint8_t>(p, c.tombstone ? 1 : 0);
+  p = put_le(p, c.value.sources);
+  p = put_le(p, c.value.identifier);
+  p = put_le(p, c.value.expires_at_ms);
+  p = put_le(p, c.stamp.hlc);
+  p = put_le(p, static_cast<uint8_t>(origin.size()));
+  std::memcpy(p, origin.data(), origin.size());
 }
 
+// The smallest encoded change (IPv4, empty origin): bounds a chunk's claimed count.
+constexpr size_t kMinChangeBytes = 4 + 1 + 4 + 1 + 1 + 8 + 8 + 8 + 1;
+
+template <class T>
+T get_le(const char* p) {
+  std::make_unsigned_t<T> u = 0;
+  for (size_t i = 0; i < sizeof(T); ++i)
+    u |= static_cast<decltype(u)>(static_cast<uint8_t>(p[i])) << (8 * i);
+  return static_cast<T>(u);
+}
+
+// Field groups are bounds-checked together: a snapshot decodes millions of these.
 bool get_change(Reader& r, HaChange& c) {
-  uint8_t family, flags;
-  if (!r.num(c.key.vni) || !r.num(family)) return false;
+  const char* p = r.take(4 + 1);
+  if (!p) return false;
+  c.key.vni = get_le<uint32_t>(p);
   c.key.vtep = IpAddr{};
+  const uint8_t family = static_cast<uint8_t>(p[4]);
   if (family == static_cast<uint8_t>(IpAddr::Family::kV4)) {
     c.key.vtep.family = IpAddr::Family::kV4;
   } else if (family == static_cast<uint8_t>(IpAddr::Family::kV6)) {
@@ -92,10 +139,20 @@ bool get_change(Reader& r, HaChange& c) {
     return false;
   }
   if (!r.bytes(c.key.vtep.bytes.data(), c.key.vtep.size())) return false;
-  if (!r.num(flags) || flags > 1) return false;
+  p = r.take(1 + 1 + 8 + 8 + 8 + 1);
+  if (!p) return false;
+  const uint8_t flags = static_cast<uint8_t>(p[0]);
+  if (flags > 1) return false;
   c.tombstone = flags == 1;
-  return r.num(c.value.sources) && r.num(c.value.identifier) && r.num(c.value.expires_at_ms) &&
-         r.num(c.stamp.hlc) && r.str(c.stamp.origin);
+  c.value.sources = static_cast<uint8_t>(p[1]);
+  c.value.identifier = get_le<uint64_t>(p + 2);
+  c.value.expires_at_ms = get_le<int64_t>(p + 10);
+  c.stamp.hlc = get_le<uint64_t>(p + 18);
+  const size_t origin_len = static_cast<uint8_t>(p[26]);
+  p = r.take(origin_len);
+  if (!p) return false;
+  c.stamp.origin.assign(p, origin_len);
+  return true;
 }
 
 std::string start(HaMsgKind kind) {
@@ -128,7 +185,7 @@ std::string encode_updates(const HaStreamPosition& first, const std::vector<HaCh
   Writer w(out);
   put_position(w, first);
   w.num(static_cast<uint32_t>(changes.size()));
-  for (const HaChange& c : changes) put_change(w, c);
+  for (const HaChange& c : changes) put_change(out, c);
   return out;
 }
 
@@ -148,17 +205,17 @@ std::string encode_snapshot_request(const HaSnapshotRequestMsg& m) {
   return out;
 }
 
-std::string encode_chunk_header(uint64_t request_id) {
+std::string encode_chunk_header(uint64_t request_id, uint64_t snapshot_entries) {
   std::string out = start(HaMsgKind::kSnapshotChunk);
   Writer w(out);
   w.num(request_id);
   w.num<uint32_t>(0);
+  w.num(snapshot_entries);
   return out;
 }
 
 void append_chunk_change(std::string& chunk, const HaChange& c) {
-  Writer w(chunk);
-  put_change(w, c);
+  put_change(chunk, c);
 }
 
 void finish_chunk(std::string& chunk, uint32_t count) {
@@ -208,17 +265,29 @@ std::optional<HaSnapshotRequestMsg> decode_snapshot_request(std::string_view fra
   return m;
 }
 
-bool decode_chunk(std::string_view frame, uint64_t& request_id, std::vector<HaChange>& out) {
+bool decode_chunk_into(std::string_view frame, HaChunkHeader& header, std::vector<HaChange>& out) {
   bool ok;
   Reader r = open(frame, HaMsgKind::kSnapshotChunk, ok);
-  uint32_t count;
-  if (!ok || !r.num(request_id) || !r.num(count)) return false;
-  for (uint32_t i = 0; i < count; ++i) {
-    HaChange c;
+  if (!ok || !r.num(header.request_id) || !r.num(header.count) || !r.num(header.snapshot_entries))
+    return false;
+  // Checked before sizing `out`, so a forged count cannot make us allocate gigabytes.
+  if (header.count > r.remaining() / kMinChangeBytes) return false;
+  out.resize(header.count);
+  for (HaChange& c : out) {
     if (!get_change(r, c)) return false;
-    out.push_back(std::move(c));
+    c.seq = 0;
   }
   return r.done();
+}
+
+bool decode_chunk(std::string_view frame, uint64_t& request_id, std::vector<HaChange>& out) {
+  HaChunkHeader header;
+  std::vector<HaChange> changes;
+  if (!decode_chunk_into(frame, header, changes)) return false;
+  request_id = header.request_id;
+  out.insert(out.end(), std::make_move_iterator(changes.begin()),
+             std::make_move_iterator(changes.end()));
+  return true;
 }
 
 std::optional<HaSnapshotEndMsg> decode_snapshot_end(std::string_view frame) {

@@ -3,7 +3,7 @@
 //   'U' updates    origin, incarnation, first seq, count, changes (seq first..first+count-1)
 //   'H' heartbeat  origin, incarnation, seq, hlc              PUB -> SUB
 //   'Q' snapshot request  requester, request id              DEALER -> ROUTER
-//   'C' snapshot chunk    request id, count, changes          ROUTER -> DEALER
+//   'C' snapshot chunk    request id, count, snapshot size, changes   ROUTER -> DEALER
 //   'E' snapshot end      request id, origin, incarnation, seq, hlc, total
 #pragma once
 
@@ -62,8 +62,9 @@ std::string encode_updates(const HaStreamPosition& first, const std::vector<HaCh
 std::string encode_heartbeat(const HaHeartbeatMsg& m);
 std::string encode_snapshot_request(const HaSnapshotRequestMsg& m);
 // Chunk: the caller appends changes with append_chunk_change after encode_chunk_header,
-// then patches the count with finish_chunk.
-std::string encode_chunk_header(uint64_t request_id);
+// then patches the count with finish_chunk. `snapshot_entries` (the whole snapshot's size,
+// 0 if unknown) lets the receiver size its table once instead of growing it step by step.
+std::string encode_chunk_header(uint64_t request_id, uint64_t snapshot_entries = 0);
 void append_chunk_change(std::string& chunk, const HaChange& c);
 void finish_chunk(std::string& chunk, uint32_t count);
 std::string encode_snapshot_end(const HaSnapshotEndMsg& m);
@@ -74,6 +75,15 @@ std::optional<HaHeartbeatMsg> decode_heartbeat(std::string_view frame);
 std::optional<HaSnapshotRequestMsg> decode_snapshot_request(std::string_view frame);
 // Appends the chunk's changes to `out`; false if the frame is malformed.
 bool decode_chunk(std::string_view frame, uint64_t& request_id, std::vector<HaChange>& out);
+struct HaChunkHeader {
+  uint64_t request_id = 0;
+  uint32_t count = 0;
+  uint64_t snapshot_entries = 0;  // as announced by the server; 0 = unknown
+};
+// Replaces `out` with the chunk's changes, decoding over its existing elements: with one
+// vector kept for every chunk, decoding allocates nothing. False if the frame is malformed
+// (`out` is then unspecified).
+bool decode_chunk_into(std::string_view frame, HaChunkHeader& header, std::vector<HaChange>& out);
 std::optional<HaSnapshotEndMsg> decode_snapshot_end(std::string_view frame);
 
 }  // namespace vxsn

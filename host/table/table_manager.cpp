@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "hls/vxlan_wire.hpp"
 
@@ -241,18 +242,23 @@ StoreResult TableManager::apply_peer(uint32_t vni, const IpAddr& vtep_in, bool h
     count_refusal(Refusal::kInvalid, vni, vtep, "peer update");
     return StoreResult::kRefusedNotAllowed;
   }
-  // This node's own claim outlives what the peer says: say it again, or the peers (which
-  // took the peer's word as the entry's latest value) would drop an entry we still hold.
-  auto reassert_if_held_longer = [&] {
-    Entry* e = find(vni, vtep);
-    if (e == nullptr || !(e->sources & ~bit(EntrySource::kPeer))) return;
-    if (!held || expires < latest_local_expiry(*e)) mark_local_dirty(vni, vtep);
-  };
+  // The peer's write is the latest for this key: what this node's own sources said is
+  // superseded (and not published: the peers already have the winner). A local change
+  // still waiting to be published was made before this write and loses to it too.
+  quiet_ = true;
+  struct QuietDone {
+    bool& flag;
+    ~QuietDone() { flag = false; }
+  } done{quiet_};
+  if (auto d = local_dirty_.find(vni); d != local_dirty_.end()) d->second.erase(vtep);
+  if (Entry* e = find(vni, vtep)) {
+    if (e->sources & bit(EntrySource::kStatic)) superseded_static_.emplace_back(vni, vtep);
+    for (EntrySource s : {EntrySource::kStatic, EntrySource::kRegistered, EntrySource::kLearned})
+      if (Entry* cur = find(vni, vtep); cur && (cur->sources & bit(s))) drop_source(vni, vtep, s);
+  }
   if (!held || expires <= now) {
     if (Entry* e = find(vni, vtep); e && (e->sources & bit(EntrySource::kPeer)))
       drop_source(vni, vtep, EntrySource::kPeer);
-    held = false;
-    reassert_if_held_longer();
     return StoreResult::kOk;
   }
   if (!allow_.allows(vni, vtep)) {
@@ -269,8 +275,12 @@ StoreResult TableManager::apply_peer(uint32_t vni, const IpAddr& vtep_in, bool h
   e->updated = now;
   if (!(e->sources & bit(EntrySource::kPeer))) add_source(vni, vtep, *e, EntrySource::kPeer);
   arm(vni, vtep, *e);
-  reassert_if_held_longer();
   return StoreResult::kOk;
+}
+
+std::vector<std::pair<uint32_t, IpAddr>> TableManager::take_superseded_static() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(superseded_static_, {});
 }
 
 void TableManager::remove_peer_entry(uint32_t vni, const IpAddr& vtep_in) {
@@ -294,7 +304,11 @@ std::vector<LocalEntryChange> TableManager::take_local_changes() {
   std::lock_guard lock(mutex_);
   std::vector<LocalEntryChange> out;
   for (const auto& [vni, addrs] : local_dirty_)
-    for (const IpAddr& addr : addrs) out.push_back(describe_local(vni, addr));
+    for (const IpAddr& addr : addrs) {
+      out.push_back(describe_local(vni, addr));
+      // This node's write is now the latest for the key: a peer's older value is gone.
+      if (out.back().held) drop_source(vni, addr, EntrySource::kPeer);
+    }
   local_dirty_.clear();
   return out;
 }
@@ -337,11 +351,11 @@ void TableManager::expire(uint64_t tick, const WheelKey& key, TimePoint now) {
   // A stale item: the entry went, or was re-armed for an earlier deadline.
   if (e == nullptr || e->armed_tick != tick) return;
   e->armed_tick = 0;
-  ageing_ = true;
-  struct AgeingDone {
+  quiet_ = true;  // every node ages the same absolute expiry: nothing to publish
+  struct QuietDone {
     bool& flag;
-    ~AgeingDone() { flag = false; }
-  } done{ageing_};
+    ~QuietDone() { flag = false; }
+  } done{quiet_};
   const uint32_t vni = key.vni;
   const IpAddr addr = key.addr;
   // Registrations first: several identifiers may hold one address.
@@ -570,7 +584,7 @@ void TableManager::mark_dirty(uint32_t vni) {
 }
 
 void TableManager::mark_local_dirty(uint32_t vni, const IpAddr& addr) {
-  if (replicating_ && !ageing_) local_dirty_[vni].insert(addr);
+  if (replicating_ && !quiet_) local_dirty_[vni].insert(addr);
 }
 
 TableManager::TimePoint TableManager::latest_local_expiry(const Entry& e) {

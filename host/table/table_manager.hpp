@@ -113,19 +113,23 @@ class TableManager : public MembershipStore {
   LearnOutcome learn(uint32_t vni, const IpAddr& vtep);
   // A peer node's entry; holdtime 0 removes the peer source.
   StoreResult peer_update(uint32_t vni, const IpAddr& vtep, uint32_t holdtime_s);
-  // A peer node's entry until `expires` (kNever: no expiry); `held` false (or an expiry
-  // already past) removes the peer source. If this node still holds the entry by its own
-  // sources and the peer's word would end it sooner (a deletion, an earlier expiry), the
-  // entry is queued for replication again so the cluster keeps it (take_local_changes).
+  // A peer node's write, which won last-writer-wins for this key: the entry is the peer's
+  // until `expires` (kNever: no expiry), or gone when `held` is false (or the expiry is
+  // past). Either way this node's own sources for the key are superseded and dropped
+  // without being published; static ones are reported by take_superseded_static() so the
+  // running config can drop them too.
   StoreResult apply_peer(uint32_t vni, const IpAddr& vtep, bool held, TimePoint expires);
+  std::vector<std::pair<uint32_t, IpAddr>> take_superseded_static();
 
   // The operator removes a peer's entry here: the peer source goes and, with replication,
   // the deletion is queued for the peers like a local one.
   void remove_peer_entry(uint32_t vni, const IpAddr& vtep);
 
   // Replication: from now on every change of an entry's own (non-peer) sources, except
-  // ageing (every node ages the same absolute expiry), is queued for take_local_changes();
-  // every entry held now is queued once, so peers learn this node's whole table.
+  // ageing (every node ages the same absolute expiry) and a peer's write superseding them,
+  // is queued for take_local_changes(); every entry held now is queued once, so peers learn
+  // this node's whole table. Taking a held entry's change drops its peer source: this
+  // node's write is then the latest for the key.
   void enable_replication();
   std::vector<LocalEntryChange> take_local_changes();
 
@@ -208,7 +212,8 @@ class TableManager : public MembershipStore {
   std::unordered_set<uint32_t> dirty_;
   // Replication (enable_replication): entries whose own sources changed, not yet taken.
   bool replicating_ = false;
-  bool ageing_ = false;  // inside expire(): its drops are not replicated
+  bool quiet_ = false;  // ageing or a peer's write: changes are not replicated
+  std::vector<std::pair<uint32_t, IpAddr>> superseded_static_;
   std::unordered_map<uint32_t, std::unordered_set<IpAddr, IpAddrHash>> local_dirty_;
   std::unordered_map<IpAddr, uint32_t, IpAddrHash> address_refs_;
   bool addresses_changed_ = true;

@@ -14,7 +14,6 @@ namespace {
 using namespace std::chrono_literals;
 using namespace test;  // ip(), ManualClock, table_config(), the source bit masks
 
-
 class TableReplicationTest : public ::testing::Test {
  protected:
   void make(Config c) {
@@ -119,29 +118,52 @@ TEST_F(TableReplicationTest, ExpiredPeerWordRemovesInsteadOfAdding) {
   EXPECT_FALSE(tm->entry(5, ip("10.0.0.7")).has_value());
 }
 
-TEST_F(TableReplicationTest, PeerDeletionOfAnEntryHeldHereIsAnsweredWithOurOwn) {
+TEST_F(TableReplicationTest, PeerDeletionSupersedesOwnSourcesWithoutAnEcho) {
   make(table_config({StaticVni{100, {ip("10.0.0.1")}}}));
+  tm->register_vtep(100, ip("10.0.0.1"), 3, 90, ip("10.0.0.1"));
   tm->take_local_changes();
-  tm->apply_peer(100, ip("10.0.0.1"), true, clock.t + 60s);  // peer's shorter claim
-  auto changes = tm->take_local_changes();
-  ASSERT_EQ(changes.size(), 1u) << "our static claim outlives the peer's expiry";
-  EXPECT_TRUE(changes[0].held);
-  EXPECT_EQ(changes[0].sources, kStatic);
-
-  tm->apply_peer(100, ip("10.0.0.1"), false, {});
-  changes = tm->take_local_changes();
-  ASSERT_EQ(changes.size(), 1u) << "a peer's deletion must not end an entry we hold";
-  EXPECT_TRUE(changes[0].held);
-  EXPECT_TRUE(tm->entry(100, ip("10.0.0.1")).has_value());
+  // The peer's deletion is the latest write: the entry goes, static source included.
+  ASSERT_EQ(tm->apply_peer(100, ip("10.0.0.1"), false, {}), StoreResult::kOk);
+  EXPECT_FALSE(tm->entry(100, ip("10.0.0.1")).has_value());
+  EXPECT_TRUE(tm->take_local_changes().empty()) << "the peers already have the winner";
+  auto superseded = tm->take_superseded_static();
+  ASSERT_EQ(superseded.size(), 1u) << "the running config must drop it too";
+  EXPECT_EQ(superseded[0].first, 100u);
+  EXPECT_EQ(superseded[0].second, ip("10.0.0.1"));
+  EXPECT_TRUE(tm->take_superseded_static().empty());
 }
 
-TEST_F(TableReplicationTest, PeerClaimOutlivingOursCausesNoReassertion) {
+TEST_F(TableReplicationTest, PeerWriteReplacesOwnSources) {
   make(table_config());
   tm->register_vtep(7, ip("10.0.0.5"), 1, 30, ip("10.0.0.5"));
   tm->take_local_changes();
   tm->apply_peer(7, ip("10.0.0.5"), true, clock.t + 60s);
+  auto e = tm->entry(7, ip("10.0.0.5"));
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->sources, kPeer);
+  EXPECT_EQ(e->peer_expires, clock.t + 60s);
   EXPECT_TRUE(tm->take_local_changes().empty());
-  EXPECT_EQ(tm->entry(7, ip("10.0.0.5"))->sources, kRegistered | kPeer);
+}
+
+TEST_F(TableReplicationTest, OwnWriteAfterAPeersDropsThePeerSource) {
+  make(table_config());
+  tm->apply_peer(7, ip("10.0.0.5"), true, EntryInfo::kNever);
+  ASSERT_EQ(tm->register_vtep(7, ip("10.0.0.5"), 1, 30, ip("10.0.0.5")), StoreResult::kOk);
+  auto changes = tm->take_local_changes();
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_TRUE(changes[0].held);
+  EXPECT_EQ(changes[0].sources, kRegistered);
+  // This node's write is now the key's latest: it expires at its own time, not never.
+  EXPECT_EQ(tm->entry(7, ip("10.0.0.5"))->sources, kRegistered);
+}
+
+TEST_F(TableReplicationTest, UnpublishedOwnChangeLosesToAPeerWriteAppliedFirst) {
+  make(table_config());
+  tm->register_vtep(7, ip("10.0.0.5"), 1, 30, ip("10.0.0.5"));  // not taken yet
+  tm->apply_peer(7, ip("10.0.0.5"), false, {});
+  EXPECT_TRUE(tm->take_local_changes().empty())
+      << "no tombstone nor value of ours may follow the winner";
+  EXPECT_FALSE(tm->entry(7, ip("10.0.0.5")).has_value());
 }
 
 TEST_F(TableReplicationTest, RemovingTheStaticSourceOnReloadIsAReplicatedRemoval) {
