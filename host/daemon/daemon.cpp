@@ -178,6 +178,9 @@ struct Daemon::Impl : DaemonControl {
   TableSummary summary;
   uint64_t generation = 0;
   Fd nexthop_changed{eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)};
+  // Set by the table manager when another thread (registrations) changed the table, so the
+  // datapath and the peers get it now rather than on the next control tick.
+  Fd table_changed_elsewhere{eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)};
   std::unique_ptr<NextHopResolver> resolver;
   std::unique_ptr<SoftwareDatapath> datapath;
   // emu mode: the emulated card and its poll loop instead of `datapath`.
@@ -221,6 +224,10 @@ struct Daemon::Impl : DaemonControl {
 
   void start_table() {
     table_manager = std::make_unique<TableManager>(config);
+    table_manager->set_change_callback([this] {
+      uint64_t one = 1;
+      [[maybe_unused]] ssize_t n = ::write(table_changed_elsewhere.get(), &one, sizeof one);
+    });
     compiler = std::make_unique<IncrementalCompiler>(
         [this](MemberSpec& m) { resolve_member(m, *resolver, ports); },
         [this](uint32_t vni) { return vni_counters.get_or_create(vni); });
@@ -605,11 +612,11 @@ struct Daemon::Impl : DaemonControl {
     }
 
     for (bool running = true; running;) {
-      pollfd fds[7] = {{signals.get(), POLLIN, 0},     {nexthop_changed.get(), POLLIN, 0},
-                       {stats_timer.get(), POLLIN, 0}, {control_timer.get(), POLLIN, 0},
-                       {api_queue.fd(), POLLIN, 0},    {health_timer.get(), POLLIN, 0},
-                       {ha ? ha->fd() : -1, POLLIN, 0}};
-      if (::poll(fds, 7, -1) < 0) {
+      pollfd fds[8] = {{signals.get(), POLLIN, 0},      {nexthop_changed.get(), POLLIN, 0},
+                       {stats_timer.get(), POLLIN, 0},  {control_timer.get(), POLLIN, 0},
+                       {api_queue.fd(), POLLIN, 0},     {health_timer.get(), POLLIN, 0},
+                       {ha ? ha->fd() : -1, POLLIN, 0}, {table_changed_elsewhere.get(), POLLIN, 0}};
+      if (::poll(fds, 8, -1) < 0) {
         if (errno == EINTR) continue;
         throw std::system_error(errno, std::generic_category(), "poll");
       }
@@ -648,6 +655,11 @@ struct Daemon::Impl : DaemonControl {
         write_health();
       }
       if (fds[6].revents & POLLIN) apply_peer_changes();
+      if (fds[7].revents & POLLIN) {
+        uint64_t count;
+        [[maybe_unused]] ssize_t n = ::read(table_changed_elsewhere.get(), &count, sizeof count);
+        publish_table();
+      }
       // Whatever this turn changed in the table's own sources (API, reload, learning,
       // registrations since the last turn) goes to the peers.
       if (ha) ha->publish_local_changes();

@@ -584,7 +584,10 @@ void TableManager::mark_dirty(uint32_t vni) {
 }
 
 void TableManager::mark_local_dirty(uint32_t vni, const IpAddr& addr) {
-  if (replicating_ && !quiet_) local_dirty_[vni].insert(addr);
+  if (!replicating_ || quiet_) return;
+  const bool first = local_dirty_.empty();
+  local_dirty_[vni].insert(addr);
+  if (first && on_change_) on_change_();
 }
 
 TableManager::TimePoint TableManager::latest_local_expiry(const Entry& e) {

@@ -142,8 +142,9 @@ class TableManager : public MembershipStore {
   std::vector<VniChange> snapshot() const;
   // Distinct member addresses, if the set changed since the last call (next-hop tracking).
   std::optional<std::vector<IpAddr>> take_address_changes();
-  // Called (from the thread making the change, with no lock held by the caller's API) when
-  // the first change after a take_changes() is made, so a control loop can wake up.
+  // Called (from the thread making the change, with the table's lock held: keep it short)
+  // when the first change after a take_changes() is made, and when the first change to
+  // replicate after a take_local_changes() is queued, so a control loop can wake up.
   void set_change_callback(std::function<void()> callback);
 
   std::optional<EntryInfo> entry(uint32_t vni, const IpAddr& vtep) const;
