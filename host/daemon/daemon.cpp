@@ -25,6 +25,7 @@
 #include "host/daemon/software_datapath.hpp"
 #include "host/daemon/stats_report.hpp"
 #include "host/daemon/table_compiler.hpp"
+#include "host/ha/hybrid_clock.hpp"
 #include "host/nexthop/next_hop_resolver.hpp"
 #include "host/registration/registration_server.hpp"
 #include "host/table/allow_list.hpp"
@@ -441,9 +442,7 @@ struct Daemon::Impl : DaemonControl {
         down.push_back(p->kernel_ifname());
     const HealthVerdict v =
         health.judge(datapath_poll_turns(), down, draining, std::chrono::steady_clock::now());
-    const int64_t unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count();
+    const auto unix_ms = static_cast<int64_t>(HybridClock::system_ms());
     const bool written = replace_file_atomically(
         config.health_file, health_line(v, ::getpid(), unix_ms, config.datapath));
     if (v.healthy != last_health.healthy || v.reason != last_health.reason)

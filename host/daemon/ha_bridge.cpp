@@ -8,16 +8,15 @@
 #include <chrono>
 #include <system_error>
 
+#include "host/ha/hybrid_clock.hpp"
+
 namespace vxsn {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-using SystemClock = std::chrono::system_clock;
 
 int64_t unix_ms_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             SystemClock::now().time_since_epoch())
-      .count();
+  return static_cast<int64_t>(HybridClock::system_ms());
 }
 
 // Replication carries absolute Unix milliseconds (0: never) so every node ages an entry at

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Anycast testbed for vxsn: several service nodes share one anycast address behind a
 # router; each announces it over eBGP (FRR) only while vxsn-health says its vxsnd is
-# healthy; the router spreads VTEP traffic over the live nodes (ECMP). See README.md.
+# healthy; the router spreads VTEP traffic over the live nodes (ECMP). The nodes replicate
+# their flood table over HA (ZeroMQ + CURVE): only node 1 has static members, the others
+# learn them from it (--no-ha: every node gets every VTEP statically). See README.md.
 #
 #   sim/anycast/anycast.sh up|down|env|routes|status [options]
 #   sim/anycast/anycast.sh start-node K --build DIR   # vxsnd + vxsn-health in node K
@@ -34,6 +36,7 @@ options (environment variable in brackets):
   --no-bfd       BGP timers only (1 s keepalive, 3 s hold)         [AC_BFD=0]
   --build DIR    build tree with vxsnd and vxsn-health             [AC_BUILD]
   --datapath M   vxsnd's datapath mode, default software           [AC_DATAPATH]
+  --no-ha        no replication: every node has every VTEP static  [AC_HA=0]
   -v             print every command
 EOF
 }
@@ -46,6 +49,7 @@ ANYCAST=${AC_ANYCAST:-10.98.0.1}
 BFD=${AC_BFD:-1}
 BUILD=${AC_BUILD:-}
 DATAPATH=${AC_DATAPATH:-software}
+HA=${AC_HA:-1}
 VERBOSE=0
 CMD='' NODE='' SIG=''
 
@@ -67,6 +71,7 @@ while (($#)); do
     --no-bfd) BFD=0 ;;
     --build) BUILD=${2:?}; shift ;;
     --datapath) DATAPATH=${2:?}; shift ;;
+    --no-ha) HA=0 ;;
     -v | --verbose) VERBOSE=1 ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
@@ -94,6 +99,11 @@ STATE=/run/vxsn-anycast/$PREFIX
 ENV_FILE=$STATE/env
 ns_dir() { echo "$STATE/$1"; } # FRR config, sockets, pid files, logs of one namespace
 node_dir() { echo "$STATE/node$1"; }
+# HA: node K publishes its changes on 10.98.K.2:7801 and serves snapshots on :7802; the
+# nodes reach each other's link addresses through the router (their default route).
+HA_PUBLISH_PORT=7801
+HA_SNAPSHOT_PORT=7802
+ha_key_prefix() { echo "$STATE/ha/$(node_ns "$1")"; } # .key (secret) and .pub
 
 run() {
   local rc=0
@@ -231,12 +241,48 @@ pid_of() { # pid file -> pid if that process still runs
   echo "$pid"
 }
 
+# Every node's CURVE key pair, made once with `vxsnctl keygen` (a node's config names the
+# public keys of all the others, so all pairs exist before the first node starts).
+ensure_ha_keys() {
+  local vxsnctl=$1 k prefix
+  mkdir -p "$STATE/ha"
+  for ((k = 1; k <= AC_NODES_UP; k++)); do
+    prefix=$(ha_key_prefix "$k")
+    [[ -f $prefix.key && -f $prefix.pub ]] && continue
+    rm -f "$prefix.key" "$prefix.pub"
+    run "$vxsnctl" keygen "$prefix" || die "vxsnctl keygen $prefix failed"
+  done
+}
+
+ha_section() {
+  local k=$1 j
+  echo "[ha]"
+  echo "node_id = \"$(node_ns "$k")\""
+  echo "publish = \"tcp://$(node_link_ip "$k"):$HA_PUBLISH_PORT\""
+  echo "snapshot = \"tcp://$(node_link_ip "$k"):$HA_SNAPSHOT_PORT\""
+  echo "secret_key_file = \"$(ha_key_prefix "$k").key\""
+  echo "heartbeat_interval_ms = 100"
+  echo "dead_interval_ms = 600"
+  for ((j = 1; j <= AC_NODES_UP; j++)); do
+    ((j == k)) && continue
+    echo "[[ha.peers]]"
+    echo "name = \"$(node_ns "$j")\""
+    echo "publish = \"tcp://$(node_link_ip "$j"):$HA_PUBLISH_PORT\""
+    echo "snapshot = \"tcp://$(node_link_ip "$j"):$HA_SNAPSHOT_PORT\""
+    echo "public_key_file = \"$(ha_key_prefix "$j").pub\""
+  done
+}
+
 node_vxsnd_conf() {
   local k=$1 dir members="" ip vni
   dir=$(node_dir "$k")
   # shellcheck disable=SC1090
   source "$ENV_FILE"
-  for ip in $VXSN_TB_VTEP_IPS; do members+="\"$ip\", "; done
+  # With HA only node 1 has static members: the others hold the table only through
+  # replication, so a failover shows that the state outlives the node that had it.
+  if ((!AC_HA || k == 1)); then
+    for ip in $VXSN_TB_VTEP_IPS; do members+="\"$ip\", "; done
+  fi
   {
     echo "[node]"
     echo "id = \"$PREFIX-n$k\""
@@ -258,6 +304,7 @@ node_vxsnd_conf() {
     echo "level = \"info\""
     echo "stats_file = \"$dir/stats.json\""
     echo "stats_interval_ms = 100"
+    if ((AC_HA)); then ha_section "$k"; fi
   } >"$dir/vxsnd.toml"
 }
 
@@ -268,6 +315,10 @@ do_start_node() {
   [[ -n $BUILD ]] || die "start-node needs --build DIR"
   local vxsnd=$BUILD/host/daemon/vxsnd health=$BUILD/host/health/vxsn-health
   [[ -x $vxsnd && -x $health ]] || die "$vxsnd or $health is not built"
+  if ((AC_HA)); then
+    [[ -x $BUILD/host/ctl/vxsnctl ]] || die "$BUILD/host/ctl/vxsnctl is not built (HA keys)"
+    ensure_ha_keys "$BUILD/host/ctl/vxsnctl"
+  fi
   ns=$(node_ns "$k")
   dir=$(node_dir "$k")
   mkdir -p "$dir"
@@ -430,10 +481,12 @@ do_up() {
     echo "AC_NODES_UP=$NODES"
     echo "AC_ANYCAST=$ANYCAST"
     echo "AC_BFD=$BFD"
+    echo "AC_HA=$HA"
     echo "AC_ROUTER_NS=$NS_RT"
     echo "AC_NODE_NS=\"$(for ((k = 1; k <= NODES; k++)); do printf '%s ' "$(node_ns "$k")"; done | xargs)\""
     echo "AC_NODE_IPS=\"$(for ((k = 1; k <= NODES; k++)); do printf '%s ' "$(node_link_ip "$k")"; done | xargs)\""
     echo "AC_NODE_IF=$NODE_IF"
+    echo "AC_NODE_SOCKETS=\"$(for ((k = 1; k <= NODES; k++)); do printf '%s ' "$(node_dir "$k")/vxsnd.sock"; done | xargs)\""
     echo "AC_STATE_DIR=$STATE"
   } >>"$ENV_FILE.tmp"
   mv "$ENV_FILE.tmp" "$ENV_FILE"
@@ -463,6 +516,7 @@ require_up() {
   # shellcheck disable=SC1090
   source "$ENV_FILE"
   ANYCAST=$AC_ANYCAST NODES=$AC_NODES_UP BFD=$AC_BFD
+  AC_HA=${AC_HA:-0} HA=${AC_HA:-0}
 }
 
 do_status() {

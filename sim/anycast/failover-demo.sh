@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Anycast failover demo: three vxsnd nodes announce one service address over BGP (FRR),
-# each through vxsn-health; the router spreads the VTEPs' floods over them (ECMP).
-# Kills the node carrying the flood traffic with kill -9, shows the router withdrawing it
-# while the tenants keep pinging, prints the interruption, restarts it and shows it back.
+# each through vxsn-health; the router spreads the VTEPs' floods over them (ECMP). The
+# nodes replicate their flood table over HA: only node 1 has the VTEPs in its config.
+# Shows node 2's replicated (peer) members, kills node 1 with kill -9, shows the router
+# withdrawing it while the tenants keep pinging through nodes 2..N, prints the
+# interruption, restarts node 1 and shows it back.
 # Removes everything at the end (also after a failure or Ctrl-C).
 #
 #   sim/anycast/failover-demo.sh [--build DIR] [--nodes N] [--no-bfd]
@@ -22,7 +24,7 @@ while (($#)); do
   shift
 done
 build=$(cd "$build" && pwd)
-for b in host/daemon/vxsnd host/health/vxsn-health; do
+for b in host/daemon/vxsnd host/health/vxsn-health host/ctl/vxsnctl; do
   [[ -x $build/$b ]] || { echo "demo: $build/$b not built" >&2; exit 1; }
 done
 
@@ -53,6 +55,11 @@ wait_for() { # wait_for SECONDS COMMAND...: polls every 10 ms
   done
 }
 hop_count_is() { [[ $(router_hops | wc -w) -eq $1 ]]; }
+ctl() { local k=$1; shift; "$build/host/ctl/vxsnctl" -s "$AC_STATE_DIR/node$k/vxsnd.sock" "$@"; }
+peer_members() { # node K lists N members of VNI V, every one replicated from a peer
+  [[ $(ctl "$1" vtep list "$3" 2>/dev/null | awk 'NR > 1 && $2 == "peer"' | wc -l) -eq $2 ]]
+}
+peer_state_is() { [[ $(ctl "$1" peers 2>/dev/null | awk -v n="$2" '$1 == n { print $3 }') == "$3" ]]; }
 hop_missing() { [[ $(ip -n "$AC_ROUTER_NS" route show "$AC_ANYCAST/32") != *"via $1 "* ]]; }
 
 echo "== building: $nodes service nodes behind a router, FRR (zebra, bgpd, bfdd) in each namespace"
@@ -77,21 +84,27 @@ for i in "${!ns100[@]}"; do
   done
 done
 
+read -r -a vteps <<<"$VXSN_TB_VTEP_IPS"
+echo "== node 2 holds the table only through HA replication from node 1"
+wait_for 30 peer_members 2 "${#vteps[@]}" 100 || echo "   node 2 has NOT replicated every VTEP"
+echo "   vxsnctl peers (node 2):"
+ctl 2 peers | sed 's/^/     /'
+echo "   vxsnctl vtep list 100 (node 2):"
+ctl 2 vtep list 100 | sed 's/^/     /'
+
 echo "== ${ns100[0]} pings ${ip100[1]} every 10 ms from now on"
 ip netns exec "${ns100[0]}" ping -D -n -i 0.01 -W 1 "${ip100[1]}" >"$ping_log" 2>&1 &
 ping_pid=$!
 declare -a before
 for ((k = 1; k <= nodes; k++)); do before[k]=$(rx_frames "$k"); done
 sleep 1
-victim=1 most=0
 for ((k = 1; k <= nodes; k++)); do
-  delta=$(($(rx_frames "$k") - before[k]))
-  echo "   node $k received $delta frames in 1 s"
-  ((delta > most)) && victim=$k most=$delta
+  echo "   node $k received $(($(rx_frames "$k") - before[k])) frames in 1 s"
 done
 
+victim=1 # the only node with static members; ECMP moves its flows to the others
 victim_hop=10.98.$victim.2
-echo "== kill -9 the vxsnd of node $victim (the busiest)"
+echo "== kill -9 the vxsnd of node $victim (the only one with the VTEPs in its config)"
 t0=$(now_ms)
 "${ac[@]}" signal-node "$victim" KILL
 if wait_for 10 hop_missing "$victim_hop"; then
@@ -116,6 +129,18 @@ after = sum(1 for t in times if t > killed)
 print(f"   {after} replies after the kill; flooding interrupted for {max(gap, 0) * 1000:.0f} ms "
       f"(longest gap between replies less the interval); {sent - len(times)} of {sent} echoes lost")
 PY
+echo "== node 1 is dead; node 2 still serves what it replicated"
+# After dead_interval_ms (600 ms) of silence node 2 reports node 1 down.
+wait_for 10 peer_state_is 2 "$AC_PREFIX-n1" down || echo "   node 2 does NOT report node 1 down"
+ctl 2 peers | sed 's/^/     /'
+ctl 2 vtep list 100 | sed 's/^/     /'
+for i in "${!ns100[@]}"; do
+  for j in "${!ip100[@]}"; do
+    ((i == j)) && continue
+    ip netns exec "${ns100[$i]}" ping -c1 -W2 "${ip100[$j]}" >/dev/null &&
+      echo "   ${ns100[$i]} -> ${ip100[$j]}: ok" || echo "   ${ns100[$i]} -> ${ip100[$j]}: FAILED"
+  done
+done
 
 echo "== restarting the vxsnd of node $victim"
 t0=$(now_ms)
@@ -126,6 +151,8 @@ else
   echo "   NOT announced again after 30 s"
 fi
 ip -n "$AC_ROUTER_NS" route show "$AC_ANYCAST/32" | sed 's/^/   /'
+echo "   vxsnctl peers (node 1 after its restart):"
+ctl 1 peers | sed 's/^/     /'
 if ip netns exec "${ns100[0]}" ping -c1 -W2 "${ip100[1]}" >/dev/null; then
   echo "== done: tenants reach each other"
 else

@@ -41,6 +41,8 @@ AnycastTestbed::AnycastTestbed(int nodes, int vteps, int vnis) : nodes_(nodes) {
     std::string env = run(script("env")).output;
     anycast_ = env_value(env, "AC_ANYCAST");
     state_dir_ = env_value(env, "AC_STATE_DIR");
+    std::istringstream vteps(env_value(env, "VXSN_TB_VTEP_IPS"));
+    for (std::string ip; vteps >> ip;) vtep_ips_.push_back(ip);
     std::istringstream all(env_value(env, "VXSN_TB_TENANTS"));
     for (std::string t; all >> t;) {
       std::istringstream fields(t);
@@ -50,7 +52,7 @@ AnycastTestbed::AnycastTestbed(int nodes, int vteps, int vnis) : nodes_(nodes) {
       std::getline(fields, ip, ',');
       tenants_.push_back({netns, static_cast<uint32_t>(std::stoul(vni)), ip});
     }
-    if (anycast_.empty() || state_dir_.empty() || tenants_.empty())
+    if (anycast_.empty() || state_dir_.empty() || tenants_.empty() || vtep_ips_.empty())
       throw std::runtime_error("anycast testbed env incomplete: " + env);
     for (int k = 1; k <= nodes_; ++k) start_node(k);
     for (int k = 1; k <= nodes_; ++k)
@@ -135,6 +137,40 @@ uint64_t AnycastTestbed::node_rx_frames(int k) const {
 
 std::string AnycastTestbed::node_log(int k) const {
   return run("tail -n 30 " + node_dir(k) + "/vxsnd.log " + node_dir(k) + "/health.log").output;
+}
+
+std::string AnycastTestbed::node_socket(int k) const {
+  return node_dir(k) + "/vxsnd.sock";
+}
+
+std::string AnycastTestbed::node_ctl(int k, const std::string& args) const {
+  return run(binary("host/ctl/vxsnctl") + " -s " + node_socket(k) + " " + args).output;
+}
+
+std::map<std::string, std::set<std::string>> AnycastTestbed::node_members(int k,
+                                                                          uint32_t vni) const {
+  std::map<std::string, std::set<std::string>> members;
+  // In a subshell: run() adds 2>&1, and only stdout is JSON.
+  CommandResult r = run("(" + binary("host/ctl/vxsnctl") + " --json -s " + node_socket(k) +
+                        " vtep list " + std::to_string(vni) + " 2>/dev/null)");
+  nlohmann::json list = nlohmann::json::parse(r.output, nullptr, false);
+  if (r.exit_code != 0 || !list.is_array()) return members;
+  for (const auto& m : list) {
+    auto& sources = members[m.value("address", "")];
+    for (const auto& s : m.value("sources", nlohmann::json::array()))
+      sources.insert(s.get<std::string>());
+  }
+  return members;
+}
+
+std::map<std::string, std::string> AnycastTestbed::node_peers(int k) const {
+  std::map<std::string, std::string> peers;
+  CommandResult r = run("(" + binary("host/ctl/vxsnctl") + " --json -s " + node_socket(k) +
+                        " peers 2>/dev/null)");
+  nlohmann::json list = nlohmann::json::parse(r.output, nullptr, false);
+  if (r.exit_code != 0 || !list.is_array()) return peers;
+  for (const auto& p : list) peers[p.value("node_id", "")] = p.value("state", "");
+  return peers;
 }
 
 bool AnycastTestbed::ping(const Tenant& from, const Tenant& to, int wait_s) const {
