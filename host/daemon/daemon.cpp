@@ -225,6 +225,7 @@ struct Daemon::Impl : DaemonControl {
 
   void start_table() {
     table_manager = std::make_unique<TableManager>(config);
+    table_manager->align_ticks_to_wall_clock(static_cast<int64_t>(HybridClock::system_ms()));
     table_manager->set_change_callback([this] {
       uint64_t one = 1;
       [[maybe_unused]] ssize_t n = ::write(table_changed_elsewhere.get(), &one, sizeof one);

@@ -333,6 +333,11 @@ std::vector<uint32_t> TableManager::vnis() const {
   return out;
 }
 
+void TableManager::align_ticks_to_wall_clock(int64_t unix_ms_now) {
+  std::lock_guard lock(mutex_);
+  epoch_ = now_() - std::chrono::milliseconds(unix_ms_now % tick_len_.count());
+}
+
 void TableManager::advance() {
   std::lock_guard lock(mutex_);
   const TimePoint now = now_();

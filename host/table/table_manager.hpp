@@ -133,6 +133,12 @@ class TableManager : public MembershipStore {
   void enable_replication();
   std::vector<LocalEntryChange> take_local_changes();
 
+  // Ageing ticks then fall on the same wall-clock instants on every node (multiples of the
+  // ageing interval since the Unix epoch), so a replicated entry expires on all nodes of a
+  // cluster together instead of up to one interval apart. Call before anything can expire
+  // (the daemon does right after construction).
+  void align_ticks_to_wall_clock(int64_t unix_ms_now);
+
   // Expires every source due by now. Call every ageing interval (cheap when nothing is due).
   void advance();
 

@@ -108,7 +108,7 @@ std::string HaCluster::public_key_of(int i) const {
 std::string HaCluster::config_text(int i) const {
   const NodeSpec& me = specs_.at(i);
   std::ostringstream c;
-  c << "[node]\nid = \"" << me.name << "\"\nservice_addresses = [\"10.214.0." << i + 1
+  c << "[node]\nid = \"" << me.name << "\"\nservice_addresses = [\"" << service_address(i)
     << "\"]\n\n"
     // A port that needs no traffic and no kernel interface: this suite tests the control
     // plane; the flood lists reach the datapath's table like any other entry.

@@ -44,6 +44,9 @@ class HaCluster {
   const ClusterTimers& timers() const { return timers_; }
   NetnsFabric& fabric() { return fabric_; }
   std::string publish_endpoint(int i) const;
+  // The node's [node] service address: its own address on the fabric, so the registration
+  // server (UDP 10001) can be reached from the node's namespace or any other on the bridge.
+  std::string service_address(int i) const { return fabric_.address(i); }
 
   // Starts node i and waits until its API answers; false (with the log in `why`) if it
   // exited or did not answer within `timeout`.

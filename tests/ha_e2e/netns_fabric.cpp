@@ -59,7 +59,8 @@ void remove_stale_namespaces() {
     const unsigned long pid = std::stoul(name.substr(3, end - 3), nullptr, 36);
     std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
     std::string command;
-    if (comm >> command && command == "test_ha_cluster") continue;  // a live run's
+    // A live run's (any HA test binary: the kernel cuts names to 15 characters).
+    if (comm >> command && command.rfind("test_ha_", 0) == 0) continue;
     run_command("ip netns del " + name);
   }
 }

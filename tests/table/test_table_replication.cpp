@@ -201,3 +201,24 @@ TEST_F(TableReplicationTest, OperatorRemovalOfAPeerEntryIsReplicatedAsADeletion)
 
 }  // namespace
 }  // namespace vxsn
+
+namespace vxsn {
+namespace {
+
+// Two nodes started 400 ms apart age a replicated entry on the same wall-clock tick.
+TEST_F(TableReplicationTest, AlignedTicksExpireAtTheSameWallClockInstant) {
+  make(table_config());  // ageing interval 1000 ms
+  const auto t0 = clock.t;
+  // Wall clock 12'345'600 ms now: the next tick boundaries are at ...346'000, ...347'000.
+  tm->align_ticks_to_wall_clock(12'345'600);
+  tm->apply_peer(5, ip("10.0.0.7"), true, t0 + 10s);  // expires at wall 12'355'600
+  clock.t = t0 + 10'399ms;                            // wall 12'355'999
+  tm->advance();
+  EXPECT_TRUE(tm->entry(5, ip("10.0.0.7")).has_value()) << "before the wall-clock tick";
+  clock.t = t0 + 10'400ms;  // wall 12'356'000: a multiple of the interval
+  tm->advance();
+  EXPECT_FALSE(tm->entry(5, ip("10.0.0.7")).has_value());
+}
+
+}  // namespace
+}  // namespace vxsn
