@@ -36,8 +36,8 @@ TableDump dump_table(api::ManagementClient& c, int32_t page_size) {
   return d;
 }
 
-std::optional<Sources> member_sources(api::ManagementClient& c, uint32_t vni,
-                                      const std::string& address) {
+std::optional<api::Member> find_member(api::ManagementClient& c, uint32_t vni,
+                                       const std::string& address) {
   std::vector<api::Member> list;
   try {
     c.listMembers(list, static_cast<int32_t>(vni));
@@ -45,8 +45,25 @@ std::optional<Sources> member_sources(api::ManagementClient& c, uint32_t vni,
     return std::nullopt;
   }
   for (const auto& m : list)
-    if (m.address == address) return m.sources;
+    if (m.address == address) return m;
   return std::nullopt;
+}
+
+std::optional<Sources> member_sources(api::ManagementClient& c, uint32_t vni,
+                                      const std::string& address) {
+  auto m = find_member(c, vni, address);
+  if (!m) return std::nullopt;
+  return m->sources;
+}
+
+std::string sources_text(const Sources& sources) {
+  std::string s;
+  for (auto src : sources) {
+    auto it = api::_Source_VALUES_TO_NAMES.find(src);
+    s += (s.empty() ? "" : ",") +
+         (it == api::_Source_VALUES_TO_NAMES.end() ? std::to_string(src) : it->second);
+  }
+  return "[" + s + "]";
 }
 
 bool has_source(const Sources& s, api::Source::type source) {

@@ -28,9 +28,14 @@ struct TableDump {
 // between the two calls (NotFound) simply has no members.
 TableDump dump_table(api::ManagementClient& c, int32_t page_size = 7);
 
+// The member as the node lists it, or nullopt when the VNI or the member is absent.
+std::optional<api::Member> find_member(api::ManagementClient& c, uint32_t vni,
+                                       const std::string& address);
 // The member's sources, or nullopt when the VNI or the member is absent.
 std::optional<Sources> member_sources(api::ManagementClient& c, uint32_t vni,
                                       const std::string& address);
+// "[STATIC,PEER]", for messages and printed figures.
+std::string sources_text(const Sources& sources);
 bool has_source(const Sources& s, api::Source::type source);
 
 std::string describe(const std::set<MemberKey>& keys, size_t max = 20);

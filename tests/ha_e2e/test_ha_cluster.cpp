@@ -35,16 +35,6 @@ std::string figures(std::vector<double> v) {
   return buf;
 }
 
-std::string sources_text(const Sources& sources) {
-  std::string s;
-  for (auto src : sources) {
-    auto it = api::_Source_VALUES_TO_NAMES.find(src);
-    s += (s.empty() ? "" : ",") +
-         (it == api::_Source_VALUES_TO_NAMES.end() ? std::to_string(src) : it->second);
-  }
-  return "[" + s + "]";
-}
-
 std::string addr(int a, int b, int c) {
   return "10." + std::to_string(a) + "." + std::to_string(b) + "." + std::to_string(c);
 }

@@ -42,16 +42,6 @@ double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
-std::string sources_text(const Sources& sources) {
-  std::string s;
-  for (auto src : sources) {
-    auto it = api::_Source_VALUES_TO_NAMES.find(src);
-    s += (s.empty() ? "" : ",") +
-         (it == api::_Source_VALUES_TO_NAMES.end() ? std::to_string(src) : it->second);
-  }
-  return "[" + s + "]";
-}
-
 // A UDP socket that lives in another network namespace: created by a short-lived thread that
 // joins the namespace, so the test's own threads never leave the root namespace. The socket
 // keeps the namespace it was made in.
@@ -111,20 +101,6 @@ Ipv4 ipv4(const std::string& text) {
   if (::inet_pton(AF_INET, text.c_str(), a.data()) != 1)
     throw std::runtime_error("bad address " + text);
   return a;
-}
-
-// The member as node `c` lists it, or nullopt when absent.
-std::optional<api::Member> find_member(api::ManagementClient& c, uint32_t vni,
-                                       const std::string& address) {
-  std::vector<api::Member> list;
-  try {
-    c.listMembers(list, static_cast<int32_t>(vni));
-  } catch (const api::NotFound&) {
-    return std::nullopt;
-  }
-  for (const auto& m : list)
-    if (m.address == address) return m;
-  return std::nullopt;
 }
 
 std::string member_text(const std::optional<api::Member>& m) {
