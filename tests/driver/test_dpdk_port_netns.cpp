@@ -559,8 +559,14 @@ TEST_P(AfPacketPort, JumboFramesCrossWholeBothWays) {
 
   const MacAddr peer = peer_mac();
   const Frame inbound = test_frame(port->mac(), peer, expected, 8);
-  send_raw_from_peer(inbound);
-  const std::vector<Frame> got = receive_until(*port, [&](const Frame& f) { return f == inbound; });
+  // Sent again if it does not come: a frame lost while the veth settles after its MTU
+  // change (a loaded CI machine shows it) is not what this test is about; a truncated or
+  // refused jumbo frame never arrives whole however often it is sent.
+  std::vector<Frame> got;
+  for (int attempt = 0; attempt < 3 && (got.empty() || got.back() != inbound); ++attempt) {
+    send_raw_from_peer(inbound);
+    got = receive_until(*port, [&](const Frame& f) { return f == inbound; });
+  }
   ASSERT_FALSE(got.empty());
   EXPECT_EQ(got.back(), inbound) << "received " << got.back().size() << " bytes";
 
