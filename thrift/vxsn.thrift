@@ -234,8 +234,10 @@ service Management {
   list<Peer> listPeers(),
 
   ConfigDump getConfig(),
-  // Re-reads the config file (as SIGHUP does). A bad file is refused as a whole, with the
-  // key named in InvalidArgument.field, and the running config stays.
+  // Re-reads the config file (as SIGHUP does) and applies what changed in it since it was
+  // last read; members added or removed through this API otherwise stay. A bad file is
+  // refused as a whole, with the key named in InvalidArgument.field, and the running
+  // config stays.
   ReloadResult reloadConfig()
       throws (1: InvalidArgument invalid),
 }

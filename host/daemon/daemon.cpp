@@ -16,6 +16,7 @@
 #include "driver/dpdk/eal.hpp"
 #include "driver/dpdk/port.hpp"
 #include "host/api/api_server.hpp"
+#include "host/config/static_members.hpp"
 #include "host/daemon/card_datapath.hpp"
 #include "host/daemon/card_table_spec.hpp"
 #include "host/daemon/control_queue.hpp"
@@ -168,6 +169,9 @@ void block_daemon_signals() {
 struct Daemon::Impl : DaemonControl {
   Config config;
   HaConfig ha_config;
+  // The static members as the file last said them: a reload applies the file's change
+  // since, leaving what the API changed meanwhile.
+  std::vector<StaticVni> file_vnis;
   std::string config_path;
   ConfigOverrides overrides;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -363,7 +367,8 @@ struct Daemon::Impl : DaemonControl {
       spdlog::warn("reload: {} change(s) only on restart; applying the rest",
                    fmt::join(restart, ", "));
     const bool layout_changed = !same_layout(config, fresh);
-    config.vnis = std::move(fresh.vnis);
+    config.vnis = apply_file_change(config.vnis, file_vnis, fresh.vnis);
+    file_vnis = std::move(fresh.vnis);
     config.table = fresh.table;
     config.allow = std::move(fresh.allow);
     config.learning = std::move(fresh.learning);
@@ -701,6 +706,7 @@ struct Daemon::Impl : DaemonControl {
 Daemon::Daemon(Config config, HaConfig ha, std::string config_path, ConfigOverrides overrides)
     : impl_(std::make_unique<Impl>()) {
   impl_->config = std::move(config);
+  impl_->file_vnis = impl_->config.vnis;
   impl_->ha_config = std::move(ha);
   impl_->config_path = std::move(config_path);
   impl_->overrides = std::move(overrides);

@@ -181,16 +181,22 @@ TEST_F(ApiEndToEnd, EveryCallAndEachTypedError) {
       EXPECT_EQ(m, (std::set<std::string>{vtep(1), vtep(3)}));
     }
 
-  // Reload reads the file again: the file's members come back.
+  // A reload of an unchanged file keeps the API's changes (the file says {1, 2}; the API
+  // made it {1, 3}).
   api::ReloadResult reloaded;
   c->reloadConfig(reloaded);
   EXPECT_TRUE(reloaded.restart_required.empty());
-  EXPECT_EQ(members(c, vni_a_), (std::set<std::string>{vtep(1), vtep(2)}));
-  const std::string good = node_->config_text({{vni_a_, {1, 2}}, {vni_b_, {1, 2, 3}}});
+  EXPECT_EQ(members(c, vni_a_), (std::set<std::string>{vtep(1), vtep(3)}));
+  // A changed file applies its change only: it drops 1 (gone), keeps 2 (the API's removal
+  // holds), and the API's 3 stays.
+  const std::string good = node_->config_text({{vni_a_, {2}}, {vni_b_, {1, 2, 3}}});
+  node_->write_config(good);
+  c->reloadConfig(reloaded);
+  EXPECT_EQ(members(c, vni_a_), (std::set<std::string>{vtep(3)}));
   node_->write_config("[node]\nttl = 300\n");
   auto bad = expect_throws<api::InvalidArgument>([&] { c->reloadConfig(reloaded); });
   EXPECT_EQ(bad.field, "node.ttl") << bad.message;
-  EXPECT_EQ(members(c, vni_a_), (std::set<std::string>{vtep(1), vtep(2)}));
+  EXPECT_EQ(members(c, vni_a_), (std::set<std::string>{vtep(3)}));
   EXPECT_TRUE(node_->process().running());
   node_->write_config(good);
   EXPECT_NO_THROW(c->reloadConfig(reloaded));
