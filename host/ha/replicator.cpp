@@ -119,6 +119,9 @@ Replicator::Replicator(HaConfig config, ReplicaSink& sink)
     open_sockets(*p);
     peers_.push_back(std::move(p));
   }
+  // peers() lists every configured peer from the start (as "unknown"), not only after the
+  // thread's first turn.
+  publish_status();
   thread_ = std::thread([this] { run(); });
 }
 

@@ -40,6 +40,17 @@ bool converged(const std::vector<Node*>& nodes) {
   return true;
 }
 
+// The API's peer list must show every configured peer at once, not an empty list (or a
+// caller indexing it crashes) until the replicator's first turn.
+TEST(HaReplication, EveryConfiguredPeerIsListedFromTheStart) {
+  Cluster cl(3);
+  auto a = start(cl, 0);
+  const std::vector<HaPeerStatus> peers = a->replicator.peers();
+  ASSERT_EQ(peers.size(), 2u);
+  EXPECT_EQ(peers[0].name, "n1");
+  EXPECT_EQ(peers[1].name, "n2");
+}
+
 TEST(HaReplication, ChangeOnOneNodeReachesTheOthers) {
   Cluster cl(3);
   auto a = start(cl, 0), b = start(cl, 1), c = start(cl, 2);
