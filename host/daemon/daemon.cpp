@@ -27,6 +27,7 @@
 #include "host/daemon/stats_report.hpp"
 #include "host/daemon/table_compiler.hpp"
 #include "host/ha/hybrid_clock.hpp"
+#include "host/health/health_verdict.hpp"
 #include "host/nexthop/next_hop_resolver.hpp"
 #include "host/registration/registration_server.hpp"
 #include "host/table/allow_list.hpp"
@@ -208,6 +209,8 @@ struct Daemon::Impl : DaemonControl {
   // is destroyed first).
   std::unique_ptr<HaBridge> ha;
   DatapathHealth health{std::chrono::milliseconds(500)};
+  HealthVerdict last_health{true, "ok"};  // logged on change
+  bool health_written = true;             // a write failure is logged once
   bool draining = false;
 
   bool card_mode() const { return card != nullptr; }
@@ -450,16 +453,13 @@ struct Daemon::Impl : DaemonControl {
         health.judge(datapath_poll_turns(), down, draining, std::chrono::steady_clock::now());
     const auto unix_ms = static_cast<int64_t>(HybridClock::system_ms());
     const bool written = replace_file_atomically(
-        config.health_file, health_line(v, ::getpid(), unix_ms, config.datapath));
+        config.health_file, health_line(v.healthy, v.reason, ::getpid(), unix_ms, config.datapath));
     if (v.healthy != last_health.healthy || v.reason != last_health.reason)
       spdlog::info("health: {} ({})", v.healthy ? "healthy" : "unhealthy", v.reason);
     if (!written && health_written) spdlog::warn("health: cannot write {}", config.health_file);
     last_health = v;
     health_written = written;
   }
-  HealthVerdict last_health{true, "ok"};
-  bool health_written = true;
-
   CountersInfo counters() override {
     CountersInfo c;
     if (card_mode()) {

@@ -2,8 +2,6 @@
 
 #include <fstream>
 
-#include <nlohmann/json.hpp>
-
 namespace vxsn {
 
 HealthVerdict DatapathHealth::judge(uint64_t poll_turns, const std::vector<std::string>& ports_down,
@@ -23,16 +21,6 @@ bool kernel_link_down(const std::string& ifname) {
   std::string state;
   if (!(in >> state)) return true;
   return state == "down" || state == "lowerlayerdown" || state == "notpresent";
-}
-
-std::string health_line(const HealthVerdict& v, long pid, int64_t unix_ms,
-                        const std::string& datapath) {
-  nlohmann::json j = {{"healthy", v.healthy},
-                      {"reason", v.reason},
-                      {"pid", pid},
-                      {"unix_ms", unix_ms},
-                      {"datapath", datapath}};
-  return j.dump() + '\n';
 }
 
 }  // namespace vxsn

@@ -1,10 +1,7 @@
 // Whether this node's datapath forwards, for the health checker beside vxsnd that announces
 // the anycast service address (host/health's vxsn-health, driving FRR). The daemon judges;
 // the checker also treats a file that stops being rewritten, or a dead pid, as unhealthy,
-// which covers kill -9 and a hung control loop.
-//
-// The file is one line of JSON, replaced atomically every node.health_interval_ms:
-//   {"healthy":true,"reason":"ok","pid":1234,"unix_ms":1764115818123,"datapath":"software"}
+// which covers kill -9 and a hung control loop. The file's format: host/health/health_verdict.hpp.
 #pragma once
 
 #include <chrono>
@@ -40,9 +37,5 @@ class DatapathHealth {
 // "lowerlayerdown", "notpresent"; a missing interface too). "up", "unknown" and "dormant"
 // count as up: virtual devices report "unknown".
 bool kernel_link_down(const std::string& ifname);
-
-// The health file's one line (see above).
-std::string health_line(const HealthVerdict& v, long pid, int64_t unix_ms,
-                        const std::string& datapath);
 
 }  // namespace vxsn

@@ -6,11 +6,28 @@ namespace vxsn {
 
 namespace {
 
+// The file's keys, written and read only here.
+constexpr const char* kHealthy = "healthy";
+constexpr const char* kReason = "reason";
+constexpr const char* kPid = "pid";
+constexpr const char* kUnixMs = "unix_ms";
+constexpr const char* kDatapath = "datapath";
+
 HealthFileVerdict bad(std::string reason) {
   return {false, std::move(reason)};
 }
 
 }  // namespace
+
+std::string health_line(bool healthy, const std::string& reason, long pid, int64_t unix_ms,
+                        const std::string& datapath) {
+  nlohmann::json j = {{kHealthy, healthy},
+                      {kReason, reason},
+                      {kPid, pid},
+                      {kUnixMs, unix_ms},
+                      {kDatapath, datapath}};
+  return j.dump() + '\n';
+}
 
 HealthFileVerdict judge_health_sample(const std::optional<std::string>& content,
                                       int64_t now_unix_ms, const HealthLimits& limits,
@@ -18,9 +35,9 @@ HealthFileVerdict judge_health_sample(const std::optional<std::string>& content,
   if (!content) return bad("file_missing");
   nlohmann::json j = nlohmann::json::parse(*content, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return bad("unparsable");
-  auto healthy = j.find("healthy");
-  auto pid = j.find("pid");
-  auto unix_ms = j.find("unix_ms");
+  auto healthy = j.find(kHealthy);
+  auto pid = j.find(kPid);
+  auto unix_ms = j.find(kUnixMs);
   if (healthy == j.end() || !healthy->is_boolean() || pid == j.end() || !pid->is_number_integer() ||
       unix_ms == j.end() || !unix_ms->is_number_integer())
     return bad("unparsable");
@@ -33,7 +50,7 @@ HealthFileVerdict judge_health_sample(const std::optional<std::string>& content,
   if (pid_value <= 0 || !pid_alive(static_cast<pid_t>(pid_value)))
     return bad("pid_dead (" + std::to_string(pid_value) + ")");
   if (!healthy->get<bool>()) {
-    auto reason = j.find("reason");
+    auto reason = j.find(kReason);
     return bad("unhealthy (" +
                (reason != j.end() && reason->is_string() ? reason->get<std::string>()
                                                          : std::string("no reason")) +

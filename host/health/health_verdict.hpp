@@ -1,4 +1,5 @@
-// Whether one sample of vxsnd's health file says the node may be announced. A pure
+// vxsnd's health file, both sides of it: the line vxsnd writes, and whether one sample of
+// it says the node may be announced. A pure
 // function of the file's text, the time and a liveness probe, so every reason is testable.
 #pragma once
 
@@ -21,6 +22,10 @@ struct HealthLimits {
 };
 
 using PidAliveProbe = std::function<bool(pid_t)>;
+
+// The file's one line, as vxsnd writes it (host/daemon/health_report judges the datapath).
+std::string health_line(bool healthy, const std::string& reason, long pid, int64_t unix_ms,
+                        const std::string& datapath);
 
 // `content` is the file's text, std::nullopt when it could not be read.
 // The file is one JSON object written by vxsnd every health_interval_ms:

@@ -26,6 +26,18 @@ const char* refusal_name(int r) {
   return names[r];
 }
 
+// Changes made while one lives are not replicated (ageing, a peer's write).
+class QuietScope {
+ public:
+  explicit QuietScope(bool& flag) : flag_(flag) { flag_ = true; }
+  ~QuietScope() { flag_ = false; }
+  QuietScope(const QuietScope&) = delete;
+  QuietScope& operator=(const QuietScope&) = delete;
+
+ private:
+  bool& flag_;
+};
+
 // Refusal logs: the first of a kind at once, then at most one summary line per interval.
 constexpr auto kRefusalLogInterval = std::chrono::seconds(10);
 
@@ -226,13 +238,6 @@ LearnOutcome TableManager::learn(uint32_t vni, const IpAddr& vtep_in) {
   return LearnOutcome::kLearned;
 }
 
-StoreResult TableManager::peer_update(uint32_t vni, const IpAddr& vtep, uint32_t holdtime_s) {
-  const TimePoint expires = holdtime_s == kHoldtimeForever
-                                ? EntryInfo::kNever
-                                : now_() + std::chrono::seconds(holdtime_s);
-  return apply_peer(vni, vtep, holdtime_s != kHoldtimeWithdraw, expires);
-}
-
 StoreResult TableManager::apply_peer(uint32_t vni, const IpAddr& vtep_in, bool held,
                                      TimePoint expires) {
   const IpAddr vtep = normalized(vtep_in);
@@ -245,11 +250,7 @@ StoreResult TableManager::apply_peer(uint32_t vni, const IpAddr& vtep_in, bool h
   // The peer's write is the latest for this key: what this node's own sources said is
   // superseded (and not published: the peers already have the winner). A local change
   // still waiting to be published was made before this write and loses to it too.
-  quiet_ = true;
-  struct QuietDone {
-    bool& flag;
-    ~QuietDone() { flag = false; }
-  } done{quiet_};
+  const QuietScope quiet(quiet_);
   if (auto d = local_dirty_.find(vni); d != local_dirty_.end()) d->second.erase(vtep);
   if (Entry* e = find(vni, vtep)) {
     if (e->sources & bit(EntrySource::kStatic)) superseded_static_.emplace_back(vni, vtep);
@@ -356,11 +357,7 @@ void TableManager::expire(uint64_t tick, const WheelKey& key, TimePoint now) {
   // A stale item: the entry went, or was re-armed for an earlier deadline.
   if (e == nullptr || e->armed_tick != tick) return;
   e->armed_tick = 0;
-  quiet_ = true;  // every node ages the same absolute expiry: nothing to publish
-  struct QuietDone {
-    bool& flag;
-    ~QuietDone() { flag = false; }
-  } done{quiet_};
+  const QuietScope quiet(quiet_);  // every node ages the same absolute expiry: no publish
   const uint32_t vni = key.vni;
   const IpAddr addr = key.addr;
   // Registrations first: several identifiers may hold one address.

@@ -111,8 +111,6 @@ class TableManager : public MembershipStore {
 
   // A (VNI, VTEP) seen on the datapath: learned source, holdtime table.learn_holdtime_s.
   LearnOutcome learn(uint32_t vni, const IpAddr& vtep);
-  // A peer node's entry; holdtime 0 removes the peer source.
-  StoreResult peer_update(uint32_t vni, const IpAddr& vtep, uint32_t holdtime_s);
   // A peer node's write, which won last-writer-wins for this key: the entry is the peer's
   // until `expires` (kNever: no expiry), or gone when `held` is false (or the expiry is
   // past). Either way this node's own sources for the key are superseded and dropped

@@ -10,7 +10,6 @@ namespace {
 using namespace std::chrono_literals;
 using namespace test;  // ip(), ManualClock, table_config(), the source bit masks
 
-
 class TableManagerTest : public ::testing::Test {
  protected:
   void make(Config c) { tm = std::make_unique<TableManager>(c, clock.fn()); }
@@ -333,7 +332,8 @@ TEST_F(TableManagerTest, EntryRecordsTimestampsAndExpiries) {
 TEST_F(TableManagerTest, ManyEntriesAgeInOneAdvance) {
   make(table_config());
   for (uint32_t vni = 1; vni <= 200; ++vni)
-    for (int h = 1; h <= 10; ++h) tm->peer_update(vni, ip("10.0.0." + std::to_string(h)), 30);
+    for (int h = 1; h <= 10; ++h)
+      tm->apply_peer(vni, ip("10.0.0." + std::to_string(h)), true, clock.t + 30s);
   EXPECT_EQ(tm->entry_count(), 2000u);
   at(29s);
   EXPECT_EQ(tm->entry_count(), 2000u);

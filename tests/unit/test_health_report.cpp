@@ -1,5 +1,6 @@
 // The daemon's own health verdict, which the anycast announcer acts on.
 #include "host/daemon/health_report.hpp"
+#include "host/health/health_verdict.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -44,7 +45,7 @@ TEST(KernelLink, MissingInterfaceCountsAsDown) {
 }
 
 TEST(HealthLine, IsOneLineOfJsonWithEveryField) {
-  const std::string line = health_line({false, "port_down"}, 4242, 1764115818123, "emu");
+  const std::string line = health_line(false, "port_down", 4242, 1764115818123, "emu");
   ASSERT_EQ(line.back(), '\n');
   EXPECT_EQ(line.find('\n'), line.size() - 1);
   auto j = nlohmann::json::parse(line);
