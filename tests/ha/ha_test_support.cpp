@@ -138,10 +138,24 @@ bool write_all(int fd, const char* p, size_t n) {
 
 }  // namespace
 
+// Below the kernel's ephemeral range (32768 and up by default), so no other test's outgoing
+// connection can take the port between this check and the replicator's bind (port 0 would
+// hand out an ephemeral one, and ctest -j2 runs other tests meanwhile). Each process
+// starts in its own stretch of the range and never hands a port out twice.
 uint16_t free_tcp_port() {
-  uint16_t port = 0;
-  ::close(listen_loopback(0, &port));
-  return port;
+  constexpr uint16_t kFirst = 20000, kStretch = 20, kStretches = 600;
+  static uint16_t next = kFirst + static_cast<uint16_t>((::getpid() % kStretches) * kStretch);
+  for (int tries = 0; tries < kStretch * kStretches; ++tries) {
+    const uint16_t port = next;
+    next = next + 1 >= kFirst + kStretch * kStretches ? kFirst : next + 1;
+    try {
+      ::close(listen_loopback(port, nullptr));
+      return port;
+    } catch (const std::runtime_error&) {
+      // in use: try the next
+    }
+  }
+  throw std::runtime_error("no free TCP port below the ephemeral range");
 }
 
 bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds limit) {
