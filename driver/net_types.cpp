@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace vxsn {
@@ -26,6 +27,8 @@ std::optional<MacAddr> MacAddr::parse(std::string_view text) {
 }
 
 std::optional<IpAddr> IpAddr::parse(std::string_view text) {
+  // inet_pton reads a C string: "10.0.0.1\0x" would parse as 10.0.0.1 and the rest vanish.
+  if (text.find('\0') != std::string_view::npos) return std::nullopt;
   std::string s(text);
   IpAddr a;
   if (inet_pton(AF_INET, s.c_str(), a.bytes.data()) == 1) {
@@ -34,9 +37,17 @@ std::optional<IpAddr> IpAddr::parse(std::string_view text) {
   }
   if (inet_pton(AF_INET6, s.c_str(), a.bytes.data()) == 1) {
     a.family = Family::kV6;
-    return a;
+    return a.normalised();
   }
   return std::nullopt;
+}
+
+IpAddr IpAddr::normalised() const {
+  static constexpr std::array<uint8_t, 12> kV4MappedPrefix{0, 0, 0, 0, 0,    0,
+                                                           0, 0, 0, 0, 0xff, 0xff};
+  if (!is_v6() || !std::equal(kV4MappedPrefix.begin(), kV4MappedPrefix.end(), bytes.begin()))
+    return *this;
+  return v4(bytes.data() + kV4MappedPrefix.size());
 }
 
 std::string IpAddr::to_string() const {

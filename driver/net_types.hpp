@@ -38,8 +38,14 @@ struct IpAddr {
     std::memcpy(a.bytes.data(), network_order, 16);
     return a;
   }
-  // "10.0.0.1" or "fd00::1"; nullopt for anything else.
+  // "10.0.0.1" or "fd00::1"; nullopt for anything else, an embedded NUL or trailing bytes
+  // included. An IPv4-mapped IPv6 form ("::ffff:10.0.0.1") yields the IPv4 address.
   static std::optional<IpAddr> parse(std::string_view text);
+
+  // The address every comparison should see: IPv4-mapped IPv6 (::ffff:a.b.c.d) becomes
+  // IPv4, so "::ffff:<service address>" is the service address; anything else unchanged.
+  // The one place the mapping is undone: parse() and addresses read off the wire use it.
+  IpAddr normalised() const;
 
   bool is_v4() const { return family == Family::kV4; }
   bool is_v6() const { return family == Family::kV6; }

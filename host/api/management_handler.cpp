@@ -2,10 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
 #include <set>
 
 #include "hls/drop_reason.hpp"
 #include "hls/vxlan_wire.hpp"
+#include "host/config/member_address.hpp"
 #include "vxsn_api/vxsn_constants.h"
 
 namespace vxsn {
@@ -60,6 +62,22 @@ auto call_backend(const char* name, F&& f) -> decltype(f()) {
   }
 }
 
+// The text as a log line or an error message may show it: control bytes (an embedded NUL
+// first of all) escaped, so the message says what was sent.
+std::string printable(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
 uint32_t checked_vni(int32_t vni, const std::string& field = "vni") {
   if (vni < 1 || static_cast<uint32_t>(vni) > wire::kVniMax)
     throw_invalid(
@@ -67,20 +85,13 @@ uint32_t checked_vni(int32_t vni, const std::string& field = "vni") {
   return static_cast<uint32_t>(vni);
 }
 
-bool is_unicast(const IpAddr& a) {
-  bool zero = true;
-  for (unsigned i = 0; i < a.size(); ++i) zero &= a.bytes[i] == 0;
-  if (zero) return false;
-  if (a.is_v4())
-    return !(a.bytes[0] >= 224 ||  // multicast, reserved and broadcast
-             a.bytes[0] == 0);
-  return a.bytes[0] != 0xff;
-}
-
+// The address as the table will hold it (IPv4-mapped IPv6 already IPv4, see IpAddr::parse),
+// refused here with the field named if it cannot be a member at all.
 IpAddr checked_address(const std::string& text, const std::string& field) {
   auto ip = IpAddr::parse(text);
-  if (!ip) throw_invalid(field, "not an IPv4 or IPv6 address: '" + text + "'");
-  if (!is_unicast(*ip)) throw_invalid(field, "not a unicast address: '" + text + "'");
+  if (!ip) throw_invalid(field, "not an IPv4 or IPv6 address: '" + printable(text) + "'");
+  if (auto problem = member_address_problem(*ip))
+    throw_invalid(field, ip->to_string() + " cannot be a member: " + *problem);
   return *ip;
 }
 
@@ -242,7 +253,7 @@ void ManagementHandler::replaceStaticMembers(api::ReplaceResult& out, int32_t vn
   for (size_t i = 0; i < addresses.size(); ++i) {
     const std::string field = "addresses[" + std::to_string(i) + "]";
     IpAddr a = checked_address(addresses[i], field);
-    if (!seen.insert(a).second) throw_invalid(field, "listed twice: " + addresses[i]);
+    if (!seen.insert(a).second) throw_invalid(field, "listed twice: " + a.to_string());
     parsed.push_back(a);
   }
   ReplaceOutcome r = call_backend("replaceStaticMembers",

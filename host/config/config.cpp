@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "hls/vxlan_wire.hpp"
+#include "host/config/member_address.hpp"
 
 namespace vxsn {
 
@@ -102,7 +103,13 @@ void read_vnis(const TomlReader& r, const toml::node& n, Config& c) {
     v.vni = static_cast<uint32_t>(r.integer(*id, key + ".id", 1, wire::kVniMax));
     if (!seen.insert(v.vni).second)
       r.fail(*id, key + ".id", "VNI " + std::to_string(v.vni) + " is listed twice");
-    if (auto m = t.get("members")) v.members = r.addresses(*m, key + ".members");
+    if (auto m = t.get("members")) {
+      v.members = r.addresses(*m, key + ".members");
+      for (size_t j = 0; j < v.members.size(); ++j)
+        if (auto problem = member_address_problem(v.members[j]))
+          r.fail(*m->as_array()->get(j), key + ".members[" + std::to_string(j) + "]",
+                 v.members[j].to_string() + " cannot be a member: " + *problem);
+    }
     std::set<IpAddr> unique(v.members.begin(), v.members.end());
     if (unique.size() != v.members.size())
       r.fail(*t.get("members"), key + ".members", "a member is listed twice");

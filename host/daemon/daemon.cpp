@@ -521,6 +521,7 @@ struct Daemon::Impl : DaemonControl {
             {"refused_not_allowed", r.refused_not_allowed},
             {"refused_rate", r.refused_rate},
             {"refused_limit", r.refused_limit},
+            {"refused_bad_address", r.refused_bad_address},
             {"malformed", malformed}};
   }
 

@@ -23,6 +23,7 @@ struct RegistrationCounters {
   uint64_t refused_not_allowed = 0;
   uint64_t refused_rate = 0;
   uint64_t refused_limit = 0;
+  uint64_t refused_bad_address = 0;  // a VTEP address no member may have (loopback, multicast...)
 
   uint64_t malformed_total() const {
     return std::accumulate(malformed.begin(), malformed.end(), uint64_t{0});

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "host/config/member_address.hpp"
 #include "host/registration/reply_builder.hpp"
 
 namespace vxsn {
@@ -55,7 +56,14 @@ std::vector<std::vector<uint8_t>> RegistrationHandler::handle(std::span<const ui
       continue;
     }
     std::vector<IpAddr>& own = requested[record.vni];
-    for (const IpAddr& vtep : record.vteps) {
+    for (const IpAddr& listed : record.vteps) {
+      // The version-4 extension may carry an IPv4 VTEP as IPv4-mapped IPv6: the table
+      // holds it as IPv4, like every other source does.
+      const IpAddr vtep = listed.normalised();
+      if (member_address_problem(vtep)) {
+        bump(counters_.refused_bad_address);
+        continue;
+      }
       if (!allowed(record.vni, vtep)) {
         bump(counters_.refused_not_allowed);
         continue;
@@ -120,6 +128,7 @@ RegistrationCounters RegistrationHandler::counters() const {
   c.refused_not_allowed = load(counters_.refused_not_allowed);
   c.refused_rate = load(counters_.refused_rate);
   c.refused_limit = load(counters_.refused_limit);
+  c.refused_bad_address = load(counters_.refused_bad_address);
   for (size_t i = 0; i < kRefreshDecodeErrorCount; ++i)
     c.malformed[i] = load(counters_.malformed[i]);
   return c;

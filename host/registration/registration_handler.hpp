@@ -52,7 +52,7 @@ class RegistrationHandler {
   struct AtomicCounters {
     std::atomic<uint64_t> received{0}, decoded{0}, applied{0}, withdrawn{0}, replies{0},
         reply_send_errors{0}, reply_unbuildable{0}, refused_not_allowed{0}, refused_rate{0},
-        refused_limit{0};
+        refused_limit{0}, refused_bad_address{0};
     std::array<std::atomic<uint64_t>, kRefreshDecodeErrorCount> malformed{};
   };
   static void bump(std::atomic<uint64_t>& c) { c.fetch_add(1, std::memory_order_relaxed); }

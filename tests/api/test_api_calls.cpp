@@ -253,6 +253,48 @@ TEST_F(ApiCalls, InvalidArgumentsNameTheField) {
   EXPECT_EQ(info.members, 0);
 }
 
+TEST_F(ApiCalls, AddressesThatCannotBeMembersAreInvalidArguments) {
+  api::Member m;
+  // An embedded NUL or trailing bytes: once silently cut to "10.0.0.1".
+  for (const std::string& text : {std::string("10.0.0.1\0x", 10), std::string("10.0.0.1 "),
+                                  std::string("10.0.0.1x"), std::string("fd00::1%lo")}) {
+    auto e = expect_throws<api::InvalidArgument>([&] { api().addMember(m, 5, text); });
+    EXPECT_EQ(e.field, "address") << text;
+    EXPECT_EQ(e.message.find('\0'), std::string::npos) << "the NUL is shown escaped";
+  }
+  // Loopback, multicast and unspecified, in both families and IPv4-mapped.
+  for (const char* text : {"127.0.0.1", "127.9.9.9", "::1", "224.0.0.5", "239.1.1.1", "ff02::1",
+                           "0.0.0.0", "::", "255.255.255.255", "::ffff:127.0.0.1"}) {
+    auto e = expect_throws<api::InvalidArgument>([&] { api().addMember(m, 5, text); });
+    EXPECT_EQ(e.field, "address") << text;
+    EXPECT_NE(e.message.find("cannot be a member"), std::string::npos) << e.message;
+  }
+  std::vector<std::string> list{"10.0.0.1", "::1"};
+  api::ReplaceResult r;
+  EXPECT_EQ(
+      expect_throws<api::InvalidArgument>([&] { api().replaceStaticMembers(r, 5, list); }).field,
+      "addresses[1]");
+  EXPECT_EQ(backend_.node_status().members, 0u) << "nothing reached the table";
+}
+
+TEST_F(ApiCalls, Ipv4MappedAddressesReachTheTableAsIpv4) {
+  // The form the loop guard and the table compare: "::ffff:<service address>" must meet the
+  // guard as the service address itself.
+  api::Member m;
+  api().addMember(m, 5, "::ffff:10.0.0.9");
+  EXPECT_EQ(m.address, "10.0.0.9");
+  std::vector<api::Member> members;
+  api().listMembers(members, 5);
+  ASSERT_EQ(members.size(), 1u);
+  EXPECT_EQ(members[0].address, "10.0.0.9");
+  std::vector<std::string> twice{"10.0.0.9", "::ffff:10.0.0.9"};
+  api::ReplaceResult r;
+  EXPECT_EQ(
+      expect_throws<api::InvalidArgument>([&] { api().replaceStaticMembers(r, 5, twice); }).field,
+      "addresses[1]")
+      << "the same address twice, once in each form";
+}
+
 TEST_F(ApiCalls, NotFound) {
   std::vector<api::Member> members;
   EXPECT_EQ(expect_throws<api::NotFound>([&] { api().listMembers(members, 77); }).resource, "vni");

@@ -119,6 +119,10 @@ TEST_F(Vxsnctl, ExitCodesScriptsCanTrust) {
   EXPECT_EQ(invalid.exit_code, 4);
   EXPECT_NE(invalid.output.find("vni"), std::string::npos) << invalid.output;
   EXPECT_EQ(ctl("vtep add 5 not-an-address").exit_code, 4);
+  for (const char* not_a_member : {"127.0.0.1", "224.0.0.5", "0.0.0.0", "::", "ff02::1"}) {
+    CommandResult r = ctl(std::string("vtep add 5 ") + not_a_member);
+    EXPECT_EQ(r.exit_code, 4) << not_a_member << ": " << r.output;
+  }
 
   EXPECT_EQ(ctl("vtep list 999").exit_code, 5);
   EXPECT_EQ(ctl("vtep remove 999 10.0.0.1").exit_code, 5);

@@ -127,6 +127,26 @@ INSTANTIATE_TEST_SUITE_P(
                 "[node]\nservice_addresses=[\"10.0.0.1\"]\n" + kPort +
                     "[[vni]]\nid = 5\nmembers = [\"1.1.1.1\", \"1.1.1.1\"]\n",
                 7, "vni[0].members"},
+        BadCase{"LoopbackMember",
+                "[node]\nservice_addresses=[\"10.0.0.1\"]\n" + kPort +
+                    "[[vni]]\nid = 5\nmembers = [\"1.1.1.1\",\n  \"127.0.0.1\"]\n",
+                8, "vni[0].members[1]"},
+        BadCase{"MulticastMember",
+                "[node]\nservice_addresses=[\"10.0.0.1\"]\n" + kPort +
+                    "[[vni]]\nid = 5\nmembers = [\"ff02::1\"]\n",
+                7, "vni[0].members[0]"},
+        BadCase{"UnspecifiedMember",
+                "[node]\nservice_addresses=[\"10.0.0.1\"]\n" + kPort +
+                    "[[vni]]\nid = 5\nmembers = [\"::\"]\n",
+                7, "vni[0].members[0]"},
+        BadCase{"MappedLoopbackMember",
+                "[node]\nservice_addresses=[\"10.0.0.1\"]\n" + kPort +
+                    "[[vni]]\nid = 5\nmembers = [\"::ffff:127.0.0.1\"]\n",
+                7, "vni[0].members[0]"},
+        BadCase{"MemberWithTrailingNul",
+                "[node]\nservice_addresses=[\"10.0.0.1\"]\n" + kPort +
+                    "[[vni]]\nid = 5\nmembers = [\"10.0.0.2\\u0000x\"]\n",
+                7, "vni[0].members[0]"},
         BadCase{"WrongType", "[node]\nservice_addresses=[\"10.0.0.1\"]\nvxlan_port=\"x\"\n" + kPort,
                 3, "node.vxlan_port"},
         BadCase{"MissingDevice",

@@ -67,6 +67,38 @@ TEST_F(RegistrationHandlerTest, RegistersThePayloadAddressesNotTheSource) {
   EXPECT_EQ(c.applied, 3u);
 }
 
+TEST_F(RegistrationHandlerTest, AddressesNoMemberMayHaveAreRefusedAndCounted) {
+  // Loopback, multicast, unspecified and broadcast VTEPs would send copies to the node
+  // itself, to a group, or nowhere; the valid address in the same record still registers.
+  ClientRefresh r;
+  r.response_type = 0;
+  r.vteps = {{100,
+              {{127, 0, 0, 1}, {224, 0, 0, 5}, {0, 0, 0, 0}, {255, 255, 255, 255}, {10, 0, 0, 1}},
+              {}}};
+  handle(client_encode(r), "10.0.0.1");
+  const auto calls = store.calls();
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].vtep, ip("10.0.0.1"));
+  EXPECT_EQ(handler.counters().refused_bad_address, 4u);
+  EXPECT_EQ(handler.counters().applied, 1u);
+}
+
+TEST_F(RegistrationHandlerTest, Ipv4MappedVtepsRegisterAsIpv4AndAreJudgedAsSuch) {
+  // The version-4 extension carries IPv6 VTEPs; an IPv4-mapped one is the IPv4 address.
+  const test::Ipv6 mapped{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 7};
+  const test::Ipv6 mapped_loopback{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1};
+  ClientRefresh r;
+  r.version = 4;
+  r.response_type = 0;
+  r.vteps = {{100, {}, {mapped, mapped_loopback}}};
+  handle(client_encode(r), "10.0.0.7");
+  const auto calls = store.calls();
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].vtep, ip("10.0.0.7"));
+  EXPECT_TRUE(calls[0].vtep.is_v4());
+  EXPECT_EQ(handler.counters().refused_bad_address, 1u);
+}
+
 TEST_F(RegistrationHandlerTest, ResponseType1ListsTheRequestedVnisOnly) {
   store.register_vtep(100, ip("10.0.0.2"), 0, 90, ip("10.0.0.2"));
   store.register_vtep(200, ip("10.0.0.3"), 0, 90, ip("10.0.0.3"));
