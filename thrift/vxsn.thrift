@@ -13,7 +13,7 @@
 namespace cpp vxsn.api
 
 const i32 API_VERSION_MAJOR = 1
-const i32 API_VERSION_MINOR = 0
+const i32 API_VERSION_MINOR = 1
 
 // Why a member is in a VNI's flood list; an entry may have several sources at once.
 enum Source {
@@ -79,6 +79,13 @@ struct CardStatus {
   9: list<TableOccupancy> tables,
 }
 
+// What the API server refused to spend a thread on, since vxsnd started (per daemon, every
+// listener together).
+struct ApiConnectionStats {
+  1: i64 connections_refused,  // over api.max_connections_per_source: closed at accept
+  2: i64 handshake_timeouts,   // TLS handshake not finished within api.idle_timeout_ms
+}
+
 struct NodeInfo {
   1: i32 api_version_major,
   2: i32 api_version_minor,
@@ -94,6 +101,7 @@ struct NodeInfo {
   12: i64 unresolved_members,  // members without a next hop on one of the node's ports
   13: TableLimits limits,
   14: optional CardStatus card,
+  15: optional ApiConnectionStats api,  // absent from servers before API 1.1
 }
 
 // ---- flood table ----

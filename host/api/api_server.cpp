@@ -4,7 +4,6 @@
 #include <spdlog/spdlog.h>
 #include <thrift/TOutput.h>
 #include <thrift/server/TThreadedServer.h>
-#include <thrift/transport/TSSLServerSocket.h>
 #include <thrift/transport/TServerSocket.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 
 #include "host/api/api_transport.hpp"
 #include "host/api/error_reply_processor.hpp"
+#include "host/api/guarded_tls_server_socket.hpp"
 #include "host/api/management_handler.hpp"
 #include "host/api/tls_factory.hpp"
 #include "host/api/unix_socket_access.hpp"
@@ -22,7 +22,6 @@ namespace vxsn {
 using apache::thrift::server::TThreadedServer;
 using apache::thrift::transport::TServerSocket;
 using apache::thrift::transport::TServerTransport;
-using apache::thrift::transport::TSSLServerSocket;
 
 namespace {
 
@@ -70,6 +69,8 @@ struct ApiServer::Impl {
   std::vector<Listener> listeners;
   bool unix_socket_created = false;
   uint16_t tcp_port = 0;
+  // Set in start() before any listener thread runs, never reset: its counters outlive stop().
+  std::shared_ptr<GuardedTlsServerSocket> tls_socket;
 
   Impl(ApiSettings s, ManagementBackend& b, std::string v)
       : settings(std::move(s)), backend(b), software_version(std::move(v)) {}
@@ -103,16 +104,16 @@ struct ApiServer::Impl {
   }
 
   void add_tls_listener() {
-    std::shared_ptr<apache::thrift::transport::TSSLSocketFactory> tls;
+    std::shared_ptr<ApiTlsFactory> tls;
     try {
       tls = make_tls_factory({settings.tls_cert, settings.tls_key, settings.tls_ca}, true);
     } catch (const apache::thrift::TException& e) {
       throw ApiServerError("api.tls_*: " + std::string(e.what()));
     }
-    auto socket = std::make_shared<ListenOnce<TSSLServerSocket>>(settings.tcp_address,
-                                                                 settings.tcp_port, tls);
-    socket->setRecvTimeout(static_cast<int>(settings.idle_timeout_ms));
-    socket->setSendTimeout(static_cast<int>(settings.idle_timeout_ms));
+    auto socket = std::make_shared<ListenOnce<GuardedTlsServerSocket>>(
+        settings.tcp_address, settings.tcp_port, tls,
+        TlsGuardSettings{settings.max_connections_per_source, settings.idle_timeout_ms,
+                         settings.idle_timeout_ms});
     try {
       socket->listen();
     } catch (const apache::thrift::TException& e) {
@@ -120,15 +121,26 @@ struct ApiServer::Impl {
                            "]:" + std::to_string(settings.tcp_port) + ": " + e.what());
     }
     tcp_port = static_cast<uint16_t>(socket->getPort());
+    tls_socket = socket;
     listeners.push_back({"tls:[" + settings.tcp_address + "]:" + std::to_string(tcp_port),
                          socket,
                          make_server(socket),
                          {}});
   }
 
+  ApiConnectionCounters connection_counters() const {
+    ApiConnectionCounters c;
+    if (tls_socket) {
+      c.connections_refused = tls_socket->connections_refused();
+      c.handshake_timeouts = tls_socket->handshake_timeouts();
+    }
+    return c;
+  }
+
   void start() {
     apache::thrift::GlobalOutput.setOutputFunction(thrift_output_to_log);
-    handler = std::make_shared<ManagementHandler>(backend, software_version);
+    handler = std::make_shared<ManagementHandler>(backend, software_version,
+                                                  [this] { return connection_counters(); });
     try {
       if (!settings.socket_path.empty()) add_unix_listener();
       if (settings.tcp_port != 0) add_tls_listener();
@@ -188,6 +200,10 @@ void ApiServer::stop() {
 
 uint16_t ApiServer::tcp_port() const {
   return impl_->tcp_port;
+}
+
+ApiConnectionCounters ApiServer::connection_counters() const {
+  return impl_->connection_counters();
 }
 
 }  // namespace vxsn

@@ -85,6 +85,7 @@ std::string render_config_toml(const Config& c) {
                   {"tcp_address", a.tcp_address},
                   {"tcp_port", i(a.tcp_port)},
                   {"max_connections", i(a.max_connections)},
+                  {"max_connections_per_source", i(a.max_connections_per_source)},
                   {"max_request_bytes", i(a.max_request_bytes)},
                   {"idle_timeout_ms", i(a.idle_timeout_ms)}};
   if (!a.tls_cert.empty()) api.insert("tls_cert", a.tls_cert);

@@ -159,8 +159,11 @@ api::TableOccupancy occupancy(const char* name, uint64_t used, uint64_t capacity
 
 }  // namespace
 
-ManagementHandler::ManagementHandler(ManagementBackend& backend, std::string software_version)
-    : backend_(backend), software_version_(std::move(software_version)) {}
+ManagementHandler::ManagementHandler(ManagementBackend& backend, std::string software_version,
+                                     ApiConnectionCountersSource connections)
+    : backend_(backend),
+      software_version_(std::move(software_version)),
+      connections_(std::move(connections)) {}
 
 void ManagementHandler::getInfo(api::NodeInfo& out) {
   NodeStatus s = call_backend("getInfo", [&] { return backend_.node_status(); });
@@ -193,6 +196,13 @@ void ManagementHandler::getInfo(api::NodeInfo& out) {
     card.tables.push_back(occupancy("vnis", c.vnis, c.vni_capacity));
     card.tables.push_back(occupancy("members", c.members, c.member_capacity));
     out.__set_card(std::move(card));
+  }
+  if (connections_) {
+    const ApiConnectionCounters c = connections_();
+    api::ApiConnectionStats stats;
+    stats.connections_refused = static_cast<int64_t>(c.connections_refused);
+    stats.handshake_timeouts = static_cast<int64_t>(c.handshake_timeouts);
+    out.__set_api(stats);
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "host/api/api_connection_counters.hpp"
 #include "host/api/counter_baseline.hpp"
 #include "host/api/management_backend.hpp"
 #include "vxsn_api/Management.h"
@@ -12,7 +13,9 @@ namespace vxsn {
 
 class ManagementHandler : public api::ManagementIf {
  public:
-  ManagementHandler(ManagementBackend& backend, std::string software_version);
+  // `connections` reports the server's connection counters in getInfo (none: not reported).
+  ManagementHandler(ManagementBackend& backend, std::string software_version,
+                    ApiConnectionCountersSource connections = {});
 
   void getInfo(api::NodeInfo& out) override;
   void listVnis(api::VniPage& out, int32_t after_vni, int32_t limit) override;
@@ -33,6 +36,7 @@ class ManagementHandler : public api::ManagementIf {
  private:
   ManagementBackend& backend_;
   std::string software_version_;
+  ApiConnectionCountersSource connections_;
   CounterBaseline baseline_;
 };
 

@@ -3,21 +3,15 @@
 #include <openssl/ssl.h>
 
 namespace vxsn {
-namespace {
 
 using apache::thrift::transport::TSSLSocketFactory;
 
 // Thrift keeps the OpenSSL context to itself; the protocol floor needs it.
-class ApiTlsFactory : public TSSLSocketFactory {
- public:
-  ApiTlsFactory() : TSSLSocketFactory(apache::thrift::transport::SSLTLS) {
-    SSL_CTX_set_min_proto_version(ctx_->get(), TLS1_2_VERSION);
-  }
-};
+ApiTlsFactory::ApiTlsFactory() : TSSLSocketFactory(apache::thrift::transport::SSLTLS) {
+  SSL_CTX_set_min_proto_version(ctx_->get(), TLS1_2_VERSION);
+}
 
-}  // namespace
-
-std::shared_ptr<TSSLSocketFactory> make_tls_factory(const TlsFiles& files, bool server) {
+std::shared_ptr<ApiTlsFactory> make_tls_factory(const TlsFiles& files, bool server) {
   auto factory = std::make_shared<ApiTlsFactory>();
   factory->server(server);
   if (!files.cert.empty()) factory->loadCertificate(files.cert.c_str());

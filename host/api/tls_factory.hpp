@@ -14,8 +14,15 @@ struct TlsFiles {
   std::string cert, key, ca;  // PEM paths
 };
 
+// Thrift's factory with the protocol floor set, and its OpenSSL context in reach of a
+// server socket that makes its own kind of connection (GuardedTlsServerSocket).
+class ApiTlsFactory : public apache::thrift::transport::TSSLSocketFactory {
+ public:
+  ApiTlsFactory();
+  std::shared_ptr<apache::thrift::transport::SSLContext> context() const { return ctx_; }
+};
+
 // Throws apache::thrift::transport::TSSLException (unreadable or mismatched files).
-std::shared_ptr<apache::thrift::transport::TSSLSocketFactory> make_tls_factory(
-    const TlsFiles& files, bool server);
+std::shared_ptr<ApiTlsFactory> make_tls_factory(const TlsFiles& files, bool server);
 
 }  // namespace vxsn

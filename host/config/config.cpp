@@ -201,9 +201,10 @@ void read_log(const TomlReader& r, const toml::table& t, Config& c) {
 }
 
 void read_api(const TomlReader& r, const toml::table& t, Config& c) {
-  r.only_keys(t, "api",
-              {"socket", "socket_group", "tcp_address", "tcp_port", "tls_cert", "tls_key", "tls_ca",
-               "max_connections", "max_request_bytes", "idle_timeout_ms"});
+  r.only_keys(
+      t, "api",
+      {"socket", "socket_group", "tcp_address", "tcp_port", "tls_cert", "tls_key", "tls_ca",
+       "max_connections", "max_connections_per_source", "max_request_bytes", "idle_timeout_ms"});
   ApiSettings& a = c.api;
   if (auto n = t.get("socket")) {
     a.socket_path = r.string(*n, "api.socket");
@@ -223,6 +224,9 @@ void read_api(const TomlReader& r, const toml::table& t, Config& c) {
   if (auto n = t.get("tls_ca")) a.tls_ca = r.string(*n, "api.tls_ca");
   if (auto n = t.get("max_connections"))
     a.max_connections = static_cast<uint32_t>(r.integer(*n, "api.max_connections", 1, 1024));
+  if (auto n = t.get("max_connections_per_source"))  // above max_connections: no extra bound
+    a.max_connections_per_source =
+        static_cast<uint32_t>(r.integer(*n, "api.max_connections_per_source", 1, 1024));
   if (auto n = t.get("max_request_bytes"))
     a.max_request_bytes =
         static_cast<uint32_t>(r.integer(*n, "api.max_request_bytes", 4096, 64 << 20));

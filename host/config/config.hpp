@@ -78,11 +78,13 @@ struct ApiSettings {
   std::string socket_path = "/run/vxsn/vxsnd.sock";
   std::string socket_group;  // group owning the socket (mode 0660); empty: the daemon's
   std::string tcp_address = "::";
-  uint16_t tcp_port = 0;                  // 0: no TCP listener
-  std::string tls_cert, tls_key, tls_ca;  // PEM files; all three required with tcp_port
-  uint32_t max_connections = 16;          // per listener; more wait in the accept queue
-  uint32_t max_request_bytes = 1u << 20;  // largest frame / message a client may send
-  uint32_t idle_timeout_ms = 30000;       // a connection silent this long is closed
+  uint16_t tcp_port = 0;                    // 0: no TCP listener
+  std::string tls_cert, tls_key, tls_ca;    // PEM files; all three required with tcp_port
+  uint32_t max_connections = 16;            // per listener; more wait in the accept queue
+  uint32_t max_connections_per_source = 4;  // TLS: more from one address are closed at accept
+  uint32_t max_request_bytes = 1u << 20;    // largest frame / message a client may send
+  uint32_t idle_timeout_ms = 30000;         // a connection silent this long is closed, and a
+                                            // TLS handshake not done by then (from accept)
   bool operator==(const ApiSettings&) const = default;
 };
 

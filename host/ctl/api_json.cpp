@@ -35,6 +35,9 @@ json to_json(const api::NodeInfo& i) {
                {{"max_vnis", i.limits.max_vnis},
                 {"max_members_per_vni", i.limits.max_members_per_vni},
                 {"max_entries", i.limits.max_entries}}}};
+  if (i.__isset.api)
+    out["api"] = {{"connections_refused", i.api.connections_refused},
+                  {"handshake_timeouts", i.api.handshake_timeouts}};
   if (i.__isset.card) {
     const api::CardStatus& c = i.card;
     json tables = json::array();

@@ -40,6 +40,9 @@ void show_status(ApiClient& c, Output& o) {
         << i.members << " members, " << i.unresolved_members << " without next hop\n"
         << "limits      " << i.limits.max_vnis << " VNIs, " << i.limits.max_members_per_vni
         << " members per VNI, " << i.limits.max_entries << " entries\n";
+  if (i.__isset.api)
+    o.out << "api         " << i.api.connections_refused << " connections refused, "
+          << i.api.handshake_timeouts << " TLS handshakes timed out\n";
   if (i.__isset.card) {
     const api::CardStatus& card = i.card;
     o.out << "card        " << card.backend << " " << card.device << ", kernel "

@@ -525,6 +525,13 @@ struct Daemon::Impl : DaemonControl {
             {"malformed", malformed}};
   }
 
+  nlohmann::json api_json() const {
+    const ApiConnectionCounters c =
+        api_server ? api_server->connection_counters() : ApiConnectionCounters{};
+    return {{"connections_refused", c.connections_refused},
+            {"handshake_timeouts", c.handshake_timeouts}};
+  }
+
   void stop_api() {
     api_queue.close();  // API threads waiting on this loop return with an error first
     if (api_server) api_server->stop();
@@ -540,6 +547,7 @@ struct Daemon::Impl : DaemonControl {
       j["control"] = table_manager_json(*table_manager, &datapath->learn_counters());
       j["registration"] = registration_json();
       if (ha) j["ha"] = ha->stats_json();
+      j["api"] = api_json();
       return j;
     }
     const CardCounters c = card->read_counters();
@@ -554,6 +562,7 @@ struct Daemon::Impl : DaemonControl {
     j["control"] = table_manager_json(*table_manager, nullptr);
     j["registration"] = registration_json();
     if (ha) j["ha"] = ha->stats_json();
+    j["api"] = api_json();
     return j;
   }
 

@@ -138,6 +138,11 @@ TEST_F(ApiEndToEnd, EveryCallAndEachTypedError) {
   EXPECT_EQ(full.requested, 4);
   EXPECT_EQ(members(c, vni_a_).size(), 3u) << "a refused add changes nothing";
   expect_throws<api::NotPermitted>([&] { c->addMember(added, a, tb_.service_ip()); });
+  // The service address in its IPv4-mapped IPv6 form meets the same loop guard.
+  expect_throws<api::NotPermitted>([&] { c->addMember(added, a, "::ffff:" + tb_.service_ip()); });
+  EXPECT_EQ(expect_throws<api::InvalidArgument>([&] { c->addMember(added, a, "127.0.0.1"); }).field,
+            "address");
+  EXPECT_TRUE(info.__isset.api) << "getInfo reports the API's connection counters";
   EXPECT_EQ(expect_throws<api::InvalidArgument>([&] { c->addMember(added, 0, vtep(1)); }).field,
             "vni");
   EXPECT_EQ(expect_throws<api::InvalidArgument>([&] { c->addMember(added, a, "10.99"); }).field,

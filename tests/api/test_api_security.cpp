@@ -27,13 +27,6 @@
 namespace vxsn::test {
 namespace {
 
-bool served(const ConnectOptions& options) {
-  ApiClient client(options);
-  api::NodeInfo info;
-  client->getInfo(info);
-  return info.node_id == "fake-node";
-}
-
 // ---- Unix socket permissions ----
 
 TEST(ApiUnixSocket, Mode0660AndTheConfiguredGroup) {
@@ -107,64 +100,6 @@ TEST(ApiUnixSocket, StaleSocketIsReplacedLiveOneIsNot) {
 }
 
 // ---- malformed and oversized requests ----
-
-class RawConnection {
- public:
-  explicit RawConnection(const std::string& path) {
-    fd_ = ::socket(AF_UNIX, SOCK_STREAM, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    timeval guard{20, 0};  // only so a broken server fails the test instead of hanging it
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &guard, sizeof guard);
-  }
-  ~RawConnection() { ::close(fd_); }
-  bool connected() const { return connected_; }
-  void send(const std::vector<uint8_t>& bytes) {
-    ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL),
-              static_cast<ssize_t>(bytes.size()));
-  }
-  // One reply frame: its 4-byte length and its body (empty if the connection closed).
-  std::vector<uint8_t> read_frame() {
-    std::vector<uint8_t> out(4);
-    if (!read_exactly(out.data(), 4)) return {};
-    uint32_t len =
-        (uint32_t{out[0]} << 24) | (uint32_t{out[1]} << 16) | (uint32_t{out[2]} << 8) | out[3];
-    if (len > (1u << 20)) return {};
-    out.resize(4 + len);
-    if (!read_exactly(out.data() + 4, len)) return {};
-    return out;
-  }
-  // Everything the server sends until it closes the connection; `closed` tells whether it
-  // did (false: the guard timeout expired first).
-  std::vector<uint8_t> read_until_closed(bool& closed) {
-    std::vector<uint8_t> all;
-    uint8_t buf[4096];
-    for (;;) {
-      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n > 0) {
-        all.insert(all.end(), buf, buf + n);
-        continue;
-      }
-      closed = n == 0 || errno == ECONNRESET;
-      return all;
-    }
-  }
-
- private:
-  bool read_exactly(uint8_t* p, size_t n) {
-    while (n) {
-      ssize_t got = ::recv(fd_, p, n, 0);
-      if (got <= 0) return false;
-      p += got;
-      n -= static_cast<size_t>(got);
-    }
-    return true;
-  }
-  int fd_ = -1;
-  bool connected_ = false;
-};
 
 void put32(std::vector<uint8_t>& b, uint32_t v) {
   for (int shift = 24; shift >= 0; shift -= 8) b.push_back(static_cast<uint8_t>(v >> shift));
@@ -328,41 +263,6 @@ TEST(ApiLimits, ConnectionsBeyondTheLimitWaitTheirTurn) {
 }
 
 // ---- TLS with client certificates ----
-
-uint16_t free_tcp_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-// Runs `f` on a thread of its own that blocks SIGPIPE: OpenSSL's client side writes with
-// write() too, and the test process keeps SIGPIPE's default so that the server's own
-// protection is what keeps it alive.
-template <class F>
-auto on_client_thread(F f) -> decltype(f()) {
-  std::optional<decltype(f())> result;
-  std::exception_ptr error;
-  std::thread t([&] {
-    sigset_t pipe;
-    sigemptyset(&pipe);
-    sigaddset(&pipe, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
-    try {
-      result = f();
-    } catch (...) {
-      error = std::current_exception();
-    }
-  });
-  t.join();
-  if (error) std::rethrow_exception(error);
-  return *result;
-}
 
 class ApiTls : public ::testing::Test {
  protected:

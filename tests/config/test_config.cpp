@@ -175,6 +175,7 @@ tls_cert = "/etc/vxsn/server.pem"
 tls_key = "/etc/vxsn/server.key"
 tls_ca = "/etc/vxsn/ca.pem"
 max_connections = 4
+max_connections_per_source = 2
 max_request_bytes = 65536
 idle_timeout_ms = 5000
 )",
@@ -187,6 +188,7 @@ idle_timeout_ms = 5000
   EXPECT_EQ(c.api.tls_key, "/etc/vxsn/server.key");
   EXPECT_EQ(c.api.tls_ca, "/etc/vxsn/ca.pem");
   EXPECT_EQ(c.api.max_connections, 4u);
+  EXPECT_EQ(c.api.max_connections_per_source, 2u);
   EXPECT_EQ(c.api.max_request_bytes, 65536u);
   EXPECT_EQ(c.api.idle_timeout_ms, 5000u);
 }
@@ -197,6 +199,7 @@ TEST(ConfigApi, UnixSocketOnlyByDefault) {
   EXPECT_EQ(c.api.socket_group, "");
   EXPECT_EQ(c.api.tcp_port, 0);
   EXPECT_EQ(c.api.max_request_bytes, 1u << 20);
+  EXPECT_EQ(c.api.max_connections_per_source, 4u);
 }
 
 const std::string kNodeAndPort = "[node]\nservice_addresses=[\"10.0.0.1\"]\n" + kPort;
