@@ -68,6 +68,16 @@ struct CardVniCounters {
   uint64_t bytes_out = 0;
 };
 
+// The four counters of one VNI counter slot, whichever VNI (if any) the active table gives
+// it. The counter block only grows (the kernel is its one writer), so the host reads a slot
+// before giving it to another VNI and counts that VNI from there.
+struct CardSlotCounters {
+  uint64_t frames_in = 0;
+  uint64_t bytes_in = 0;
+  uint64_t copies_out = 0;
+  uint64_t bytes_out = 0;
+};
+
 // The counter block, read at one moment. The first part compares one to one with the
 // reference datapath's DatapathCountersSnapshot.
 struct CardCounters {
@@ -126,6 +136,8 @@ class Card {
   virtual void load_table(std::span<const uint8_t> bank_image) = 0;
 
   virtual CardCounters read_counters() = 0;
+  // One counter slot (< card::kMaxVniCounterSlots; otherwise all zero).
+  virtual CardSlotCounters read_counter_slot(uint16_t slot) = 0;
 
   // Appends the learn events the card produced since the last drain (oldest first) and
   // frees their ring slots; returns how many were appended.

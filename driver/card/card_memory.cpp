@@ -86,18 +86,22 @@ CardCounters decode_counters(std::span<const uint64_t> block, const BankSummary&
   for (const BankSummary::VniSlot& v : active.vnis) {
     if (v.counter_slot == card::kNoCounterSlot || v.counter_slot >= card::kMaxVniCounterSlots)
       continue;
-    CardVniCounters vc;
-    vc.vni = v.vni;
-    vc.counter_slot = v.counter_slot;
-    vc.frames_in = block[card::vni_counter(v.counter_slot, card::kCtrVniFramesIn)];
-    vc.bytes_in = block[card::vni_counter(v.counter_slot, card::kCtrVniBytesIn)];
-    vc.copies_out = block[card::vni_counter(v.counter_slot, card::kCtrVniCopiesOut)];
-    vc.bytes_out = block[card::vni_counter(v.counter_slot, card::kCtrVniBytesOut)];
-    c.vnis.push_back(vc);
+    const CardSlotCounters s = decode_counter_slot(block, v.counter_slot);
+    c.vnis.push_back({v.vni, v.counter_slot, s.frames_in, s.bytes_in, s.copies_out, s.bytes_out});
   }
   std::sort(c.vnis.begin(), c.vnis.end(),
             [](const CardVniCounters& a, const CardVniCounters& b) { return a.vni < b.vni; });
   return c;
+}
+
+CardSlotCounters decode_counter_slot(std::span<const uint64_t> block, uint16_t slot) {
+  if (block.size() < card::kCounterWords)
+    throw CardError(CardError::Kind::kIo, "card: short counter block");
+  if (slot >= card::kMaxVniCounterSlots) return {};
+  return {block[card::vni_counter(slot, card::kCtrVniFramesIn)],
+          block[card::vni_counter(slot, card::kCtrVniBytesIn)],
+          block[card::vni_counter(slot, card::kCtrVniCopiesOut)],
+          block[card::vni_counter(slot, card::kCtrVniBytesOut)]};
 }
 
 LearnEvent decode_learn_event(const uint8_t* w) {

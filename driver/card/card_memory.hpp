@@ -57,6 +57,8 @@ hw::ControlRegs encode_control(const CardControl& control, uint8_t table_bank);
 // `block` is the whole counter block (card::kCounterWords counters). Per-VNI counters are
 // reported for the VNIs of `active` that have a counter slot.
 CardCounters decode_counters(std::span<const uint64_t> block, const BankSummary& active);
+// One VNI counter slot of the counter block; all zero for a slot past the block's slots.
+CardSlotCounters decode_counter_slot(std::span<const uint64_t> block, uint16_t slot);
 
 // One learn-ring event word (64 bytes).
 LearnEvent decode_learn_event(const uint8_t* event_word);

@@ -93,6 +93,11 @@ CardCounters EmuCard::read_counters() {
   return decode_counters(counters_, active_);
 }
 
+CardSlotCounters EmuCard::read_counter_slot(uint16_t slot) {
+  std::lock_guard lock(kernel_lock().mutex);
+  return decode_counter_slot(counters_, slot);
+}
+
 size_t EmuCard::drain_learn_events(std::vector<LearnEvent>& out) {
   std::lock_guard lock(kernel_lock().mutex);
   const uint32_t producer = get_le32(bytes_of(learn_ring_, card::kLearnProducerWord));

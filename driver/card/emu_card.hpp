@@ -45,6 +45,7 @@ class EmuCard final : public Card {
   void configure(const CardControl& control) override;
   void load_table(std::span<const uint8_t> bank_image) override;
   CardCounters read_counters() override;
+  CardSlotCounters read_counter_slot(uint16_t slot) override;
   size_t drain_learn_events(std::vector<LearnEvent>& out) override;
   CardStatus status() override;
 

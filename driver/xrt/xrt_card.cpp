@@ -146,6 +146,7 @@ struct XrtCard::Impl {
 
   void control_run_locked(const hw::ControlRegs& regs);
   void write_bank_locked(unsigned bank, std::span<const uint8_t> image);
+  std::vector<uint64_t> read_counter_block_locked();
 
   mutable std::mutex mutex;
   unsigned device_index;
@@ -270,17 +271,26 @@ void XrtCard::load_table(std::span<const uint8_t> bank_image) {
   ++impl_->tables_loaded;
 }
 
-CardCounters XrtCard::read_counters() {
-  std::lock_guard lock(impl_->mutex);
+std::vector<uint64_t> XrtCard::Impl::read_counter_block_locked() {
   std::vector<uint64_t> block(card::kCounterWords);
   try {
-    impl_->counters.sync(XCL_BO_SYNC_BO_FROM_DEVICE);
-    impl_->counters.read(block.data(), block.size() * sizeof(uint64_t), 0);
+    counters.sync(XCL_BO_SYNC_BO_FROM_DEVICE);
+    counters.read(block.data(), block.size() * sizeof(uint64_t), 0);
   } catch (const std::exception& e) {
     fail(Kind::kIo, "reading counters: " + std::string(e.what()));
   }
-  ++impl_->record.counter_syncs;
-  return decode_counters(block, impl_->active);
+  ++record.counter_syncs;
+  return block;
+}
+
+CardCounters XrtCard::read_counters() {
+  std::lock_guard lock(impl_->mutex);
+  return decode_counters(impl_->read_counter_block_locked(), impl_->active);
+}
+
+CardSlotCounters XrtCard::read_counter_slot(uint16_t slot) {
+  std::lock_guard lock(impl_->mutex);
+  return decode_counter_slot(impl_->read_counter_block_locked(), slot);
 }
 
 size_t XrtCard::drain_learn_events(std::vector<LearnEvent>& out) {

@@ -39,14 +39,4 @@ std::vector<uint8_t> card_bank_image(const FloodTable& table, const CounterSlotO
   return serialise_bank(card_table_spec(table, slot_of));
 }
 
-uint16_t CounterSlotAllocator::slot_of(uint32_t vni) {
-  std::lock_guard lock(mutex_);
-  if (auto it = slots_.find(vni); it != slots_.end()) return it->second;
-  const uint16_t slot = slots_.size() < card::kMaxVniCounterSlots
-                            ? static_cast<uint16_t>(slots_.size())
-                            : card::kNoCounterSlot;
-  slots_.emplace(vni, slot);
-  return slot;
-}
-
 }  // namespace vxsn

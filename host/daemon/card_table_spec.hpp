@@ -6,11 +6,10 @@
 
 #include <cstdint>
 #include <functional>
-#include <mutex>
-#include <unordered_map>
 #include <vector>
 
 #include "driver/card/bank_serializer.hpp"
+#include "host/daemon/counter_slot_allocator.hpp"
 #include "host/datapath/flood_table.hpp"
 
 namespace vxsn {
@@ -23,17 +22,5 @@ CardTableSpec card_table_spec(const FloodTable& table, const CounterSlotOf& slot
 // The bank image of `table`: card_table_spec + serialise_bank. Throws
 // CardError{kTableTooLarge} when it does not fit the card.
 std::vector<uint8_t> card_bank_image(const FloodTable& table, const CounterSlotOf& slot_of);
-
-// Gives each VNI a counter slot that stays the same for the process's life, so a VNI's card
-// counters survive every table flip. Slots are never reused; past the card's slot count a
-// VNI gets card::kNoCounterSlot (replicated, not counted per VNI).
-class CounterSlotAllocator {
- public:
-  uint16_t slot_of(uint32_t vni);
-
- private:
-  std::mutex mutex_;
-  std::unordered_map<uint32_t, uint16_t> slots_;
-};
 
 }  // namespace vxsn

@@ -17,8 +17,8 @@
 #include "driver/dpdk/port.hpp"
 #include "host/api/api_server.hpp"
 #include "host/config/static_members.hpp"
+#include "host/daemon/card_counter_slots.hpp"
 #include "host/daemon/card_datapath.hpp"
-#include "host/daemon/card_table_spec.hpp"
 #include "host/daemon/control_queue.hpp"
 #include "host/daemon/ha_bridge.hpp"
 #include "host/daemon/health_report.hpp"
@@ -26,6 +26,7 @@
 #include "host/daemon/software_datapath.hpp"
 #include "host/daemon/stats_report.hpp"
 #include "host/daemon/table_compiler.hpp"
+#include "host/datapath/counter_reclaim.hpp"
 #include "host/ha/hybrid_clock.hpp"
 #include "host/health/health_verdict.hpp"
 #include "host/nexthop/next_hop_resolver.hpp"
@@ -192,7 +193,7 @@ struct Daemon::Impl : DaemonControl {
   // emu mode: the emulated card and its poll loop instead of `datapath`.
   std::unique_ptr<EmuCard> card;
   std::unique_ptr<CardDatapath> card_datapath;
-  CounterSlotAllocator counter_slots;
+  std::unique_ptr<CardCounterSlots> counter_slots;  // with `card`
   std::vector<LearnEvent> learn_events;
   // The control plane: one membership model, compiled incrementally into flood tables.
   std::unique_ptr<TableManager> table_manager;
@@ -275,7 +276,7 @@ struct Daemon::Impl : DaemonControl {
     if (card_mode()) {
       if (!load_card_table(*table)) return;
     } else {
-      tables.publish(std::move(table));
+      publish_reclaiming_counters(tables, vni_counters, std::move(table));
     }
     ++generation;
     if (s.unresolved != summary.unresolved || s.vnis != summary.vnis ||
@@ -289,11 +290,10 @@ struct Daemon::Impl : DaemonControl {
   // cannot hold is refused as a whole: the running table stays.
   bool load_card_table(const FloodTable& table) {
     try {
-      CardTableSpec spec = card_table_spec(
-          table, [this](const VniEntry& e) { return counter_slots.slot_of(e.vni); });
       // The card's learn cache forgets on a version change, so every table gets a new one.
-      spec.version = generation + 1;
-      card->load_table(serialise_bank(spec));
+      load_counted_table(*card, *counter_slots, table, generation + 1);
+      // No software datapath reads tables in card mode: VNIs gone need no counters now.
+      vni_counters.retain_only(vnis_of(table));
       return true;
     } catch (const CardError& e) {
       spdlog::error("table generation {} refused by the card, the running table stays: {}",
@@ -466,13 +466,11 @@ struct Daemon::Impl : DaemonControl {
       const CardCounters k = card->read_counters();
       c.datapath = card_snapshot(k, card_datapath->host_counters().snapshot());
       c.host_frames = card_datapath->host_frames();
-      for (const CardVniCounters& v : k.vnis)
-        c.vnis.emplace_back(
-            v.vni, VniCountersSnapshot{v.frames_in, v.bytes_in, v.copies_out, v.bytes_out});
+      c.vnis = counter_slots->vni_counters(k);
     } else {
       c.datapath = datapath->counters().snapshot();
       c.host_frames = datapath->host_frames();
-      c.vnis = vni_snapshots(vni_counters);
+      c.vnis = vni_counters.snapshots();
     }
     for (DpdkPort* p : ports) {
       DpdkPort::Stats st = p->stats();
@@ -540,10 +538,9 @@ struct Daemon::Impl : DaemonControl {
   nlohmann::json stats() const {
     double uptime = uptime_s();
     if (!card_mode()) {
-      nlohmann::json j = stats_json(
-          StatsSources{config.node_id, uptime, config.datapath, datapath->counters().snapshot(),
-                       datapath->host_frames(), vni_snapshots(vni_counters), ports, summary,
-                       generation, nullptr});
+      nlohmann::json j = stats_json(StatsSources{
+          config.node_id, uptime, config.datapath, datapath->counters().snapshot(),
+          datapath->host_frames(), vni_counters.snapshots(), ports, summary, generation, nullptr});
       j["control"] = table_manager_json(*table_manager, &datapath->learn_counters());
       j["registration"] = registration_json();
       if (ha) j["ha"] = ha->stats_json();
@@ -551,10 +548,7 @@ struct Daemon::Impl : DaemonControl {
       return j;
     }
     const CardCounters c = card->read_counters();
-    std::vector<std::pair<uint32_t, VniCountersSnapshot>> vnis;
-    for (const CardVniCounters& v : c.vnis)
-      vnis.emplace_back(v.vni,
-                        VniCountersSnapshot{v.frames_in, v.bytes_in, v.copies_out, v.bytes_out});
+    std::vector<std::pair<uint32_t, VniCountersSnapshot>> vnis = counter_slots->vni_counters(c);
     nlohmann::json j = stats_json(StatsSources{
         config.node_id, uptime, config.datapath,
         card_snapshot(c, card_datapath->host_counters().snapshot()), card_datapath->host_frames(),
@@ -594,6 +588,7 @@ struct Daemon::Impl : DaemonControl {
     if (config.datapath == "emu") {
       card = std::make_unique<EmuCard>();
       card->configure(card_control_of(config));
+      counter_slots = std::make_unique<CardCounterSlots>(*card);
     }
     publish_table();
     // Before the datapath starts, so a listener that cannot start stops the daemon cleanly;
@@ -706,6 +701,7 @@ struct Daemon::Impl : DaemonControl {
     ha.reset();
     datapath.reset();
     card_datapath.reset();
+    counter_slots.reset();
     card.reset();
     resolver.reset();
     owned_ports.clear();  // closes ports: detaches XDP programs

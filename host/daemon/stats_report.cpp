@@ -7,12 +7,6 @@
 
 namespace vxsn {
 
-std::vector<std::pair<uint32_t, VniCountersSnapshot>> vni_snapshots(const VniCounterRegistry& r) {
-  std::vector<std::pair<uint32_t, VniCountersSnapshot>> out;
-  for (const auto& [vni, counters] : r.list()) out.emplace_back(vni, counters->snapshot());
-  return out;
-}
-
 nlohmann::json stats_json(const StatsSources& s) {
   using nlohmann::json;
   const DatapathCountersSnapshot& dp = s.datapath;

@@ -10,7 +10,6 @@
 #include "driver/dpdk/port.hpp"
 #include "host/daemon/table_compiler.hpp"
 #include "host/datapath/counters.hpp"
-#include "host/datapath/vni_counter_registry.hpp"
 
 namespace vxsn {
 
@@ -28,9 +27,6 @@ struct StatsSources {
   uint64_t table_generation;
   nlohmann::json card;  // card modes: status and card-only counters; null otherwise
 };
-
-// The software datapath's VNI counters as StatsSources::vnis.
-std::vector<std::pair<uint32_t, VniCountersSnapshot>> vni_snapshots(const VniCounterRegistry& r);
 
 nlohmann::json stats_json(const StatsSources& s);
 

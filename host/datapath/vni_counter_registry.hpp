@@ -1,11 +1,13 @@
 // Hands out one VniCounters per VNI at a stable address. Owned by the control side and called
-// only while building a flood table (never per packet); counters are never freed while the
-// registry lives, so a packet holding an old table snapshot can still count into them.
+// only while building and publishing flood tables (never per packet). A VNI's counters live
+// until a table without the VNI has been published (retain_only): a packet holding an older
+// snapshot may count into them until then. A VNI that comes back gets new counters, from zero.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -16,12 +18,18 @@ namespace vxsn {
 
 class VniCounterRegistry {
  public:
-  // The counters of `vni`, created on first use. The pointer stays valid for the registry's life.
+  // The counters of `vni`, created on first use. The pointer stays valid until a
+  // retain_only() that leaves the VNI out.
   VniCounters* get_or_create(uint32_t vni);
-  // nullptr if `vni` was never requested.
+  // nullptr if `vni` has no counters.
   const VniCounters* find(uint32_t vni) const;
-  // Every (vni, counters) pair, sorted by VNI.
-  std::vector<std::pair<uint32_t, const VniCounters*>> list() const;
+  // Every VNI's counters as read now, sorted by VNI.
+  std::vector<std::pair<uint32_t, VniCountersSnapshot>> snapshots() const;
+  // Frees the counters of every VNI not in `live` (sorted ascending). Call only once no
+  // reader can reach them: after FloodTablePublisher::publish() of a table holding exactly
+  // `live` has returned (see publish_reclaiming_counters), or with no software readers.
+  void retain_only(std::span<const uint32_t> live);
+  size_t size() const;
 
  private:
   mutable std::mutex mutex_;

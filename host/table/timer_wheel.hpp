@@ -44,6 +44,9 @@ class TimerWheel {
           slot[keep++] = std::move(slot[i]);
       }
       slot.resize(keep);
+      // An emptied slot gives its memory back: it is next needed a whole turn later, and
+      // otherwise every slot would keep the capacity of the largest burst it ever held.
+      if (keep == 0) std::vector<Item>().swap(slot);
     }
     current_ = now_tick;
     size_ -= due_.size();

@@ -139,10 +139,10 @@ TEST(VniCounterRegistry, HandsOutStablePointersAndListsAll) {
   EXPECT_EQ(r.find(100), a);
   EXPECT_EQ(r.find(7), nullptr);
   a->copies_out.add(3);
-  const auto all = r.list();
+  const auto all = r.snapshots();
   ASSERT_EQ(all.size(), 1001u);
   EXPECT_EQ(all[0].first, 100u);
-  EXPECT_EQ(all[0].second->snapshot().copies_out, 3u);
+  EXPECT_EQ(all[0].second.copies_out, 3u);
   EXPECT_EQ(all[1].first, 5000u);
 }
 
