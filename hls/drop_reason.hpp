@@ -26,12 +26,14 @@ namespace vxsn {
   X(kVxlanBadFlags, "vxlan_bad_flags") /* I flag clear */                       \
   X(kInnerTooShort, "inner_too_short") /* inner frame < 14 bytes */             \
   X(kUnknownVni, "unknown_vni")                                                 \
-  X(kNoOtherMember, "no_other_member") /* sender is the only member */          \
-  X(kFrameTooLarge, "frame_too_large") /* copy exceeds egress port */           \
-  X(kNoNextHop, "no_next_hop")         /* per copy: member unresolved */        \
-  X(kNoBuffer, "no_buffer")            /* per copy: buffer pool empty */        \
-  X(kTxFull, "tx_full")                /* per copy: egress queue full */        \
-  X(kChained, "chained_mbuf")          /* multi-segment input */
+  X(kNoOtherMember, "no_other_member")     /* sender is the only member */      \
+  X(kFrameTooLarge, "frame_too_large")     /* copy exceeds egress port */       \
+  X(kNoNextHop, "no_next_hop")             /* per copy: member unresolved */    \
+  X(kNoBuffer, "no_buffer")                /* per copy: buffer pool empty */    \
+  X(kTxFull, "tx_full")                    /* per copy: egress queue full */    \
+  X(kChained, "chained_mbuf")              /* multi-segment input */            \
+  X(kSourceNotMember, "source_not_member") /* source check: not a member */     \
+  X(kStormPoliced, "storm_policed")        /* over a VNI or VTEP policer */
 
 enum class DropReason : uint8_t {
 #define VXSN_DROP_ENUM(name, label) name,

@@ -13,7 +13,7 @@
 namespace cpp vxsn.api
 
 const i32 API_VERSION_MAJOR = 1
-const i32 API_VERSION_MINOR = 1
+const i32 API_VERSION_MINOR = 2
 
 // Why a member is in a VNI's flood list; an entry may have several sources at once.
 enum Source {
@@ -143,6 +143,8 @@ struct VniCounters {
   3: i64 bytes_in,
   4: i64 copies_out,
   5: i64 bytes_out,
+  6: optional i64 source_not_member,  // frames the VNI's source check dropped (API 1.2)
+  7: optional i64 storm_policed,      // frames a storm policer dropped (API 1.2)
 }
 
 struct PortCounters {

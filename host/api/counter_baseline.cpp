@@ -29,10 +29,12 @@ CounterBaseline::View CounterBaseline::subtract(const CountersInfo& now) const {
   std::map<uint32_t, VniCountersSnapshot> vni_base(base_.vnis.begin(), base_.vnis.end());
   for (const auto& [vni, c] : now.vnis) {
     VniCountersSnapshot base = vni_base.count(vni) ? vni_base[vni] : VniCountersSnapshot{};
-    out.vnis.emplace_back(vni, VniCountersSnapshot{minus(c.frames_in, base.frames_in),
-                                                   minus(c.bytes_in, base.bytes_in),
-                                                   minus(c.copies_out, base.copies_out),
-                                                   minus(c.bytes_out, base.bytes_out)});
+    out.vnis.emplace_back(
+        vni, VniCountersSnapshot{
+                 minus(c.frames_in, base.frames_in), minus(c.bytes_in, base.bytes_in),
+                 minus(c.copies_out, base.copies_out), minus(c.bytes_out, base.bytes_out),
+                 minus(c.source_not_member, base.source_not_member),
+                 minus(c.storm_policed, base.storm_policed)});
   }
   std::map<std::string, PortCountersInfo> port_base;
   for (const PortCountersInfo& p : base_.ports) port_base[p.name] = p;

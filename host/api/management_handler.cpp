@@ -131,6 +131,8 @@ api::Counters to_api(const CounterBaseline::View& view) {
     x.bytes_in = static_cast<int64_t>(v.bytes_in);
     x.copies_out = static_cast<int64_t>(v.copies_out);
     x.bytes_out = static_cast<int64_t>(v.bytes_out);
+    x.__set_source_not_member(static_cast<int64_t>(v.source_not_member));
+    x.__set_storm_policed(static_cast<int64_t>(v.storm_policed));
     out.vnis.push_back(std::move(x));
   }
   for (const PortCountersInfo& p : c.ports) {

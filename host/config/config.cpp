@@ -117,11 +117,18 @@ void read_vnis(const TomlReader& r, const toml::node& n, Config& c) {
   }
 }
 
+SourceCheck read_source_check(const TomlReader& r, const toml::node& n, const std::string& key) {
+  const std::string v = r.string(n, key);
+  for (SourceCheck m : {SourceCheck::kStrict, SourceCheck::kLearn, SourceCheck::kOpen})
+    if (v == source_check_name(m)) return m;
+  r.fail(n, key, "must be \"strict\", \"learn\" or \"open\", got \"" + v + "\"");
+}
+
 void read_table(const TomlReader& r, const toml::table& t, Config& c) {
   r.only_keys(t, "table",
               {"max_vnis", "max_members_per_vni", "max_entries", "registration_rate",
                "registration_burst", "holdtime_s", "learn_holdtime_s", "ageing_interval_ms",
-               "learn_rate", "learning", "unlisted_vnis"});
+               "learn_rate", "learning", "unlisted_vnis", "source_check"});
   TableSettings& s = c.table;
   auto u32 = [&](const char* name, uint32_t& out, int64_t lo, int64_t hi) {
     if (auto n = t.get(name))
@@ -143,6 +150,80 @@ void read_table(const TomlReader& r, const toml::table& t, Config& c) {
     if (v != "allow" && v != "deny")
       r.fail(*n, "table.unlisted_vnis", "must be \"allow\" or \"deny\", got \"" + v + "\"");
     s.allow_unlisted_vnis = v == "allow";
+  }
+  if (auto n = t.get("source_check"))
+    s.source_check = read_source_check(r, *n, "table.source_check");
+}
+
+void read_source_checks(const TomlReader& r, const toml::node& n, Config& c) {
+  const toml::array* arr = n.as_array();
+  if (!arr || !arr->is_array_of_tables())
+    r.fail(n, "source_check", "expected [[source_check]] tables");
+  for (size_t i = 0; i < arr->size(); ++i) {
+    std::string key = "source_check[" + std::to_string(i) + "]";
+    const toml::table& t = r.table((*arr)[i], key);
+    r.only_keys(t, key, {"vnis", "mode"});
+    SourceCheckRule rule;
+    if (auto v = t.get("vnis")) rule.vnis = r.vni_range(*v, key + ".vnis");
+    auto m = t.get("mode");
+    if (!m) r.fail(t, key + ".mode", "missing");
+    rule.mode = read_source_check(r, *m, key + ".mode");
+    c.source_check.push_back(rule);
+  }
+}
+
+// A rate in frames or bytes per second; 0 = no limit.
+uint64_t read_rate(const TomlReader& r, const toml::table& t, const char* name,
+                   const std::string& prefix) {
+  auto n = t.get(name);
+  if (!n) return 0;
+  return static_cast<uint64_t>(
+      r.integer(*n, prefix + name, 0, static_cast<int64_t>(kMaxPolicerRate)));
+}
+
+void read_storm_control(const TomlReader& r, const toml::table& t, Config& c) {
+  r.only_keys(t, "storm_control",
+              {"vni_frames_per_s", "vni_bytes_per_s", "vtep_frames_per_s", "vtep_bytes_per_s",
+               "burst_ms", "vni"});
+  StormSettings& s = c.storm;
+  s.per_vni = {read_rate(r, t, "vni_frames_per_s", "storm_control."),
+               read_rate(r, t, "vni_bytes_per_s", "storm_control.")};
+  s.per_vtep = {read_rate(r, t, "vtep_frames_per_s", "storm_control."),
+                read_rate(r, t, "vtep_bytes_per_s", "storm_control.")};
+  if (auto n = t.get("burst_ms"))
+    s.burst_ms = static_cast<uint32_t>(
+        r.integer(*n, "storm_control.burst_ms", 1, kMaxPolicerBurstNs / 1000000));
+  // Every limit must let one frame (and one largest frame's bytes) through per burst.
+  auto check = [&](const PolicerRate& rate, const toml::node& at, const std::string& prefix) {
+    const uint64_t burst_ns = uint64_t{s.burst_ms} * 1000000;
+    const uint64_t min_frames = min_policer_rate(burst_ns, 1);
+    const uint64_t min_bytes = min_policer_rate(burst_ns, wire::kMaxFrameLen);
+    if (rate.frames_per_s != 0 && rate.frames_per_s < min_frames)
+      r.fail(at, prefix + "frames_per_s",
+             "below one frame per burst (" + std::to_string(min_frames) +
+                 " at burst_ms = " + std::to_string(s.burst_ms) + ")");
+    if (rate.bytes_per_s != 0 && rate.bytes_per_s < min_bytes)
+      r.fail(at, prefix + "bytes_per_s",
+             "below one 9216-byte frame per burst (" + std::to_string(min_bytes) +
+                 " at burst_ms = " + std::to_string(s.burst_ms) + ")");
+  };
+  check(s.per_vni, t, "storm_control.vni_");
+  check(s.per_vtep, t, "storm_control.vtep_");
+  auto rules = t.get("vni");
+  if (!rules) return;
+  const toml::array* arr = rules->as_array();
+  if (!arr || !arr->is_array_of_tables())
+    r.fail(*rules, "storm_control.vni", "expected [[storm_control.vni]] tables");
+  for (size_t i = 0; i < arr->size(); ++i) {
+    std::string key = "storm_control.vni[" + std::to_string(i) + "]";
+    const toml::table& rt = r.table((*arr)[i], key);
+    r.only_keys(rt, key, {"vnis", "frames_per_s", "bytes_per_s"});
+    StormRule rule;
+    if (auto v = rt.get("vnis")) rule.vnis = r.vni_range(*v, key + ".vnis");
+    rule.rate = {read_rate(r, rt, "frames_per_s", key + "."),
+                 read_rate(r, rt, "bytes_per_s", key + ".")};
+    check(rule.rate, rt, key + ".");
+    s.rules.push_back(rule);
   }
 }
 
@@ -291,9 +372,9 @@ Config parse_config(std::string_view text, const std::string& source) {
   TomlReader r(source);
   Config c;
   // [ha] is read by host/ha's parse_ha_config from the same file (vxsnd loads both).
-  r.only_keys(
-      root, "",
-      {"node", "datapath", "port", "vni", "log", "table", "allow", "learning", "api", "ha"});
+  r.only_keys(root, "",
+              {"node", "datapath", "port", "vni", "log", "table", "allow", "learning",
+               "source_check", "storm_control", "api", "ha"});
   if (auto n = root.get("node")) read_node(r, r.table(*n, "node"), c);
   if (auto n = root.get("datapath")) read_datapath(r, r.table(*n, "datapath"), c);
   if (auto n = root.get("port")) read_ports(r, *n, c);
@@ -302,6 +383,8 @@ Config parse_config(std::string_view text, const std::string& source) {
   if (auto n = root.get("table")) read_table(r, r.table(*n, "table"), c);
   if (auto n = root.get("allow")) read_allow(r, *n, c);
   if (auto n = root.get("learning")) read_learning(r, *n, c);
+  if (auto n = root.get("source_check")) read_source_checks(r, *n, c);
+  if (auto n = root.get("storm_control")) read_storm_control(r, r.table(*n, "storm_control"), c);
   if (auto n = root.get("api")) read_api(r, r.table(*n, "api"), c);
   validate_config(c, source);
   return c;

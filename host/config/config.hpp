@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "driver/net_types.hpp"
+#include "host/datapath/flood_policy.hpp"
 
 namespace vxsn {
 
@@ -28,6 +29,7 @@ struct VniRange {
   uint32_t first = 0;
   uint32_t last = (1u << 24) - 1;
   bool contains(uint32_t vni) const { return vni >= first && vni <= last; }
+  bool operator==(const VniRange&) const = default;
 };
 
 // An address prefix, "10.0.0.0/8" or "fd00::/16"; a bare address is a host prefix.
@@ -53,6 +55,31 @@ struct LearningRule {
   bool enabled = true;
 };
 
+// [[source_check]]: who may flood into a range of VNIs (see SourceCheck). The last rule
+// covering a VNI wins; a VNI no rule covers follows table.source_check.
+struct SourceCheckRule {
+  VniRange vnis;
+  SourceCheck mode = SourceCheck::kLearn;
+  bool operator==(const SourceCheckRule&) const = default;
+};
+
+// [[storm_control.vni]]: a per-VNI policer for a range of VNIs (each VNI its own bucket);
+// the last rule covering a VNI wins, a VNI no rule covers has storm_control.vni_*.
+struct StormRule {
+  VniRange vnis;
+  PolicerRate rate;
+  bool operator==(const StormRule&) const = default;
+};
+
+// [storm_control]: token-bucket policers in front of replication (0 = no limit).
+struct StormSettings {
+  PolicerRate per_vni;   // vni_frames_per_s, vni_bytes_per_s
+  PolicerRate per_vtep;  // vtep_frames_per_s, vtep_bytes_per_s: a source VTEP over all VNIs
+  uint32_t burst_ms = 100;
+  std::vector<StormRule> rules;
+  bool operator==(const StormSettings&) const = default;
+};
+
 // [table]: limits and timers of the table manager.
 struct TableSettings {
   uint32_t max_vnis = 65536;
@@ -69,6 +96,7 @@ struct TableSettings {
   uint32_t learn_rate = 1000;       // learn events per second the datapath may report
   bool learning = true;             // default for VNIs no [[learning]] rule covers
   bool allow_unlisted_vnis = true;  // VNIs no [[allow]] rule covers accept any address
+  SourceCheck source_check = SourceCheck::kLearn;  // VNIs no [[source_check]] rule covers
 };
 
 // [api]: the management API server inside vxsnd. The Unix socket is always on (unless its
@@ -109,6 +137,8 @@ struct Config {
   TableSettings table;
   std::vector<AllowRule> allow;
   std::vector<LearningRule> learning;
+  std::vector<SourceCheckRule> source_check;
+  StormSettings storm;
 
   ApiSettings api;
 

@@ -93,7 +93,9 @@ json to_json(const api::Counters& c) {
                     {"frames_in", v.frames_in},
                     {"bytes_in", v.bytes_in},
                     {"copies_out", v.copies_out},
-                    {"bytes_out", v.bytes_out}});
+                    {"bytes_out", v.bytes_out},
+                    {"source_not_member", v.source_not_member},
+                    {"storm_policed", v.storm_policed}});
   json ports = json::array();
   for (const auto& p : c.ports)
     ports.push_back({{"name", p.name},

@@ -137,10 +137,11 @@ void show_counters(ApiClient& c, Output& o, bool reset) {
     o.out << "drops  none\n";
   }
   if (!k.vnis.empty()) {
-    TextTable vnis({"VNI", "FRAMES IN", "BYTES IN", "COPIES OUT", "BYTES OUT"});
+    TextTable vnis(
+        {"VNI", "FRAMES IN", "BYTES IN", "COPIES OUT", "BYTES OUT", "NOT MEMBER", "POLICED"});
     for (const auto& v : k.vnis)
-      vnis.add_row(
-          {num(v.vni), num(v.frames_in), num(v.bytes_in), num(v.copies_out), num(v.bytes_out)});
+      vnis.add_row({num(v.vni), num(v.frames_in), num(v.bytes_in), num(v.copies_out),
+                    num(v.bytes_out), num(v.source_not_member), num(v.storm_policed)});
     o.out << '\n';
     vnis.print(o.out);
   }

@@ -121,7 +121,7 @@ uint32_t control_tick_ms(const Config& c) {
 
 bool same_layout(const Config& a, const Config& b) {
   return a.ttl == b.ttl && a.keep_source_ip == b.keep_source_ip && a.own_v4 == b.own_v4 &&
-         a.own_v6 == b.own_v6;
+         a.own_v6 == b.own_v6 && VniPolicyRules(a) == VniPolicyRules(b) && a.storm == b.storm;
 }
 
 nlohmann::json table_manager_json(const TableManager& tm, const LearnFilterCounters* learn) {
@@ -134,6 +134,7 @@ nlohmann::json table_manager_json(const TableManager& tm, const LearnFilterCount
                       {"learned", k.learned},
                       {"learn_refreshes", k.learn_refreshes},
                       {"learn_disabled", k.learn_disabled},
+                      {"learn_unknown_vni", k.learn_unknown_vni},
                       {"expired", k.expired},
                       {"entries_removed", k.entries_removed},
                       {"refused",
@@ -241,7 +242,7 @@ struct Daemon::Impl : DaemonControl {
     compiler = std::make_unique<IncrementalCompiler>(
         [this](MemberSpec& m) { resolve_member(m, *resolver, ports); },
         [this](uint32_t vni) { return vni_counters.get_or_create(vni); });
-    compiler->set_layout(replication_params(config), egress_ports(ports));
+    compiler->set_layout(replication_params(config), egress_ports(ports), VniPolicyRules(config));
   }
 
   // The VNIs of members whose next hop changed compile again.
@@ -375,6 +376,8 @@ struct Daemon::Impl : DaemonControl {
     config.table = fresh.table;
     config.allow = std::move(fresh.allow);
     config.learning = std::move(fresh.learning);
+    config.source_check = std::move(fresh.source_check);
+    config.storm = std::move(fresh.storm);
     config.ttl = fresh.ttl;
     config.keep_source_ip = fresh.keep_source_ip;
     config.own_v4 = fresh.own_v4;
@@ -382,7 +385,8 @@ struct Daemon::Impl : DaemonControl {
     config.stats_interval_ms = fresh.stats_interval_ms;
     table_manager->reconfigure(config);
     registration->set_allow_list(std::make_shared<AllowList>(AllowList::from_config(config)));
-    if (layout_changed) compiler->set_layout(replication_params(config), egress_ports(ports));
+    if (layout_changed)
+      compiler->set_layout(replication_params(config), egress_ports(ports), VniPolicyRules(config));
     publish_table();
     return restart;
   }

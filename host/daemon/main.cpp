@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "host/config/config.hpp"
+#include "host/config/config_warnings.hpp"
 #include "host/daemon/daemon.hpp"
 #include "host/ha/ha_config.hpp"
 
@@ -69,7 +70,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "vxsnd: configuration error: %s\n", e.what());
     return 2;
   }
+  const std::vector<std::string> warnings = config_warnings(config);
   if (check_only) {
+    for (const std::string& w : warnings)
+      std::fprintf(stderr, "%s: warning: %s\n", config_path.c_str(), w.c_str());
     std::printf(
         "%s: OK (%zu VNIs, %zu ports, %s)\n", config_path.c_str(), config.vnis.size(),
         config.ports.size(),
@@ -85,6 +89,7 @@ int main(int argc, char** argv) {
 
   spdlog::set_level(spdlog::level::from_str(config.log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  for (const std::string& w : warnings) spdlog::warn("config: {}", w);
   block_daemon_signals();
   try {
     Daemon daemon(std::move(config), std::move(ha), config_path, overrides);

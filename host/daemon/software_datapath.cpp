@@ -89,8 +89,10 @@ void SoftwareDatapath::run() {
       {
         FloodTablePublisher::ReadSection read;
         const FloodTable& table = *tables_.current_for_reader();
-        // One clock read per burst is precise enough for a filter with a 1 s period.
-        const uint64_t now_ns = learn_queue_ ? steady_ns() : 0;
+        // One clock read per burst: precise enough for the learn filter's 1 s period and
+        // for policers whose buckets hold 100 ms (a burst takes microseconds).
+        const uint64_t now_ns = steady_ns();
+        guard_.now_ns = now_ns;
         for (uint16_t i = 0; i < n; ++i) {
           rte_mbuf* m = burst[i];
           if (m->nb_segs != 1) {
@@ -106,7 +108,7 @@ void SoftwareDatapath::run() {
             continue;
           }
           ParsedFrame parsed;
-          process_frame(frame, parse_config_, table, counters_, sink, &parsed);
+          process_frame(frame, parse_config_, table, counters_, sink, &parsed, &guard_);
           if (learn_queue_ && parsed.drop == DropReason::kNone) {
             LearnReport report;
             if (learn_filter_.check(table, parsed.vni, parsed.src_vtep, now_ns, report) &&

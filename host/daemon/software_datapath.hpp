@@ -13,6 +13,7 @@
 #include "host/datapath/counters.hpp"
 #include "host/datapath/flood_table.hpp"
 #include "host/datapath/frame_parser.hpp"
+#include "host/datapath/replicator.hpp"
 #include "host/table/learn_filter.hpp"
 
 namespace vxsn {
@@ -48,6 +49,7 @@ class SoftwareDatapath {
   SingleWriterCounter host_frames_;
   LearnQueue* learn_queue_;
   LearnFilter learn_filter_;
+  FloodGuard guard_;  // the source VTEPs' storm policers (this thread's)
   PollThread poll_;
 };
 

@@ -19,7 +19,9 @@ nlohmann::json stats_json(const StatsSources& s) {
     vnis[std::to_string(vni)] = {{"frames_in", c.frames_in},
                                  {"bytes_in", c.bytes_in},
                                  {"copies_out", c.copies_out},
-                                 {"bytes_out", c.bytes_out}};
+                                 {"bytes_out", c.bytes_out},
+                                 {"source_not_member", c.source_not_member},
+                                 {"storm_policed", c.storm_policed}};
   }
 
   json ports = json::array();

@@ -9,6 +9,8 @@ ReplicationParams replication_params(const Config& config) {
   p.own_v6 = config.own_v6;
   p.ttl = config.ttl;
   p.vxlan_port = config.vxlan_port;
+  p.storm.per_vtep = config.storm.per_vtep;
+  p.storm.burst_ns = uint64_t{config.storm.burst_ms} * 1000000;
   return p;
 }
 

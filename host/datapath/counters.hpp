@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "hls/drop_reason.hpp"
+#include "hls/token_bucket.hpp"
 
 namespace vxsn {
 
@@ -59,18 +60,25 @@ struct VniCountersSnapshot {
   uint64_t bytes_in = 0;
   uint64_t copies_out = 0;
   uint64_t bytes_out = 0;
+  uint64_t source_not_member = 0;
+  uint64_t storm_policed = 0;
 };
 
 // Per VNI, single writer like DatapathCounters. Lives in a VniCounterRegistry, so it outlives
 // every flood table snapshot that points at it.
 struct alignas(64) VniCounters {
-  SingleWriterCounter frames_in;   // frames of this VNI that reached replication
-  SingleWriterCounter bytes_in;    // their received frame bytes
-  SingleWriterCounter copies_out;  // copies handed to the sink
-  SingleWriterCounter bytes_out;   // their bytes
+  SingleWriterCounter frames_in;          // frames of this VNI that reached replication
+  SingleWriterCounter bytes_in;           // their received frame bytes
+  SingleWriterCounter copies_out;         // copies handed to the sink
+  SingleWriterCounter bytes_out;          // their bytes
+  SingleWriterCounter source_not_member;  // frames the source check refused
+  SingleWriterCounter storm_policed;      // frames a policer (the VNI's or the VTEP's) refused
+  // The VNI's storm policer: state of the datapath thread that writes these counters.
+  TokenBucketState storm_bucket;
 
   VniCountersSnapshot snapshot() const {
-    return {frames_in.get(), bytes_in.get(), copies_out.get(), bytes_out.get()};
+    return {frames_in.get(), bytes_in.get(),          copies_out.get(),
+            bytes_out.get(), source_not_member.get(), storm_policed.get()};
   }
 };
 

@@ -118,8 +118,8 @@ FloodTableBuilder& FloodTableBuilder::set_version(uint64_t version) {
 }
 
 FloodTableBuilder& FloodTableBuilder::add_vni(uint32_t vni, std::vector<MemberSpec> members,
-                                              VniCounters* counters) {
-  vnis_.push_back({vni, std::move(members), counters});
+                                              VniCounters* counters, const VniPolicy& policy) {
+  vnis_.push_back({vni, std::move(members), counters, policy});
   return *this;
 }
 
@@ -135,11 +135,13 @@ FloodTableBuilder& FloodTableBuilder::reserve(size_t vnis) {
 }
 
 std::shared_ptr<const CompiledVni> FloodTableBuilder::compile_vni(
-    uint32_t vni, const std::vector<MemberSpec>& members, VniCounters* counters) const {
+    uint32_t vni, const std::vector<MemberSpec>& members, VniCounters* counters,
+    const VniPolicy& policy) const {
   validate(vni, members, params_, ports_);
   auto block = std::make_shared<CompiledVni>();
   block->vni = vni;
   block->counters = counters;
+  block->policy = policy;
   block->members.reserve(members.size());
   for (const MemberSpec& spec : members) {
     block->members.push_back(make_member(spec, params_, ports_));
@@ -155,7 +157,7 @@ std::unique_ptr<FloodTable> FloodTableBuilder::build() const {
   table->version_ = version_;
   table->blocks_.reserve(vnis_.size() + compiled_.size());
   for (const PendingVni& v : vnis_)
-    table->blocks_.push_back(compile_vni(v.vni, v.members, v.counters));
+    table->blocks_.push_back(compile_vni(v.vni, v.members, v.counters, v.policy));
   table->blocks_.insert(table->blocks_.end(), compiled_.begin(), compiled_.end());
   auto& blocks = table->blocks_;
   // Strictly ascending already (the incremental compiler's case): no sort, no duplicates.
@@ -176,6 +178,7 @@ std::unique_ptr<FloodTable> FloodTableBuilder::build() const {
     e.members = std::span<const Member>(b->members);
     e.counters = b->counters;
     e.has_ipv6_member = b->has_ipv6_member;
+    e.policy = b->policy;
     table->entries_.push_back(e);
   }
   const auto& order = table->entries_;

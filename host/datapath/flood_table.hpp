@@ -16,6 +16,7 @@
 #include "driver/net_types.hpp"
 #include "hls/vxlan_wire.hpp"
 #include "host/datapath/counters.hpp"
+#include "host/datapath/flood_policy.hpp"
 
 namespace vxsn {
 
@@ -31,6 +32,7 @@ struct ReplicationParams {
   IpAddr own_v6;     // same for IPv6
   uint8_t ttl = 64;  // TTL / hop limit of every copy
   uint16_t vxlan_port = wire::kVxlanDefaultPort;  // UDP destination port of every copy
+  StormParams storm;                              // per-VTEP policer and bucket depth
 };
 
 // Index in the table's port list = egress port id.
@@ -72,8 +74,9 @@ struct Member {
 struct VniEntry {
   uint32_t vni = 0;
   std::span<const Member> members;  // in the order given to the builder; storage owned by the table
-  VniCounters* counters = nullptr;  // may be null (no per-VNI counting)
+  VniCounters* counters = nullptr;  // may be null (no per-VNI counting nor VNI policing)
   bool has_ipv6_member = false;     // the per-packet IPv6 payload checksum is needed
+  VniPolicy policy;
 };
 
 // One VNI's members compiled for the datapath: immutable once built and shared between
@@ -84,6 +87,7 @@ struct CompiledVni {
   std::vector<Member> members;
   VniCounters* counters = nullptr;
   bool has_ipv6_member = false;
+  VniPolicy policy;
 };
 
 class FloodTable {
@@ -130,7 +134,8 @@ class FloodTableBuilder {
   FloodTableBuilder& set_params(const ReplicationParams& params);
   FloodTableBuilder& set_egress_ports(std::vector<EgressPort> ports);
   FloodTableBuilder& set_version(uint64_t version);
-  FloodTableBuilder& add_vni(uint32_t vni, std::vector<MemberSpec> members, VniCounters* counters);
+  FloodTableBuilder& add_vni(uint32_t vni, std::vector<MemberSpec> members, VniCounters* counters,
+                             const VniPolicy& policy = {});
   // Adds a VNI compiled earlier by compile_vni with the same params and egress ports.
   // Adding them in VNI order saves build() a sort.
   FloodTableBuilder& add_compiled(std::shared_ptr<const CompiledVni> compiled);
@@ -144,13 +149,15 @@ class FloodTableBuilder {
   // for that VNI. The result can be added to any builder with the same params and ports.
   std::shared_ptr<const CompiledVni> compile_vni(uint32_t vni,
                                                  const std::vector<MemberSpec>& members,
-                                                 VniCounters* counters) const;
+                                                 VniCounters* counters,
+                                                 const VniPolicy& policy = {}) const;
 
  private:
   struct PendingVni {
     uint32_t vni;
     std::vector<MemberSpec> members;
     VniCounters* counters;
+    VniPolicy policy;
   };
   ReplicationParams params_;
   std::vector<EgressPort> ports_;

@@ -83,4 +83,29 @@ void write_copy(uint8_t* out, const FrameCopyContext& c, const Member& m) {
   std::memcpy(udp + wire::kUdpHeaderLen, c.payload, c.payload_len);
 }
 
+bool is_member(const VniEntry& entry, const IpAddr& addr) {
+  for (const Member& m : entry.members)
+    if (address_equal(m.addr, addr)) return true;
+  return false;
+}
+
+DropReason admit(const VniEntry& entry, const ParsedFrame& p, uint32_t frame_len,
+                 const StormParams& storm, FloodGuard* guard) {
+  if (entry.policy.source_check != SourceCheck::kOpen && !is_member(entry, p.src_vtep)) {
+    if (entry.counters != nullptr) entry.counters->source_not_member.add(1);
+    return DropReason::kSourceNotMember;
+  }
+  if (guard == nullptr) return DropReason::kNone;
+  // The sender's bucket first: one VTEP's storm spends its own budget before its VNI's.
+  TokenBucketState& vtep =
+      guard->vtep_buckets[vtep_policer_slot(p.src_vtep.bytes.data(), p.src_vtep.size())];
+  const bool admitted =
+      policer_admit(vtep, storm.per_vtep, storm.burst_ns, guard->now_ns, frame_len) &&
+      (entry.counters == nullptr || policer_admit(entry.counters->storm_bucket, entry.policy.storm,
+                                                  storm.burst_ns, guard->now_ns, frame_len));
+  if (admitted) return DropReason::kNone;
+  if (entry.counters != nullptr) entry.counters->storm_policed.add(1);
+  return DropReason::kStormPoliced;
+}
+
 }  // namespace vxsn::detail

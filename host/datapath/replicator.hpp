@@ -6,8 +6,12 @@
 //   no source address usable ............ kNoNextHop (see below)
 //   copy longer than egress max ......... kFrameTooLarge (never truncated)
 //   sink has no buffer .................. kNoBuffer
-// Per frame: VNI not in the table -> kUnknownVni; no member other than the sender ->
-// kNoOtherMember (once, nothing else counted).
+// Per frame, in this order (each once, nothing else counted after it):
+//   VNI not in the table ........................ kUnknownVni
+//   sender not a member, VNI not kOpen .......... kSourceNotMember (and per VNI)
+//   source VTEP's or VNI's policer refuses ...... kStormPoliced (and per VNI); only with
+//                                                  a FloodGuard (the datapath's clock)
+//   no member other than the sender ............. kNoOtherMember
 //
 // A copy: Ethernet (dst = next hop, src = egress port MAC) [the ingress 802.1Q tag, as
 // received: same underlay segment] / IP of the MEMBER's family (v4 and v6 members mix
@@ -23,6 +27,7 @@
 // = params.vxlan_port. Ethernet padding of the ingress frame is not copied.
 #pragma once
 
+#include <array>
 #include <concepts>
 #include <cstdint>
 #include <span>
@@ -41,6 +46,13 @@ template <class S>
 concept CopySink = requires(S& sink, uint16_t egress_port, uint32_t len) {
   { sink.acquire(egress_port, len) } -> std::convertible_to<uint8_t*>;
   sink.commit(egress_port, len);
+};
+
+// The storm-control state of one datapath thread: the source VTEPs' policers (the VNIs'
+// live in their VniCounters) and the clock of the current burst.
+struct FloodGuard {
+  std::array<TokenBucketState, kVtepPolicerSlots> vtep_buckets{};
+  uint64_t now_ns = 0;  // monotonic; set once per burst
 };
 
 namespace detail {
@@ -75,13 +87,20 @@ inline uint32_t copy_length(const FrameCopyContext& c, const Member& m) {
 // Writes the copy for `m` into `out` (copy_length bytes).
 void write_copy(uint8_t* out, const FrameCopyContext& c, const Member& m);
 
+bool is_member(const VniEntry& entry, const IpAddr& addr);
+
+// Source check and policers: the drop reason for this frame, or kNone to replicate it.
+DropReason admit(const VniEntry& entry, const ParsedFrame& p, uint32_t frame_len,
+                 const StormParams& storm, FloodGuard* guard);
+
 }  // namespace detail
 
 // Replicates a frame parse_frame accepted (p.drop == kNone). Counts tx and per-copy drops
 // in `c`, frames/copies in the VNI's counters. Returns the number of copies committed.
+// `guard` null: no policing (benches and tests without a clock).
 template <CopySink Sink>
 unsigned replicate(std::span<const uint8_t> frame, const ParsedFrame& p, const FloodTable& table,
-                   DatapathCounters& c, Sink& sink) {
+                   DatapathCounters& c, Sink& sink, FloodGuard* guard = nullptr) {
   const VniEntry* entry = table.find(p.vni);
   if (entry == nullptr) {
     c.count_drop(DropReason::kUnknownVni);
@@ -90,6 +109,12 @@ unsigned replicate(std::span<const uint8_t> frame, const ParsedFrame& p, const F
   if (entry->counters != nullptr) {
     entry->counters->frames_in.add(1);
     entry->counters->bytes_in.add(frame.size());
+  }
+  if (const DropReason refused = detail::admit(*entry, p, static_cast<uint32_t>(frame.size()),
+                                               table.params().storm, guard);
+      refused != DropReason::kNone) {
+    c.count_drop(refused);
+    return 0;
   }
   const detail::FrameCopyContext ctx = detail::make_copy_context(frame, p, *entry, table.params());
   const std::span<const EgressPort> ports = table.egress_ports();
@@ -140,7 +165,7 @@ unsigned replicate(std::span<const uint8_t> frame, const ParsedFrame& p, const F
 template <CopySink Sink>
 unsigned process_frame(std::span<const uint8_t> frame, const ParseConfig& cfg,
                        const FloodTable& table, DatapathCounters& c, Sink& sink,
-                       ParsedFrame* parsed = nullptr) {
+                       ParsedFrame* parsed = nullptr, FloodGuard* guard = nullptr) {
   c.rx_frames.add(1);
   c.rx_bytes.add(frame.size());
   const ParsedFrame p = parse_frame(frame, cfg);
@@ -149,7 +174,7 @@ unsigned process_frame(std::span<const uint8_t> frame, const ParseConfig& cfg,
     c.count_drop(p.drop);
     return 0;
   }
-  return replicate(frame, p, table, c, sink);
+  return replicate(frame, p, table, c, sink, guard);
 }
 
 }  // namespace vxsn

@@ -9,10 +9,11 @@ namespace vxsn {
 IncrementalCompiler::IncrementalCompiler(Resolve resolve, CountersFor counters_for)
     : resolve_(std::move(resolve)), counters_for_(std::move(counters_for)) {}
 
-void IncrementalCompiler::set_layout(const ReplicationParams& params,
-                                     std::vector<EgressPort> ports) {
+void IncrementalCompiler::set_layout(const ReplicationParams& params, std::vector<EgressPort> ports,
+                                     VniPolicyRules policies) {
   params_ = params;
   ports_ = std::move(ports);
+  policies_ = std::move(policies);
   layout_changed_ = true;
 }
 
@@ -130,7 +131,8 @@ void IncrementalCompiler::compile(VniState& state, const FloodTableBuilder& buil
         "of their family",
         state.vni, refused);
   state.compiled =
-      builder.compile_vni(state.vni, specs, counters_for_ ? counters_for_(state.vni) : nullptr);
+      builder.compile_vni(state.vni, specs, counters_for_ ? counters_for_(state.vni) : nullptr,
+                          policies_.for_vni(state.vni));
   state.dirty = false;
   state.compiled_members = specs.size();
   state.unresolved = unresolved;

@@ -14,6 +14,7 @@
 
 #include "host/datapath/flood_table.hpp"
 #include "host/table/table_manager.hpp"
+#include "host/table/vni_policy_rules.hpp"
 
 namespace vxsn {
 
@@ -34,8 +35,10 @@ class IncrementalCompiler {
 
   IncrementalCompiler(Resolve resolve, CountersFor counters_for);
 
-  // Replication params and egress ports: every VNI is compiled again at the next build().
-  void set_layout(const ReplicationParams& params, std::vector<EgressPort> ports);
+  // Replication params, egress ports and the per-VNI policy rules: every VNI is compiled
+  // again at the next build().
+  void set_layout(const ReplicationParams& params, std::vector<EgressPort> ports,
+                  VniPolicyRules policies = {});
   // A VNI's new member list, or its removal (change.present false).
   void apply(const VniChange& change);
   void apply(const std::vector<VniChange>& changes) {
@@ -73,6 +76,7 @@ class IncrementalCompiler {
   CountersFor counters_for_;
   ReplicationParams params_;
   std::vector<EgressPort> ports_;
+  VniPolicyRules policies_;
   bool layout_changed_ = true;
   // Sorted by VNI, so a build walks a flat array; changes wait in pending_ until then.
   std::vector<VniState> vnis_;

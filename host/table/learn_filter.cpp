@@ -38,15 +38,16 @@ bool LearnFilter::check(const FloodTable& table, uint32_t vni, const IpAddr& src
   Slot& slot = cache_[slot_hash(vni, src) & mask_];
   if (slot.quiet_until_ns > now_ns && slot.vni == vni && address_equal(slot.addr, src))
     return false;
+  // Learning never creates a VNI: a frame for one the table lacks is no learn event.
+  const VniEntry* e = table.find(vni);
+  if (e == nullptr) return false;
   counters_.checked.add(1);
   bool member = false, learned = false;
-  if (const VniEntry* e = table.find(vni)) {
-    for (const Member& m : e->members) {
-      if (address_equal(m.addr, src)) {
-        member = true;
-        learned = m.refresh_from_traffic;
-        break;
-      }
+  for (const Member& m : e->members) {
+    if (address_equal(m.addr, src)) {
+      member = true;
+      learned = m.refresh_from_traffic;
+      break;
     }
   }
   // Remembered whether or not it is reported: a refused event comes back next period.
@@ -54,6 +55,8 @@ bool LearnFilter::check(const FloodTable& table, uint32_t vni, const IpAddr& src
   slot.addr = src;
   slot.quiet_until_ns = now_ns + params_.hold_ns;
   if (member && !learned) return false;
+  // Under strict source checking only members flood: a stranger is dropped, never learned.
+  if (!member && e->policy.source_check == SourceCheck::kStrict) return false;
   if (!take_token(now_ns)) {
     counters_.rate_limited.add(1);
     return false;

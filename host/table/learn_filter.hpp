@@ -1,9 +1,9 @@
 // The datapath side of learning: decides, per accepted frame, whether its (VNI, source VTEP)
-// is news for the control plane. A frame from a VTEP that is not a member of its VNI is a
-// learn event; a frame from a learned member is a refresh. A small direct-mapped cache
-// remembers pairs checked within the last hold period (so a pair is reported, or its member
-// list scanned, at most about once per period), and a token bucket caps the event rate.
-// One LearnFilter per datapath thread; not thread-safe.
+// is news for the control plane. A frame from a VTEP that is not a member of its VNI (a VNI
+// the table has: learning never creates one) is a learn event; a frame from a learned member is a
+// refresh. A small direct-mapped cache remembers pairs checked within the last hold period (so a
+// pair is reported, or its member list scanned, at most about once per period), and a token bucket
+// caps the event rate. One LearnFilter per datapath thread; not thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -212,6 +212,12 @@ LearnOutcome TableManager::learn(uint32_t vni, const IpAddr& vtep_in) {
     ++counters_.learn_disabled;
     return LearnOutcome::kLearningOff;
   }
+  // Learning adds members to VNIs that exist (configured, registered, from a peer); it never
+  // creates one: a flood for a VNI nobody set up is an unknown VNI, whoever sends it.
+  if (vnis_.find(vni) == vnis_.end()) {
+    ++counters_.learn_unknown_vni;
+    return LearnOutcome::kUnknownVni;
+  }
   if (!allow_.allows(vni, vtep)) {
     count_refusal(Refusal::kNotAllowed, vni, vtep, "learn event");
     return LearnOutcome::kRefused;

@@ -41,6 +41,7 @@ enum class LearnOutcome {
   kLearned,      // a new learned source (maybe on an entry other sources already held)
   kRefreshed,    // an existing learned source's expiry moved on
   kLearningOff,  // learning is switched off for this VNI
+  kUnknownVni,   // the VNI is not in the table: learning never creates one
   kRefused,      // allow-list or limits (counted as such)
 };
 
@@ -63,9 +64,10 @@ struct TableCounters {
   uint64_t replaced_by_identifier = 0;
   uint64_t learned = 0;
   uint64_t learn_refreshes = 0;
-  uint64_t learn_disabled = 0;   // learn events for VNIs with learning off
-  uint64_t expired = 0;          // sources that timed out
-  uint64_t entries_removed = 0;  // entries whose last source went
+  uint64_t learn_disabled = 0;     // learn events for VNIs with learning off
+  uint64_t learn_unknown_vni = 0;  // learn events for VNIs not in the table (ignored)
+  uint64_t expired = 0;            // sources that timed out
+  uint64_t entries_removed = 0;    // entries whose last source went
   uint64_t refused_vni_limit = 0;
   uint64_t refused_member_limit = 0;
   uint64_t refused_entry_limit = 0;

@@ -49,12 +49,29 @@ TEST(LearnFilter, StrangerIsReportedOncePerHoldPeriod) {
   EXPECT_EQ(f.counters().checked.get(), 2u);  // the quiet frame never scanned the list
 }
 
-TEST(LearnFilter, UnknownVniIsReported) {
+// Learning never creates a VNI: a stranger's flood for a VNI the table lacks is no event
+// (it would only fill the queue the real learn events need).
+TEST(LearnFilter, UnknownVniIsNeverReported) {
   auto t = table_with(100, {});
   LearnFilter f(params());
   LearnReport r;
-  EXPECT_TRUE(f.check(*t, 555, ip("10.0.0.9"), kSecond, r));
-  EXPECT_EQ(r.vni, 555u);
+  for (uint64_t s = 1; s < 5; ++s) EXPECT_FALSE(f.check(*t, 555, ip("10.0.0.9"), s * kSecond, r));
+  EXPECT_EQ(f.counters().reported.get(), 0u);
+}
+
+TEST(LearnFilter, StrictVniNeverReportsAStranger) {
+  std::vector<MemberSpec> specs(2);
+  specs[0].addr = ip("10.0.0.1");
+  specs[1].addr = ip("10.0.0.2");
+  specs[1].refresh_from_traffic = true;
+  VniPolicy strict;
+  strict.source_check = SourceCheck::kStrict;
+  auto t = FloodTableBuilder().add_vni(100, specs, nullptr, strict).build();
+  LearnFilter f(params());
+  LearnReport r;
+  EXPECT_FALSE(f.check(*t, 100, ip("10.0.0.9"), kSecond, r));
+  ASSERT_TRUE(f.check(*t, 100, ip("10.0.0.2"), kSecond, r)) << "a learned member still refreshes";
+  EXPECT_TRUE(r.refresh);
 }
 
 TEST(LearnFilter, StaticOrRegisteredMemberIsNeverReported) {

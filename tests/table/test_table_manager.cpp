@@ -134,7 +134,7 @@ TEST_F(TableManagerTest, NewAddressWithTheSameIdentifierReplacesTheOld) {
 }
 
 TEST_F(TableManagerTest, LearnedEntryExpiresWithoutTrafficAndRefreshesWithIt) {
-  Config c = table_config();
+  Config c = table_config({{100, {}}});  // learning adds to existing VNIs only
   c.table.learn_holdtime_s = 30;
   make(c);
   EXPECT_EQ(tm->learn(100, ip("10.0.0.5")), LearnOutcome::kLearned);
@@ -149,7 +149,7 @@ TEST_F(TableManagerTest, LearnedEntryExpiresWithoutTrafficAndRefreshesWithIt) {
 }
 
 TEST_F(TableManagerTest, LearnRefreshIsNotAChange) {
-  make(table_config());
+  make(table_config({{100, {}}}));
   tm->learn(100, ip("10.0.0.5"));
   auto first = tm->take_changes();
   ASSERT_EQ(first.size(), 1u);
@@ -159,8 +159,21 @@ TEST_F(TableManagerTest, LearnRefreshIsNotAChange) {
   EXPECT_TRUE(tm->take_changes().empty());
 }
 
+TEST_F(TableManagerTest, LearningNeverCreatesAVni) {
+  make(table_config({{100, {ip("10.0.0.1")}}}));
+  EXPECT_EQ(tm->learn(999, ip("10.0.0.5")), LearnOutcome::kUnknownVni);
+  EXPECT_EQ(tm->learn(999, ip("10.0.0.5")), LearnOutcome::kUnknownVni);
+  EXPECT_FALSE(has(999, "10.0.0.5"));
+  EXPECT_EQ(tm->vni_count(), 1u);
+  EXPECT_EQ(tm->counters().learn_unknown_vni, 2u);
+  EXPECT_EQ(tm->counters().learned, 0u);
+  // A VNI that exists through a registration learns.
+  EXPECT_EQ(reg(500, "10.0.0.7", 1, 90), StoreResult::kOk);
+  EXPECT_EQ(tm->learn(500, ip("10.0.0.5")), LearnOutcome::kLearned);
+}
+
 TEST_F(TableManagerTest, LearningOffForAVniRange) {
-  Config c = table_config();
+  Config c = table_config({{999, {}}, {1000, {}}, {1500, {}}, {2000, {}}});
   c.learning.push_back({VniRange{1000, 1999}, false});
   make(c);
   EXPECT_EQ(tm->learn(1500, ip("10.0.0.5")), LearnOutcome::kLearningOff);

@@ -63,7 +63,7 @@ TEST_F(TableReplicationTest, RegistrationCarriesItsIdentifierAndExpiry) {
 }
 
 TEST_F(TableReplicationTest, LearnedRefreshIsQueuedWithTheLaterExpiry) {
-  Config c = table_config();
+  Config c = table_config({{9, {}}});  // learning adds to existing VNIs only
   c.table.learn_holdtime_s = 300;
   make(c);
   ASSERT_EQ(tm->learn(9, ip("10.0.0.9")), LearnOutcome::kLearned);

@@ -154,9 +154,15 @@ void churn_batch(ChurnNode& node, uint32_t first) {
       case 1:
         tm.register_vtep(vni, m, 1, kHoldtimeS, m);
         break;
-      case 2:
+      case 2: {
+        // Learning never creates a VNI: an anchor registration makes it, the learned
+        // member stays alone when the anchor withdraws.
+        const IpAddr anchor = *IpAddr::parse("10.255.0.1");
+        tm.register_vtep(vni, anchor, 2, kHoldtimeForever, anchor);
         tm.learn(vni, m);
+        tm.register_vtep(vni, anchor, 2, kHoldtimeWithdraw, anchor);
         break;
+      }
       case 3:
         tm.apply_peer(vni, m, true, EntryInfo::kNever);
         break;

@@ -49,14 +49,20 @@ TEST_F(VniLifetime, GoesWhenItsLastRegistrationExpires) {
 }
 
 TEST_F(VniLifetime, GoesWhenItsLastLearnedMemberExpires) {
+  // Learning never creates a VNI: a registration makes it, then leaves it to the learned.
+  register_forever(10, "10.0.0.2");
   ASSERT_EQ(tm_->learn(10, ip("10.0.0.1")), LearnOutcome::kLearned);
+  tm_->register_vtep(10, ip("10.0.0.2"), 1, kHoldtimeWithdraw, ip("10.0.0.2"));
+  EXPECT_EQ(tm_->vni_count(), 1u);
   clock_.advance(std::chrono::seconds(tm_->settings().learn_holdtime_s + 1));
   tm_->advance();
   expect_gone(10);
 }
 
 TEST_F(VniLifetime, GoesWhenLearnedMembersAreFlushed) {
-  tm_->learn(10, ip("10.0.0.1"));
+  register_forever(10, "10.0.0.2");
+  ASSERT_EQ(tm_->learn(10, ip("10.0.0.1")), LearnOutcome::kLearned);
+  tm_->register_vtep(10, ip("10.0.0.2"), 1, kHoldtimeWithdraw, ip("10.0.0.2"));
   Config off = test::table_config();
   off.learning.push_back(LearningRule{VniRange{10, 10}, false});
   tm_->reconfigure(off);  // how the API's flush-learned drops them
