@@ -125,10 +125,12 @@ SourceCheck read_source_check(const TomlReader& r, const toml::node& n, const st
 }
 
 void read_table(const TomlReader& r, const toml::table& t, Config& c) {
-  r.only_keys(t, "table",
-              {"max_vnis", "max_members_per_vni", "max_entries", "registration_rate",
-               "registration_burst", "holdtime_s", "learn_holdtime_s", "ageing_interval_ms",
-               "learn_rate", "learning", "unlisted_vnis", "source_check"});
+  r.only_keys(
+      t, "table",
+      {"max_vnis", "max_members_per_vni", "max_entries", "registration_rate", "registration_burst",
+       "holdtime_s", "max_holdtime_s", "max_registrations_per_identifier",
+       "max_registrations_per_source", "registration_reply_factor", "learn_holdtime_s",
+       "ageing_interval_ms", "learn_rate", "learning", "unlisted_vnis", "source_check"});
   TableSettings& s = c.table;
   auto u32 = [&](const char* name, uint32_t& out, int64_t lo, int64_t hi) {
     if (auto n = t.get(name))
@@ -141,6 +143,20 @@ void read_table(const TomlReader& r, const toml::table& t, Config& c) {
   u32("registration_burst", s.registration_burst, 1, 1000000);
   // 65535 is "never expires" in the protocol, so it cannot be a holdtime announced or used.
   u32("holdtime_s", s.holdtime_s, 1, 65534);
+  u32("max_holdtime_s", s.max_holdtime_s, 1, 65534);
+  if (s.max_holdtime_s < s.holdtime_s) {
+    // Named by the key the file set: the cap it lowered, or the holdtime it raised.
+    if (auto n = t.get("max_holdtime_s"))
+      r.fail(*n, "table.max_holdtime_s",
+             "must be at least table.holdtime_s (" + std::to_string(s.holdtime_s) + "), got " +
+                 std::to_string(s.max_holdtime_s));
+    r.fail(*t.get("holdtime_s"), "table.holdtime_s",
+           "must be at most table.max_holdtime_s (" + std::to_string(s.max_holdtime_s) + "), got " +
+               std::to_string(s.holdtime_s));
+  }
+  u32("max_registrations_per_identifier", s.max_registrations_per_identifier, 1, 1 << 24);
+  u32("max_registrations_per_source", s.max_registrations_per_source, 1, 1 << 24);
+  u32("registration_reply_factor", s.registration_reply_factor, 1, 64);
   u32("learn_holdtime_s", s.learn_holdtime_s, 1, 65534);
   u32("ageing_interval_ms", s.ageing_interval_ms, 10, 60000);
   u32("learn_rate", s.learn_rate, 1, 10000000);

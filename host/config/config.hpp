@@ -90,7 +90,17 @@ struct TableSettings {
   uint32_t registration_rate = 1000;   // registrations per second, refilled continuously
   uint32_t registration_burst = 8192;  // token-bucket depth
   uint32_t holdtime_s = 90;            // holdtime the node announces to registering VTEPs
-  uint32_t learn_holdtime_s = 300;     // life of a learned entry without traffic
+  // Registrations asking for longer (or "never expires") are clamped to this and counted.
+  // Keep it above the VTEPs' refresh interval (vxrd: its holdtime / 3).
+  uint32_t max_holdtime_s = 900;
+  // Registrations held at once per vxrd identifier and per requester address; excess refused
+  // and counted by reason.
+  uint32_t max_registrations_per_identifier = 4096;
+  uint32_t max_registrations_per_source = 4096;
+  // Amplification bound: the replies to one registration datagram hold at most this many
+  // times its UDP payload bytes (the rest is left out and counted).
+  uint32_t registration_reply_factor = 4;
+  uint32_t learn_holdtime_s = 300;  // life of a learned entry without traffic
   // Ageing tick; a learned member's traffic refreshes it at most once per tick.
   uint32_t ageing_interval_ms = 1000;
   uint32_t learn_rate = 1000;       // learn events per second the datapath may report

@@ -385,6 +385,7 @@ struct Daemon::Impl : DaemonControl {
     config.stats_interval_ms = fresh.stats_interval_ms;
     table_manager->reconfigure(config);
     registration->set_allow_list(std::make_shared<AllowList>(AllowList::from_config(config)));
+    registration->set_limits(registration_limits(config));
     if (layout_changed)
       compiler->set_layout(replication_params(config), egress_ports(ports), VniPolicyRules(config));
     publish_table();
@@ -494,10 +495,20 @@ struct Daemon::Impl : DaemonControl {
 
   // The registration server answers on the service addresses, so VTEPs reach whichever
   // node the anycast address leads them to; the kernel (not the datapath) gets UDP 10001.
+  static RegistrationLimits registration_limits(const Config& c) {
+    RegistrationLimits l;
+    l.reply_holdtime_s = c.table.holdtime_s;
+    l.max_holdtime_s = c.table.max_holdtime_s;
+    l.quota = {c.table.max_registrations_per_identifier, c.table.max_registrations_per_source,
+               c.table.max_entries};
+    l.max_reply_factor = c.table.registration_reply_factor;
+    return l;
+  }
+
   void start_registration() {
     RegistrationServerConfig rc;
     rc.listen_addresses = config.service_addresses;
-    rc.reply_holdtime_s = config.table.holdtime_s;
+    rc.limits = registration_limits(config);
     // Whole datagrams per requester: bounds how far spoofed queries amplify into replies.
     rc.rate = RateLimit{50, 200};
     registration = std::make_unique<RegistrationServer>(*table_manager, rc);
@@ -520,10 +531,16 @@ struct Daemon::Impl : DaemonControl {
             {"withdrawn", r.withdrawn},
             {"replies", r.replies},
             {"reply_send_errors", r.reply_send_errors},
+            {"reply_unbuildable", r.reply_unbuildable},
+            {"replies_truncated", r.replies_truncated},
+            {"holdtime_clamped", r.holdtime_clamped},
             {"refused_not_allowed", r.refused_not_allowed},
             {"refused_rate", r.refused_rate},
             {"refused_limit", r.refused_limit},
             {"refused_bad_address", r.refused_bad_address},
+            {"refused_identifier_limit", r.refused_identifier_limit},
+            {"refused_source_limit", r.refused_source_limit},
+            {"refused_tracking_full", r.refused_tracking_full},
             {"malformed", malformed}};
   }
 

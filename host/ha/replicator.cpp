@@ -25,6 +25,9 @@ constexpr uint64_t kMaxReserveEntries = uint64_t{1} << 24;
 constexpr size_t kMaxMessagesPerTurn = 4096;  // per socket, so timers and peers stay served
 constexpr size_t kUpdatesPerFrame = 256;
 constexpr auto kSweepInterval = std::chrono::seconds(1);
+// Receivers refuse frames over the codec's maxima.
+static_assert(kUpdatesPerFrame <= kHaMaxUpdatesPerFrame);
+static_assert(kSnapshotChunkEntries <= kHaMaxChangesPerChunk);
 
 uint64_t random_incarnation() {
   std::random_device rd;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <iterator>
+#include <limits>
 #include <type_traits>
 
 namespace vxsn {
@@ -115,6 +116,12 @@ void put_change(std::string& out, const HaChange& c) {
 
 // The smallest encoded change (IPv4, empty origin): bounds a chunk's claimed count.
 constexpr size_t kMinChangeBytes = 4 + 1 + 4 + 1 + 1 + 8 + 8 + 8 + 1;
+
+// A count read from the wire, checked before anything is sized from it: at most `hard_max`,
+// and no more changes than the bytes left could hold at their smallest.
+bool count_fits(uint32_t count, uint32_t hard_max, const Reader& r) {
+  return count <= hard_max && count <= r.remaining() / kMinChangeBytes;
+}
 
 template <class T>
 T get_le(const char* p) {
@@ -237,7 +244,10 @@ std::optional<std::vector<HaUpdateMsg>> decode_updates(std::string_view frame) {
   Reader r = open(frame, HaMsgKind::kUpdate, ok);
   HaStreamPosition first;
   uint32_t count;
-  if (!ok || !get_position(r, first) || !r.num(count) || count == 0) return std::nullopt;
+  if (!ok || !get_position(r, first) || !r.num(count)) return std::nullopt;
+  if (!count_fits(count, kHaMaxUpdatesPerFrame, r) || count == 0) return std::nullopt;
+  // Sequence numbers first..first+count-1 must not wrap.
+  if (first.seq > std::numeric_limits<uint64_t>::max() - (count - 1)) return std::nullopt;
   std::vector<HaUpdateMsg> out(count);
   for (uint32_t i = 0; i < count; ++i) {
     out[i].pos = first;
@@ -270,8 +280,7 @@ bool decode_chunk_into(std::string_view frame, HaChunkHeader& header, std::vecto
   Reader r = open(frame, HaMsgKind::kSnapshotChunk, ok);
   if (!ok || !r.num(header.request_id) || !r.num(header.count) || !r.num(header.snapshot_entries))
     return false;
-  // Checked before sizing `out`, so a forged count cannot make us allocate gigabytes.
-  if (header.count > r.remaining() / kMinChangeBytes) return false;
+  if (!count_fits(header.count, kHaMaxChangesPerChunk, r)) return false;
   out.resize(header.count);
   for (HaChange& c : out) {
     if (!get_change(r, c)) return false;

@@ -55,9 +55,16 @@ struct HaSnapshotEndMsg {
   uint64_t total = 0;  // entries sent in the chunks
 };
 
+// Hard maxima on the counts a frame may carry. Every count read from the wire is checked
+// against these and against what the frame's remaining bytes can hold before anything is
+// sized from it, so a forged count costs a malformed-frame counter, never memory.
+inline constexpr uint32_t kHaMaxUpdatesPerFrame = 4096;   // the replicator sends <= 256
+inline constexpr uint32_t kHaMaxChangesPerChunk = 65536;  // the replicator sends <= 16384
+
 std::optional<HaMsgKind> ha_msg_kind(std::string_view frame);
 
-// Consecutive changes of one origin in one frame: fewer frames to encrypt and route.
+// Consecutive changes of one origin in one frame: fewer frames to encrypt and route. At most
+// kHaMaxUpdatesPerFrame changes (a larger frame would be refused by every receiver).
 std::string encode_updates(const HaStreamPosition& first, const std::vector<HaChange>& changes);
 std::string encode_heartbeat(const HaHeartbeatMsg& m);
 std::string encode_snapshot_request(const HaSnapshotRequestMsg& m);
@@ -69,7 +76,9 @@ void append_chunk_change(std::string& chunk, const HaChange& c);
 void finish_chunk(std::string& chunk, uint32_t count);
 std::string encode_snapshot_end(const HaSnapshotEndMsg& m);
 
-// One HaUpdateMsg per change, each with its own sequence number.
+// One HaUpdateMsg per change, each with its own sequence number. Malformed (nullopt): a
+// count of 0, above kHaMaxUpdatesPerFrame or above what the bytes can hold, a sequence
+// range that wraps, a truncated or overlong frame.
 std::optional<std::vector<HaUpdateMsg>> decode_updates(std::string_view frame);
 std::optional<HaHeartbeatMsg> decode_heartbeat(std::string_view frame);
 std::optional<HaSnapshotRequestMsg> decode_snapshot_request(std::string_view frame);

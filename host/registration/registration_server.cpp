@@ -64,8 +64,7 @@ RegistrationServer::RegistrationServer(MembershipStore& store, RegistrationServe
                                        SteadyNow now)
     : config_(std::move(config)),
       handler_(store,
-               RegistrationHandlerConfig{config_.reply_holdtime_s, config_.max_request_bytes,
-                                         config_.rate},
+               RegistrationHandlerConfig{config_.limits, config_.max_request_bytes, config_.rate},
                std::move(now)),
       buffer_(kReceiveBufferBytes) {}
 

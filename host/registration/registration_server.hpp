@@ -18,7 +18,7 @@ struct RegistrationServerConfig {
   std::vector<IpAddr> listen_addresses;  // empty: 0.0.0.0 and :: (IPv6 only if available)
   uint16_t port = kRegistrationPort;     // 0: the kernel picks one (tests); see port()
   unsigned mtu = 1500;                   // replies fit mtu - IP - UDP headers
-  uint32_t reply_holdtime_s = kDefaultHoldtime;
+  RegistrationLimits limits;             // reply holdtime, holdtime cap, quotas, reply factor
   size_t max_request_bytes = kMaxRefreshBytes;
   RateLimit rate;                         // per requester address
   size_t max_datagrams_per_wakeup = 256;  // bounds one on_readable() so the loop never stalls
@@ -35,6 +35,8 @@ class RegistrationServer {
   // Who may register in which VNI; nullptr (or an empty list) allows everyone. Callable at any
   // time, from any thread (SIGHUP reload).
   void set_allow_list(std::shared_ptr<const AllowList> allow_list);
+  // New limits (SIGHUP reload), from any thread; the next datagram sees them.
+  void set_limits(const RegistrationLimits& limits) { handler_.set_limits(limits); }
 
   // Binds the sockets. False with a reason if any address cannot be bound.
   bool open(std::string* error);

@@ -1,6 +1,7 @@
 #include "host/registration/reply_builder.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <unordered_set>
 
 #include "host/registration/refresh_codec.hpp"
@@ -10,10 +11,11 @@ namespace {
 
 constexpr size_t kMaxBinaryCount = 0xFFFF;
 
+// Fills datagrams of at most max_payload bytes, all of them together at most max_total.
 class DatagramPacker {
  public:
-  DatagramPacker(uint8_t version, uint32_t holdtime, size_t max_payload)
-      : max_payload_(max_payload) {
+  DatagramPacker(uint8_t version, uint32_t holdtime, size_t max_payload, size_t max_total)
+      : max_payload_(max_payload), max_total_(max_total) {
     template_.version = version;
     template_.originator = false;
     template_.holdtime = holdtime;
@@ -25,11 +27,16 @@ class DatagramPacker {
   }
 
   uint8_t version() const { return template_.version; }
-  size_t free_bytes() const { return max_payload_ > used_ ? max_payload_ - used_ : 0; }
+  // Room left in the current datagram, within both the MTU and the total budget.
+  size_t free_bytes() const { return capacity() > used_ ? capacity() - used_ : 0; }
+  // Room in an empty datagram as the MTU allows it (the budget aside).
   size_t empty_free_bytes() const {
     return max_payload_ > header_bytes_ ? max_payload_ - header_bytes_ : 0;
   }
+  // The budget, not the MTU, is what limits the current datagram.
+  bool budget_bound() const { return capacity() < max_payload_; }
   bool empty() const { return current_.vteps.empty(); }
+  bool nothing_packed() const { return empty() && out_.empty(); }
 
   void add(VniMembers record, size_t record_bytes) {
     current_.vteps.push_back(std::move(record));
@@ -38,21 +45,30 @@ class DatagramPacker {
 
   void flush() {
     out_.push_back(encode_refresh(current_));
+    spent_ += out_.back().size();
     current_ = template_;
     used_ = header_bytes_;
   }
 
+  // The datagrams; an empty reply is one bare header if the budget holds it.
   std::vector<std::vector<uint8_t>> finish() {
-    if (!empty() || out_.empty()) flush();
+    if (!empty() || (out_.empty() && header_bytes_ <= capacity())) flush();
     return std::move(out_);
   }
 
  private:
+  size_t capacity() const {
+    const size_t budget_left = max_total_ > spent_ ? max_total_ - spent_ : 0;
+    return std::min(max_payload_, budget_left);
+  }
+
   RefreshMessage template_;
   RefreshMessage current_;
   size_t max_payload_;
+  size_t max_total_;
   size_t header_bytes_ = 0;
   size_t used_ = 0;
+  size_t spent_ = 0;  // bytes of the datagrams already flushed
   std::vector<std::vector<uint8_t>> out_;
 };
 
@@ -80,9 +96,10 @@ size_t total_bytes(const std::vector<CostedAddress>& addresses) {
   return sum;
 }
 
+enum class Packed { kWhole, kOutOfBudget, kTooSmall };
+
 // Packs one VNI, in as many parts as needed, each part led by the own addresses.
-// False if even an empty datagram cannot hold a part that makes progress.
-bool pack_vni(DatagramPacker& packer, const ReplyVni& vni) {
+Packed pack_vni(DatagramPacker& packer, const ReplyVni& vni) {
   const uint8_t version = packer.version();
   std::unordered_set<IpAddr, IpAddrHash> seen;
   std::vector<CostedAddress> own = carried(version, vni.own, seen);
@@ -100,30 +117,36 @@ bool pack_vni(DatagramPacker& packer, const ReplyVni& vni) {
   }
 
   size_t next = 0;
-  do {
-    if (refresh_size::record_bytes(version, vni.vni, own_bytes) > packer.free_bytes()) {
-      if (packer.empty()) return false;
-      packer.flush();
-    }
+  for (;;) {
+    // One part: the own addresses, then as many others as the datagram has room for.
     VniMembers record{vni.vni, {}};
     for (const auto& a : own) record.vteps.push_back(a.address);
     size_t bytes = own_bytes;
-    while (next < others.size() && record.vteps.size() < kMaxBinaryCount) {
+    const bool own_fit =
+        refresh_size::record_bytes(version, vni.vni, own_bytes) <= packer.free_bytes();
+    while (own_fit && next < others.size() && record.vteps.size() < kMaxBinaryCount) {
       const size_t with = bytes + others[next].bytes;
       if (refresh_size::record_bytes(version, vni.vni, with) > packer.free_bytes()) break;
       record.vteps.push_back(others[next++].address);
       bytes = with;
     }
-    const bool progressed = record.vteps.size() > own.size() || next == others.size();
+    const bool progressed = own_fit && (record.vteps.size() > own.size() || next == others.size());
     if (!progressed) {
-      if (packer.empty()) return false;  // one address does not fit an empty datagram
-      packer.flush();
+      if (packer.budget_bound()) {
+        // The budget ends the reply here (a fresh datagram would only cost another header).
+        // What fits of this VNI still goes: the own addresses, which vxrd needs to see.
+        if (own_fit && !record.vteps.empty())
+          packer.add(std::move(record), refresh_size::record_bytes(version, vni.vni, bytes));
+        return Packed::kOutOfBudget;
+      }
+      if (packer.empty()) return Packed::kTooSmall;
+      packer.flush();  // a fresh datagram may hold the part
       continue;
     }
     packer.add(std::move(record), refresh_size::record_bytes(version, vni.vni, bytes));
-    if (next < others.size()) packer.flush();
-  } while (next < others.size());
-  return true;
+    if (next == others.size()) return Packed::kWhole;
+    packer.flush();
+  }
 }
 
 }  // namespace
@@ -131,12 +154,34 @@ bool pack_vni(DatagramPacker& packer, const ReplyVni& vni) {
 std::vector<std::vector<uint8_t>> build_reply_datagrams(uint8_t version, uint32_t holdtime,
                                                         std::span<const ReplyVni> vnis,
                                                         size_t max_payload) {
-  DatagramPacker packer(version, holdtime, max_payload);
-  if (packer.empty_free_bytes() == 0) return {};
-  for (const ReplyVni& vni : vnis) {
-    if (!pack_vni(packer, vni)) return {};
+  return build_bounded_reply(version, holdtime, vnis, max_payload, SIZE_MAX).datagrams;
+}
+
+BoundedReply build_bounded_reply(uint8_t version, uint32_t holdtime, std::span<const ReplyVni> vnis,
+                                 size_t max_payload, size_t max_total) {
+  DatagramPacker packer(version, holdtime, max_payload, max_total);
+  BoundedReply reply;
+  if (packer.empty_free_bytes() == 0) {
+    reply.unbuildable = true;
+    return reply;
   }
-  return packer.finish();
+  for (const ReplyVni& vni : vnis) {
+    const Packed packed = pack_vni(packer, vni);
+    if (packed == Packed::kTooSmall) {
+      reply.unbuildable = true;
+      return reply;
+    }
+    if (packed == Packed::kOutOfBudget) {
+      reply.truncated = true;
+      // Not even the first VNI's own addresses fit: a bare header would tell the requester
+      // nothing, so nothing is sent.
+      if (packer.nothing_packed()) return reply;
+      break;
+    }
+  }
+  reply.datagrams = packer.finish();
+  if (reply.datagrams.empty()) reply.truncated = true;  // not even the header fits
+  return reply;
 }
 
 size_t max_udp_payload(unsigned mtu, IpAddr::Family family) {

@@ -26,6 +26,20 @@ std::vector<std::vector<uint8_t>> build_reply_datagrams(uint8_t version, uint32_
                                                         std::span<const ReplyVni> vnis,
                                                         size_t max_payload);
 
+struct BoundedReply {
+  std::vector<std::vector<uint8_t>> datagrams;
+  bool truncated = false;    // the whole reply did not fit `max_total`: its tail was left out
+  bool unbuildable = false;  // `max_payload` cannot hold a header and one address
+};
+
+// As build_reply_datagrams, and all the datagrams together hold at most `max_total` payload
+// bytes (the amplification bound). VNIs are packed in order; the first part that does not fit
+// ends the reply, so what is sent is a prefix: whole VNIs, then at most one VNI in part (each
+// part still led by the requester's own addresses). When not even a header and the own
+// addresses of the first VNI fit, there is no datagram at all.
+BoundedReply build_bounded_reply(uint8_t version, uint32_t holdtime, std::span<const ReplyVni> vnis,
+                                 size_t max_payload, size_t max_total);
+
 // The largest UDP payload that fits `mtu` towards a peer of this address family.
 size_t max_udp_payload(unsigned mtu, IpAddr::Family family);
 

@@ -237,6 +237,10 @@ max_entries = 30
 registration_rate = 40
 registration_burst = 50
 holdtime_s = 60
+max_holdtime_s = 100
+max_registrations_per_identifier = 110
+max_registrations_per_source = 120
+registration_reply_factor = 2
 learn_holdtime_s = 70
 ageing_interval_ms = 80
 learn_rate = 90
@@ -258,6 +262,10 @@ enabled = true
   EXPECT_EQ(c.table.registration_rate, 40u);
   EXPECT_EQ(c.table.registration_burst, 50u);
   EXPECT_EQ(c.table.holdtime_s, 60u);
+  EXPECT_EQ(c.table.max_holdtime_s, 100u);
+  EXPECT_EQ(c.table.max_registrations_per_identifier, 110u);
+  EXPECT_EQ(c.table.max_registrations_per_source, 120u);
+  EXPECT_EQ(c.table.registration_reply_factor, 2u);
   EXPECT_EQ(c.table.learn_holdtime_s, 70u);
   EXPECT_EQ(c.table.ageing_interval_ms, 80u);
   EXPECT_EQ(c.table.learn_rate, 90u);
@@ -284,6 +292,10 @@ TEST(ConfigTable, Defaults) {
   EXPECT_EQ(c.table.max_vnis, 65536u);
   EXPECT_EQ(c.table.max_entries, 1u << 20);
   EXPECT_EQ(c.table.holdtime_s, 90u);
+  EXPECT_EQ(c.table.max_holdtime_s, 900u);
+  EXPECT_EQ(c.table.max_registrations_per_identifier, 4096u);
+  EXPECT_EQ(c.table.max_registrations_per_source, 4096u);
+  EXPECT_EQ(c.table.registration_reply_factor, 4u);
   EXPECT_EQ(c.table.ageing_interval_ms, 1000u);
   EXPECT_TRUE(c.table.learning);
   EXPECT_TRUE(c.table.allow_unlisted_vnis);
@@ -303,6 +315,22 @@ INSTANTIATE_TEST_SUITE_P(
         // 65535 means "never expires" on the wire: not a holdtime to announce.
         BadCase{"TableHoldtimeForever", kTableBase + "[table]\nholdtime_s = 65535\n", 6,
                 "table.holdtime_s"},
+        // Nothing registered may outlive the cap, "never" included.
+        BadCase{"TableMaxHoldtimeForever", kTableBase + "[table]\nmax_holdtime_s = 65535\n", 6,
+                "table.max_holdtime_s"},
+        // The cap below the announced holdtime is named where the file set it...
+        BadCase{"TableCapBelowHoldtime",
+                kTableBase + "[table]\nholdtime_s = 120\nmax_holdtime_s = 100\n", 7,
+                "table.max_holdtime_s"},
+        // ...and a holdtime above the default cap where the holdtime is.
+        BadCase{"TableHoldtimeAboveDefaultCap", kTableBase + "[table]\nholdtime_s = 1000\n", 6,
+                "table.holdtime_s"},
+        BadCase{"TableReplyFactorZero", kTableBase + "[table]\nregistration_reply_factor = 0\n", 6,
+                "table.registration_reply_factor"},
+        BadCase{"TableReplyFactorHuge", kTableBase + "[table]\nregistration_reply_factor = 65\n", 6,
+                "table.registration_reply_factor"},
+        BadCase{"TablePerSourceZero", kTableBase + "[table]\nmax_registrations_per_source = 0\n", 6,
+                "table.max_registrations_per_source"},
         BadCase{"TableLearningNotBool", kTableBase + "[table]\nlearning = 1\n", 6,
                 "table.learning"},
         BadCase{"TableUnlisted", kTableBase + "[table]\nunlisted_vnis = \"maybe\"\n", 6,

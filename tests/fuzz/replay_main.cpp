@@ -1,7 +1,9 @@
-// Runs the fuzz target without libFuzzer: over every file of the given corpus directories,
-// then over `--mutations N` byte-flipped, truncated and extended variants of them (fixed
-// seed, so a failure reproduces). With `--write-seeds DIR` it first writes a seed corpus of
-// valid VXLAN frames (IPv4, IPv6, tagged) that the clang fuzzer also starts from.
+// Runs a fuzz target without libFuzzer: over every file of the given corpus directories (or
+// the target's seeds), then over `--mutations N` byte-flipped, truncated and extended variants
+// of them (fixed seed, so a failure reproduces). With `--write-seeds DIR` it first writes the
+// target's seed corpus (fuzz_seeds.hpp) that the clang fuzzer also starts from. One driver
+// for every target of this folder: each links its own seeds.
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -11,40 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "tests/datapath/test_frames.hpp"
+#include "tests/fuzz/fuzz_seeds.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
-
-namespace {
-
-using namespace vxsn::test;
-
-FrameSpec v4_spec() {
-  FrameSpec s;
-  s.dst = ip("10.0.0.254");
-  return s;
-}
-
-std::vector<std::vector<uint8_t>> seed_frames() {
-  std::vector<std::vector<uint8_t>> out;
-  out.push_back(build_frame(v4_spec()));
-  FrameSpec v6;
-  v6.src = ip("fd00::1");
-  v6.dst = ip("fd00::fe");
-  out.push_back(build_frame(v6));
-  FrameSpec tagged = v4_spec();
-  tagged.vlan_tci = 7;
-  out.push_back(build_frame(tagged));
-  FrameSpec big = v4_spec();
-  big.inner = inner_of_len(1400);
-  out.push_back(build_frame(big));
-  FrameSpec options = v4_spec();
-  options.version_ihl = 0x46;
-  out.push_back(build_frame(options));
-  return out;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::vector<uint8_t>> corpus;
@@ -57,7 +28,7 @@ int main(int argc, char** argv) {
       const std::filesystem::path dir = argv[++i];
       std::filesystem::create_directories(dir);
       unsigned n = 0;
-      for (const auto& f : seed_frames()) {
+      for (const auto& f : vxsn::fuzz::seed_inputs()) {
         std::ofstream out(dir / ("seed-" + std::to_string(n++)), std::ios::binary);
         out.write(reinterpret_cast<const char*>(f.data()), static_cast<std::streamsize>(f.size()));
       }
@@ -68,7 +39,7 @@ int main(int argc, char** argv) {
       }
     }
   }
-  if (corpus.empty()) corpus = seed_frames();
+  if (corpus.empty()) corpus = vxsn::fuzz::seed_inputs();
   for (const auto& f : corpus) LLVMFuzzerTestOneInput(f.data(), f.size());
 
   std::mt19937 rng(12345);

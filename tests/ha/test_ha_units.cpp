@@ -213,6 +213,48 @@ TEST(WireCodec, SnapshotChunkAndEndRoundTrip) {
   EXPECT_FALSE(decode_snapshot_end(encode_heartbeat({{"a", 1, 1}, 1})));
 }
 
+// A frame's count field, rewritten in place (little-endian u32 at `at`).
+void set_count(std::string& frame, size_t at, uint32_t count) {
+  for (size_t i = 0; i < 4; ++i) frame[at + i] = static_cast<char>((count >> (8 * i)) & 0xff);
+}
+
+TEST(WireCodec, ForgedUpdateCountsAreRefusedBeforeAnythingIsSizedFromThem) {
+  // 'U', origin "a" (2 bytes), incarnation, first seq: the count sits at 1 + 2 + 8 + 8.
+  constexpr size_t kCountAt = 1 + 2 + 8 + 8;
+  std::string f = encode_updates({"a", 1, 1}, {put(key(1, "10.0.0.1"), 1, 5, "a")});
+  ASSERT_TRUE(decode_updates(f));
+  // Each of these would have sized a vector of up to 2^32 updates (hundreds of GB) before
+  // reading a single change: now each is a malformed frame and nothing more.
+  for (uint32_t forged : {2u, 1000u, kHaMaxUpdatesPerFrame + 1, 0x7FFFFFFFu, 0xFFFFFFFFu}) {
+    std::string g = f;
+    set_count(g, kCountAt, forged);
+    EXPECT_FALSE(decode_updates(g)) << forged;
+  }
+  // A count the bytes could hold but over the hard maximum is refused too.
+  std::vector<HaChange> many(kHaMaxUpdatesPerFrame + 1, put(key(1, "10.0.0.1"), 1, 5, "a"));
+  EXPECT_FALSE(decode_updates(encode_updates({"a", 1, 1}, many)));
+  many.pop_back();
+  EXPECT_TRUE(decode_updates(encode_updates({"a", 1, 1}, many)));
+  // Sequence numbers that would wrap past 2^64 - 1.
+  EXPECT_FALSE(decode_updates(encode_updates({"a", 1, ~0ull}, {many[0], many[1]})));
+  EXPECT_TRUE(decode_updates(encode_updates({"a", 1, ~0ull}, {many[0]})));
+}
+
+TEST(WireCodec, ForgedChunkCountsAreRefusedBeforeAnythingIsSizedFromThem) {
+  std::string chunk = encode_chunk_header(7, ~0ull);
+  append_chunk_change(chunk, put(key(1, "10.0.0.1"), 1, 5, "a"));
+  HaChunkHeader header;
+  std::vector<HaChange> out;
+  for (uint32_t forged : {2u, kHaMaxChangesPerChunk + 1, 0xFFFFFFFFu}) {
+    finish_chunk(chunk, forged);
+    EXPECT_FALSE(decode_chunk_into(chunk, header, out)) << forged;
+    EXPECT_LE(out.capacity(), 1u) << forged;
+  }
+  finish_chunk(chunk, 1);
+  ASSERT_TRUE(decode_chunk_into(chunk, header, out));
+  EXPECT_EQ(header.snapshot_entries, ~0ull);  // announced, bounded by the replicator's reserve
+}
+
 // ---- key files ----
 
 class TempDir : public ::testing::Test {

@@ -112,13 +112,22 @@ TEST_F(RegistrationHandlerTest, ResponseType1ListsTheRequestedVnisOnly) {
   EXPECT_EQ(members, (std::map<uint32_t, std::set<std::string>>{{100, {"10.0.0.1", "10.0.0.2"}}}));
 }
 
-TEST_F(RegistrationHandlerTest, V1IsAnsweredWithEveryVniInV1) {
+TEST_F(RegistrationHandlerTest, V1IsAnsweredWithEveryVniOfTheSourceInV1) {
+  // 10.0.0.1 is already in 200; 300 it is not in.
+  store.register_vtep(200, ip("10.0.0.1"), 0, 90, ip("10.0.0.1"));
   store.register_vtep(200, ip("10.0.0.3"), 0, 90, ip("10.0.0.3"));
-  const auto replies = handle(hex("01 01 00 01 00 5a 00 00 00 64 00 01 0a 00 00 01"), "10.0.0.1");
+  store.register_vtep(300, ip("10.0.0.3"), 0, 90, ip("10.0.0.3"));
+  const auto request = hex("01 01 00 01 00 5a 00 00 00 64 00 01 0a 00 00 01");
+  const auto replies = handle(request, "10.0.0.1");
   ASSERT_EQ(replies.size(), 1u);
   EXPECT_EQ(replies[0].version, 1);
   EXPECT_EQ(test::client_union(replies),
-            (std::map<uint32_t, std::set<std::string>>{{100, {"10.0.0.1"}}, {200, {"10.0.0.3"}}}));
+            (std::map<uint32_t, std::set<std::string>>{{100, {"10.0.0.1"}},
+                                                       {200, {"10.0.0.1", "10.0.0.3"}}}));
+  // The same bytes from a source that is nobody's member (a spoofer's pick): the VNIs it
+  // named, nothing of the rest of the table.
+  EXPECT_EQ(test::client_union(handle(request, "192.0.2.9")),
+            (std::map<uint32_t, std::set<std::string>>{{100, {"10.0.0.1"}}}));
 }
 
 TEST_F(RegistrationHandlerTest, TheReplyHoldsTheOwnAddressEvenWhenTheTableIsFull) {
@@ -250,11 +259,137 @@ TEST_F(RegistrationHandlerTest, OnlyAVersion4RequesterSeesIpv6Members) {
   EXPECT_EQ(test::client_union(replies),
             (std::map<uint32_t, std::set<std::string>>{{100, {"10.0.0.1", "fd00::1"}}}));
   for (uint8_t version : {1, 2, 3}) {
-    replies = handle(client_encode(ClientRefresh{version, true, 90, 2, 0, {}}), "10.0.0.2");
+    replies = handle(client_encode(ClientRefresh{version, true, 90, 2, 0, {}}), "10.0.0.1");
     ASSERT_EQ(replies.size(), 1u);
     EXPECT_EQ(replies[0].version, version);
     EXPECT_EQ(test::client_union(replies),
               (std::map<uint32_t, std::set<std::string>>{{100, {"10.0.0.1"}}}));
+  }
+}
+
+TEST(RegistrationHandler, HoldtimesAboveTheCapAreClampedAndCounted) {
+  test::FakeMembershipStore store;
+  RegistrationHandlerConfig config;
+  config.limits.max_holdtime_s = 300;
+  RegistrationHandler h(store, config);
+  for (uint32_t asked : {300u, 301u, 65534u, kHoldtimeForever, kHoldtimeWithdraw}) {
+    ClientRefresh r{3, true, asked, 0, 1, {{100, {{10, 0, 0, 1}}, {}}}};
+    h.handle(client_encode(r), ip("10.0.0.1"), 1472);
+  }
+  const auto calls = store.calls();
+  ASSERT_EQ(calls.size(), 5u);
+  EXPECT_EQ(calls[0].holdtime, 300u);
+  EXPECT_EQ(calls[1].holdtime, 300u);
+  EXPECT_EQ(calls[2].holdtime, 300u);
+  EXPECT_EQ(calls[3].holdtime, 300u);  // "never expires" too: everything registered ages out
+  EXPECT_EQ(calls[4].holdtime, 0u);    // a withdrawal stays one
+  EXPECT_EQ(h.counters().holdtime_clamped, 3u);
+}
+
+// One VNI record per VNI in 100.., each registering `vtep`.
+ClientRefresh spread(uint64_t identifier, test::Ipv4 vtep, uint32_t first_vni, int vnis) {
+  ClientRefresh r{3, true, 90, 0, identifier, {}};
+  for (int i = 0; i < vnis; ++i)
+    r.vteps.push_back({first_vni + static_cast<uint32_t>(i), {vtep}, {}});
+  return r;
+}
+
+TEST(RegistrationHandler, RegistrationsPerIdentifierAreBoundedAndRefusedByReason) {
+  test::FakeMembershipStore store;
+  ManualClock clock;
+  RegistrationHandlerConfig config;
+  config.limits.quota = {.per_identifier = 3, .per_source = 100};
+  RegistrationHandler h(store, config, clock.fn());
+  h.handle(client_encode(spread(7, {10, 0, 0, 1}, 100, 5)), ip("10.0.0.1"), 1472);
+  EXPECT_EQ(h.counters().applied, 3u);
+  EXPECT_EQ(h.counters().refused_identifier_limit, 2u);
+  EXPECT_EQ(store.vnis(), (std::vector<uint32_t>{100, 101, 102}));
+  // Refreshing what it holds is no new registration; a new address replacing its old one in
+  // a VNI (vxrd's address changed) takes no more room either.
+  h.handle(client_encode(spread(7, {10, 0, 0, 1}, 100, 3)), ip("10.0.0.1"), 1472);
+  h.handle(client_encode(spread(7, {10, 0, 0, 2}, 100, 1)), ip("10.0.0.2"), 1472);
+  EXPECT_EQ(h.counters().applied, 7u);
+  EXPECT_EQ(h.counters().refused_identifier_limit, 2u);
+  EXPECT_EQ(store.members(100), std::vector<IpAddr>{ip("10.0.0.2")});
+  // Another identifier has its own room.
+  h.handle(client_encode(spread(8, {10, 0, 0, 1}, 200, 3)), ip("10.0.0.1"), 1472);
+  EXPECT_EQ(h.counters().refused_identifier_limit, 2u);
+  // A withdrawal frees its place at once.
+  ClientRefresh withdraw = spread(7, {10, 0, 0, 1}, 101, 1);
+  withdraw.holdtime = 0;
+  h.handle(client_encode(withdraw), ip("10.0.0.1"), 1472);
+  h.handle(client_encode(spread(7, {10, 0, 0, 1}, 110, 2)), ip("10.0.0.1"), 1472);
+  EXPECT_EQ(h.counters().refused_identifier_limit, 3u);  // 110 taken, 111 refused
+  // Expiry frees the rest: past the holdtime every place is free again.
+  clock.now += std::chrono::seconds(91);
+  h.handle(client_encode(spread(7, {10, 0, 0, 1}, 300, 3)), ip("10.0.0.1"), 1472);
+  EXPECT_EQ(h.counters().refused_identifier_limit, 3u);
+}
+
+TEST(RegistrationHandler, RegistrationsPerSourceAreBoundedWhateverTheIdentifier) {
+  test::FakeMembershipStore store;
+  RegistrationHandlerConfig config;
+  config.limits.quota = {.per_identifier = 100, .per_source = 4};
+  RegistrationHandler h(store, config);
+  // A spoofer rotating identifiers (or sending none) from one address gets 4 places in all.
+  for (uint64_t id : {0u, 1u, 2u}) {
+    h.handle(client_encode(spread(id, {10, 0, 0, static_cast<uint8_t>(id + 1)}, 100, 2)),
+             ip("192.0.2.66"), 1472);
+  }
+  EXPECT_EQ(h.counters().applied, 4u);
+  EXPECT_EQ(h.counters().refused_source_limit, 2u);
+  EXPECT_EQ(h.counters().refused_identifier_limit, 0u);
+  // Other sources are not affected.
+  h.handle(client_encode(spread(9, {10, 0, 0, 9}, 100, 2)), ip("10.0.0.9"), 1472);
+  EXPECT_EQ(h.counters().applied, 6u);
+}
+
+TEST(RegistrationHandler, TheServerTracksNoMoreRegistrationsThanItsTotal) {
+  test::FakeMembershipStore store;
+  RegistrationHandlerConfig config;
+  config.limits.quota = {.per_identifier = 100, .per_source = 100, .total = 5};
+  RegistrationHandler h(store, config);
+  h.handle(client_encode(spread(1, {10, 0, 0, 1}, 100, 3)), ip("10.0.0.1"), 1472);
+  h.handle(client_encode(spread(2, {10, 0, 0, 2}, 100, 3)), ip("10.0.0.2"), 1472);
+  EXPECT_EQ(h.counters().applied, 5u);
+  EXPECT_EQ(h.counters().refused_tracking_full, 1u);
+}
+
+TEST_F(RegistrationHandlerTest, LimitsChangeOnAReload) {
+  RegistrationLimits limits;
+  limits.reply_holdtime_s = 45;
+  limits.max_holdtime_s = 60;
+  handler.set_limits(limits);
+  const auto replies = handle(
+      client_encode(ClientRefresh{3, true, 90, 1, 1, {{100, {{10, 0, 0, 1}}, {}}}}), "10.0.0.1");
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].holdtime, 45u);
+  EXPECT_EQ(store.calls().at(0).holdtime, 60u);
+}
+
+TEST_F(RegistrationHandlerTest, ARepliesBytesStayWithinTheFactorOfItsRequest) {
+  // VNI 100 with 200 members; a request naming it (with the requester's own address) is a
+  // few dozen bytes, its whole answer ~2 KB.
+  for (int i = 0; i < 200; ++i) {
+    const uint8_t b[4] = {10, 1, 0, static_cast<uint8_t>(i + 1)};
+    store.register_vtep(100, IpAddr::v4(b), 0, 90, IpAddr::v4(b));
+  }
+  for (uint8_t version : {1, 2, 3, 4}) {
+    SCOPED_TRACE(int{version});
+    const auto request =
+        client_encode(ClientRefresh{version, true, 90, 1, 0, {{100, {{10, 0, 0, 1}}, {}}}});
+    const auto before = handler.counters().replies_truncated;
+    size_t reply_bytes = 0;
+    for (const auto& d : handler.handle(request, ip("10.0.0.1"), 1472)) {
+      reply_bytes += d.size();
+      const auto r = client_decode(d);
+      ASSERT_TRUE(r.has_value());
+      for (const auto& [vni, members] : r->records)
+        EXPECT_NE(std::find(members.begin(), members.end(), "10.0.0.1"), members.end());
+    }
+    EXPECT_GT(reply_bytes, 0u);
+    EXPECT_LE(reply_bytes, kDefaultMaxReplyFactor * request.size());
+    EXPECT_EQ(handler.counters().replies_truncated, before + 1);
   }
 }
 

@@ -35,7 +35,7 @@ class RegistrationWithTableManager : public ::testing::Test {
     RegistrationServerConfig sc;
     sc.listen_addresses = {*IpAddr::parse("127.0.0.1")};
     sc.port = 0;
-    sc.reply_holdtime_s = config.table.holdtime_s;
+    sc.limits.reply_holdtime_s = config.table.holdtime_s;
     server = std::make_unique<RegistrationServer>(*table, sc);
     std::string error;
     ASSERT_TRUE(server->start(&error)) << error;
@@ -81,7 +81,7 @@ TEST_F(RegistrationWithTableManager, RegisterListRefreshWithdrawAndTimeOut) {
   a.response_type = 0;
   exchange(a);  // A refreshes at 60 s; B does not
   advance(31);  // 91 s: B's registration has expired
-  EXPECT_EQ(test::client_union(exchange(ClientRefresh{3, true, 90, 2, 11, {}})),
+  EXPECT_EQ(test::client_union(exchange(ClientRefresh{3, true, 90, 1, 11, {{100, {}, {}}}})),
             (Members{{100, {"10.0.0.1"}}}));
 
   b.response_type = 0;

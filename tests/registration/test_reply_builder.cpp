@@ -98,5 +98,60 @@ TEST(ReplyBuilder, AnMtuTooSmallForOneAddressBuildsNothing) {
   EXPECT_EQ(build_reply_datagrams(1, 90, vnis, 16).size(), 1u);
 }
 
+// The amplification bound: all the datagrams together stay within the total, what is sent
+// is a prefix of the reply, and every part still carries the own address.
+class ReplyBuilderBudget : public ::testing::TestWithParam<int> {};
+
+TEST_P(ReplyBuilderBudget, TheDatagramsTogetherStayWithinTheTotalAndCarryTheOwnAddress) {
+  const uint8_t version = static_cast<uint8_t>(GetParam());
+  const IpAddr own = v4(10, 0, 0, 1);
+  std::vector<IpAddr> members{own};
+  for (int i = 0; i < 300; ++i)
+    members.push_back(v4(10, 9, static_cast<uint8_t>(i / 200), static_cast<uint8_t>(i % 200 + 1)));
+  const std::vector<ReplyVni> vnis{{100, {own}, members}, {200, {own}, members}};
+  const size_t whole = [&] {
+    size_t sum = 0;
+    for (const auto& d : build_reply_datagrams(version, 90, vnis, 200)) sum += d.size();
+    return sum;
+  }();
+  for (size_t total : {size_t{40}, size_t{64}, size_t{100}, size_t{450}, size_t{1000}, whole}) {
+    SCOPED_TRACE(total);
+    const BoundedReply r = build_bounded_reply(version, 90, vnis, 200, total);
+    EXPECT_FALSE(r.unbuildable);
+    EXPECT_EQ(r.truncated, total < whole);
+    size_t sum = 0;
+    size_t listed = 0;
+    for (const auto& d : r.datagrams) {
+      sum += d.size();
+      EXPECT_LE(d.size(), 200u);
+      const auto decoded = test::client_decode(d);
+      ASSERT_TRUE(decoded.has_value());
+      for (const auto& [vni, addresses] : decoded->records) {
+        EXPECT_NE(std::find(addresses.begin(), addresses.end(), "10.0.0.1"), addresses.end());
+        listed += addresses.size();
+      }
+    }
+    EXPECT_LE(sum, total);
+    if (total >= 64) {
+      EXPECT_GT(listed, 1u) << "a budget this size holds more than the own address";
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Versions, ReplyBuilderBudget, ::testing::Values(1, 2, 3, 4));
+
+TEST(ReplyBuilder, ABudgetBelowTheHeaderAndOwnAddressesSendsNothing) {
+  const IpAddr own = v4(10, 0, 0, 1);
+  const std::vector<ReplyVni> vnis{{7, {own}, {own, v4(10, 0, 0, 2)}}};
+  // v1: 6 header bytes + 6 record bytes + 4 for the own address.
+  const BoundedReply none = build_bounded_reply(1, 90, vnis, 1472, 15);
+  EXPECT_TRUE(none.datagrams.empty());
+  EXPECT_TRUE(none.truncated);
+  const BoundedReply own_only = build_bounded_reply(1, 90, vnis, 1472, 16);
+  ASSERT_EQ(own_only.datagrams.size(), 1u);
+  EXPECT_TRUE(own_only.truncated);
+  EXPECT_EQ(own_only.datagrams[0], test::hex("01 01 00 00 00 5a 00 00 00 07 00 01 0a 00 00 01"));
+}
+
 }  // namespace
 }  // namespace vxsn
