@@ -187,6 +187,16 @@ struct Peer {
   8: i64 gaps,                 // sequence gaps detected in its stream
 }
 
+// ---- storm control ----
+
+// A storm policer for a range of VNIs (each VNI its own bucket); 0 = that dimension unlimited.
+struct StormLimit {
+  1: i32 first_vni,
+  2: i32 last_vni,
+  3: i64 frames_per_s,
+  4: i64 bytes_per_s,
+}
+
 // ---- config ----
 
 struct ConfigDump {
@@ -236,6 +246,13 @@ service Management {
   ReplaceResult replaceStaticMembers(1: i32 vni, 2: list<string> addresses)
       throws (1: InvalidArgument invalid, 2: CapacityExceeded capacity,
               3: NotPermitted not_permitted),
+
+  // Polices the floods of a VNI range from now on (a rule after the config file's, so it
+  // wins for those VNIs); in the running config until the next reload or restart. A limit
+  // whose bucket (storm_control.burst_ms) cannot hold one frame / one 9216-byte frame is
+  // refused. (API 1.2)
+  void setStormControl(1: StormLimit limit)
+      throws (1: InvalidArgument invalid),
 
   Counters getCounters(),
   // Returns the counters up to now and starts counting from zero.

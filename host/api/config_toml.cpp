@@ -64,7 +64,8 @@ std::string render_config_toml(const Config& c) {
                     {"ageing_interval_ms", i(t.ageing_interval_ms)},
                     {"learn_rate", i(t.learn_rate)},
                     {"learning", t.learning},
-                    {"unlisted_vnis", t.allow_unlisted_vnis ? "allow" : "deny"}};
+                    {"unlisted_vnis", t.allow_unlisted_vnis ? "allow" : "deny"},
+                    {"source_check", source_check_name(t.source_check)}};
 
   toml::array allow;
   for (const AllowRule& r : c.allow) {
@@ -75,6 +76,24 @@ std::string render_config_toml(const Config& c) {
   toml::array learning;
   for (const LearningRule& r : c.learning)
     learning.push_back(toml::table{{"vnis", range(r.vnis)}, {"enabled", r.enabled}});
+
+  toml::array source_check;
+  for (const SourceCheckRule& r : c.source_check)
+    source_check.push_back(
+        toml::table{{"vnis", range(r.vnis)}, {"mode", source_check_name(r.mode)}});
+
+  const StormSettings& st = c.storm;
+  toml::table storm{{"vni_frames_per_s", i(st.per_vni.frames_per_s)},
+                    {"vni_bytes_per_s", i(st.per_vni.bytes_per_s)},
+                    {"vtep_frames_per_s", i(st.per_vtep.frames_per_s)},
+                    {"vtep_bytes_per_s", i(st.per_vtep.bytes_per_s)},
+                    {"burst_ms", i(st.burst_ms)}};
+  toml::array storm_rules;
+  for (const StormRule& r : st.rules)
+    storm_rules.push_back(toml::table{{"vnis", range(r.vnis)},
+                                      {"frames_per_s", i(r.rate.frames_per_s)},
+                                      {"bytes_per_s", i(r.rate.bytes_per_s)}});
+  if (!storm_rules.empty()) storm.insert("vni", storm_rules);
 
   toml::table log{{"level", c.log_level}, {"stats_interval_ms", i(c.stats_interval_ms)}};
   if (!c.stats_file.empty()) log.insert("stats_file", c.stats_file);
@@ -92,12 +111,13 @@ std::string render_config_toml(const Config& c) {
   if (!a.tls_key.empty()) api.insert("tls_key", a.tls_key);
   if (!a.tls_ca.empty()) api.insert("tls_ca", a.tls_ca);
 
-  toml::table root{
-      {"node", node}, {"datapath", datapath}, {"table", table}, {"log", log}, {"api", api}};
+  toml::table root{{"node", node},           {"datapath", datapath}, {"table", table},
+                   {"storm_control", storm}, {"log", log},           {"api", api}};
   if (!ports.empty()) root.insert("port", ports);
   if (!vnis.empty()) root.insert("vni", vnis);
   if (!allow.empty()) root.insert("allow", allow);
   if (!learning.empty()) root.insert("learning", learning);
+  if (!source_check.empty()) root.insert("source_check", source_check);
 
   std::ostringstream out;
   out << toml::toml_formatter(root) << '\n';

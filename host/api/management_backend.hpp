@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "driver/net_types.hpp"
+#include "host/config/config.hpp"
 #include "host/datapath/counters.hpp"
 
 namespace vxsn {
@@ -136,6 +137,8 @@ class ManagementBackend {  // thread-safe
   virtual void remove_member(uint32_t vni, const IpAddr& address) = 0;
   // Returns how many entries lost their learned source; kNotFound for an unknown VNI.
   virtual uint32_t flush_learned(uint32_t vni) = 0;
+  // Appends a [[storm_control.vni]] rule to the running config and applies it.
+  virtual void set_storm_control(const StormRule& rule) = 0;
   // `addresses` are distinct. kCapacityExceeded (nothing changed), kNotPermitted.
   virtual ReplaceOutcome replace_static_members(uint32_t vni,
                                                 const std::vector<IpAddr>& addresses) = 0;

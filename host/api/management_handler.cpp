@@ -257,6 +257,24 @@ int32_t ManagementHandler::flushLearned(int32_t vni) {
   return static_cast<int32_t>(n);
 }
 
+void ManagementHandler::setStormControl(const api::StormLimit& limit) {
+  StormRule rule;
+  rule.vnis.first = checked_vni(limit.first_vni, "first_vni");
+  rule.vnis.last = checked_vni(limit.last_vni, "last_vni");
+  if (rule.vnis.first > rule.vnis.last) throw_invalid("last_vni", "below first_vni");
+  for (const auto& [field, value] :
+       {std::pair{"frames_per_s", limit.frames_per_s}, std::pair{"bytes_per_s", limit.bytes_per_s}})
+    if (value < 0 || static_cast<uint64_t>(value) > kMaxPolicerRate)
+      throw_invalid(field, "must be 0.." + std::to_string(kMaxPolicerRate));
+  rule.rate = {static_cast<uint64_t>(limit.frames_per_s), static_cast<uint64_t>(limit.bytes_per_s)};
+  call_backend("setStormControl", [&] {
+    backend_.set_storm_control(rule);
+    return 0;
+  });
+  spdlog::info("api: storm control for VNIs {}-{}: {} frames/s, {} bytes/s", rule.vnis.first,
+               rule.vnis.last, rule.rate.frames_per_s, rule.rate.bytes_per_s);
+}
+
 void ManagementHandler::replaceStaticMembers(api::ReplaceResult& out, int32_t vni,
                                              const std::vector<std::string>& addresses) {
   const uint32_t v = checked_vni(vni);

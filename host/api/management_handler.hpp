@@ -23,6 +23,7 @@ class ManagementHandler : public api::ManagementIf {
   void addMember(api::Member& out, int32_t vni, const std::string& address) override;
   void removeMember(int32_t vni, const std::string& address) override;
   int32_t flushLearned(int32_t vni) override;
+  void setStormControl(const api::StormLimit& limit) override;
   void replaceStaticMembers(api::ReplaceResult& out, int32_t vni,
                             const std::vector<std::string>& addresses) override;
   void getCounters(api::Counters& out) override;

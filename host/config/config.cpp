@@ -211,17 +211,8 @@ void read_storm_control(const TomlReader& r, const toml::table& t, Config& c) {
         r.integer(*n, "storm_control.burst_ms", 1, kMaxPolicerBurstNs / 1000000));
   // Every limit must let one frame (and one largest frame's bytes) through per burst.
   auto check = [&](const PolicerRate& rate, const toml::node& at, const std::string& prefix) {
-    const uint64_t burst_ns = uint64_t{s.burst_ms} * 1000000;
-    const uint64_t min_frames = min_policer_rate(burst_ns, 1);
-    const uint64_t min_bytes = min_policer_rate(burst_ns, wire::kMaxFrameLen);
-    if (rate.frames_per_s != 0 && rate.frames_per_s < min_frames)
-      r.fail(at, prefix + "frames_per_s",
-             "below one frame per burst (" + std::to_string(min_frames) +
-                 " at burst_ms = " + std::to_string(s.burst_ms) + ")");
-    if (rate.bytes_per_s != 0 && rate.bytes_per_s < min_bytes)
-      r.fail(at, prefix + "bytes_per_s",
-             "below one 9216-byte frame per burst (" + std::to_string(min_bytes) +
-                 " at burst_ms = " + std::to_string(s.burst_ms) + ")");
+    if (auto problem = storm_rate_problem(rate, s.burst_ms))
+      r.fail(at, prefix + problem->field, problem->message);
   };
   check(s.per_vni, t, "storm_control.vni_");
   check(s.per_vtep, t, "storm_control.vtep_");
@@ -339,6 +330,20 @@ void read_api(const TomlReader& r, const toml::table& t, Config& c) {
 }
 
 }  // namespace
+
+std::optional<StormRateProblem> storm_rate_problem(const PolicerRate& rate, uint32_t burst_ms) {
+  const uint64_t burst_ns = uint64_t{burst_ms} * 1000000;
+  const uint64_t min_frames = min_policer_rate(burst_ns, 1);
+  const uint64_t min_bytes = min_policer_rate(burst_ns, wire::kMaxFrameLen);
+  const std::string at = " at burst_ms = " + std::to_string(burst_ms) + ")";
+  if (rate.frames_per_s != 0 && rate.frames_per_s < min_frames)
+    return StormRateProblem{"frames_per_s",
+                            "below one frame per burst (" + std::to_string(min_frames) + at};
+  if (rate.bytes_per_s != 0 && rate.bytes_per_s < min_bytes)
+    return StormRateProblem{
+        "bytes_per_s", "below one 9216-byte frame per burst (" + std::to_string(min_bytes) + at};
+  return std::nullopt;
+}
 
 bool IpPrefix::contains(const IpAddr& a) const {
   if (a.family != addr.family) return false;

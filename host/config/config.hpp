@@ -80,6 +80,15 @@ struct StormSettings {
   bool operator==(const StormSettings&) const = default;
 };
 
+// Why `rate` cannot police with buckets of `burst_ms` (a bucket below one frame, or one
+// largest frame's bytes, would never let such a frame through): the field
+// ("frames_per_s" / "bytes_per_s") and a message; nothing if it can.
+struct StormRateProblem {
+  std::string field;
+  std::string message;
+};
+std::optional<StormRateProblem> storm_rate_problem(const PolicerRate& rate, uint32_t burst_ms);
+
 // [table]: limits and timers of the table manager.
 struct TableSettings {
   uint32_t max_vnis = 65536;

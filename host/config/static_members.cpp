@@ -55,4 +55,11 @@ std::vector<StaticVni> apply_file_change(const std::vector<StaticVni>& running,
   return out;
 }
 
+size_t drop_emptied_vnis(std::vector<StaticVni>& running, const std::vector<StaticVni>& file) {
+  return std::erase_if(running, [&](const StaticVni& v) {
+    return v.members.empty() && std::none_of(file.begin(), file.end(),
+                                             [&](const StaticVni& f) { return f.vni == v.vni; });
+  });
+}
+
 }  // namespace vxsn

@@ -16,4 +16,10 @@ std::vector<StaticVni> apply_file_change(const std::vector<StaticVni>& running,
                                          const std::vector<StaticVni>& old_file,
                                          const std::vector<StaticVni>& new_file);
 
+// Drops from `running` every VNI left without members (by the API or a peer's write) that
+// the file does not list: a VNI with no members left disappears from the table, unless the
+// operator's file configures it (an empty [[vni]] is how a VNI exists for learning).
+// Returns how many went.
+size_t drop_emptied_vnis(std::vector<StaticVni>& running, const std::vector<StaticVni>& file);
+
 }  // namespace vxsn

@@ -106,6 +106,19 @@ void flush_learned(ApiClient& c, Output& o, int32_t vni) {
   o.out << "VNI " << vni << ": " << n << " learned entries flushed\n";
 }
 
+void set_storm_control(ApiClient& c, Output& o, const api::StormLimit& limit) {
+  c->setStormControl(limit);
+  const int64_t frames_per_s = limit.frames_per_s, bytes_per_s = limit.bytes_per_s;
+  if (o.json)
+    return print_json(o, {{"first_vni", limit.first_vni},
+                          {"last_vni", limit.last_vni},
+                          {"frames_per_s", frames_per_s},
+                          {"bytes_per_s", bytes_per_s}});
+  o.out << "VNIs " << limit.first_vni << "-" << limit.last_vni << ": policed at "
+        << (frames_per_s ? std::to_string(frames_per_s) + " frames/s" : "any frames/s") << ", "
+        << (bytes_per_s ? std::to_string(bytes_per_s) + " bytes/s" : "any bytes/s") << "\n";
+}
+
 void replace_static(ApiClient& c, Output& o, int32_t vni,
                     const std::vector<std::string>& addresses) {
   api::ReplaceResult r;

@@ -24,6 +24,7 @@ void list_members(ApiClient& c, Output& o, int32_t vni);
 void add_member(ApiClient& c, Output& o, int32_t vni, const std::string& address);
 void remove_member(ApiClient& c, Output& o, int32_t vni, const std::string& address);
 void flush_learned(ApiClient& c, Output& o, int32_t vni);
+void set_storm_control(ApiClient& c, Output& o, const api::StormLimit& limit);
 void replace_static(ApiClient& c, Output& o, int32_t vni,
                     const std::vector<std::string>& addresses);
 void show_counters(ApiClient& c, Output& o, bool reset);

@@ -171,6 +171,28 @@ int main(int argc, char** argv) {
   counters->callback(
       [&] { command = [&](ApiClient& c, Output& o) { show_counters(c, o, reset); }; });
 
+  std::string storm_vnis;
+  api::StormLimit storm_limit;
+  auto* storm = app.add_subcommand("storm", "Storm control")->require_subcommand(1);
+  auto* storm_set = storm->add_subcommand(
+      "set", "Police a VNI range's floods until the next reload: storm set VNI[-LAST] ...");
+  storm_set->add_option("vnis", storm_vnis, "VNI or FIRST-LAST")->required();
+  storm_set->add_option("--frames-per-s", storm_limit.frames_per_s, "Frames/s (0: no limit)")
+      ->check(CLI::NonNegativeNumber);
+  storm_set->add_option("--bytes-per-s", storm_limit.bytes_per_s, "Bytes/s (0: no limit)")
+      ->check(CLI::NonNegativeNumber);
+  storm_set->callback([&] {
+    const auto dash = storm_vnis.find('-');
+    try {
+      storm_limit.first_vni = std::stoi(storm_vnis.substr(0, dash));
+      storm_limit.last_vni = dash == std::string::npos ? storm_limit.first_vni
+                                                       : std::stoi(storm_vnis.substr(dash + 1));
+    } catch (const std::exception&) {
+      throw CLI::ValidationError("vnis", "expected VNI or FIRST-LAST, got '" + storm_vnis + "'");
+    }
+    command = [&](ApiClient& c, Output& o) { set_storm_control(c, o, storm_limit); };
+  });
+
   app.add_subcommand("peers", "HA peers with state, lag and last sequence")->callback([&] {
     command = [](ApiClient& c, Output& o) { list_peers(c, o); };
   });

@@ -338,6 +338,7 @@ struct Daemon::Impl : DaemonControl {
 
   // DaemonControl (the management API, on this thread).
   Config& running_config() override { return config; }
+  const std::vector<StaticVni>& config_file_vnis() const override { return file_vnis; }
   const std::string& config_file() const override { return config_path; }
   TableManager& table() override { return *table_manager; }
   void static_members_changed() override {
@@ -345,6 +346,10 @@ struct Daemon::Impl : DaemonControl {
     publish_table();
   }
   void table_changed() override { publish_table(); }
+  void flood_policy_changed() override {
+    compiler->set_layout(replication_params(config), egress_ports(ports), VniPolicyRules(config));
+    publish_table();
+  }
 
   std::vector<std::string> reload_config_file() override {
     Config fresh = load_config(config_path);
@@ -441,6 +446,8 @@ struct Daemon::Impl : DaemonControl {
     for (const auto& [vni, addr] : table_manager->take_superseded_static())
       for (StaticVni& v : config.vnis)
         if (v.vni == vni) std::erase(v.members, addr);
+    // A static VNI the peer's write emptied leaves the table too (unless the file has it).
+    if (drop_emptied_vnis(config.vnis, file_vnis) > 0) table_manager->reconfigure(config);
     publish_table();
   }
 

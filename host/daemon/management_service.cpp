@@ -4,6 +4,7 @@
 #include <set>
 
 #include "host/api/config_toml.hpp"
+#include "host/config/static_members.hpp"
 
 namespace vxsn {
 namespace {
@@ -99,6 +100,7 @@ std::vector<StaticVni> ManagementService::with_static(uint32_t vni,
   } else {
     it->members = std::move(members);
   }
+  drop_emptied_vnis(vnis, daemon_.config_file_vnis());
   return vnis;
 }
 
@@ -234,6 +236,18 @@ uint32_t ManagementService::flush_learned(uint32_t vni) {
     t.reconfigure(daemon_.running_config());
     daemon_.table_changed();
     return learned;
+  });
+}
+
+void ManagementService::set_storm_control(const StormRule& rule) {
+  queue_.call([&] {
+    Config& c = daemon_.running_config();
+    if (auto problem = storm_rate_problem(rule.rate, c.storm.burst_ms))
+      throw ManagementError(ManagementErrorCode::kInvalidArgument, problem->field,
+                            problem->message);
+    c.storm.rules.push_back(rule);
+    daemon_.flood_policy_changed();
+    return 0;
   });
 }
 

@@ -19,6 +19,8 @@ class DaemonControl {
  public:
   virtual ~DaemonControl() = default;
   virtual Config& running_config() = 0;
+  // The [[vni]] tables of the config file as last read.
+  virtual const std::vector<StaticVni>& config_file_vnis() const = 0;
   virtual const std::string& config_file() const = 0;
   virtual TableManager& table() = 0;
   // running_config().vnis changed: the table takes the new static members, the datapath
@@ -26,6 +28,8 @@ class DaemonControl {
   virtual void static_members_changed() = 0;
   // The table changed by direct TableManager calls: publish it.
   virtual void table_changed() = 0;
+  // running_config()'s source check or storm control changed: every VNI compiles again.
+  virtual void flood_policy_changed() = 0;
   // Re-reads the config file as SIGHUP does; returns the keys that differ but change only
   // on restart. Throws ConfigError, with nothing changed.
   virtual std::vector<std::string> reload_config_file() = 0;
@@ -45,6 +49,7 @@ class ManagementService : public ManagementBackend {
   MemberInfo add_member(uint32_t vni, const IpAddr& address) override;
   void remove_member(uint32_t vni, const IpAddr& address) override;
   uint32_t flush_learned(uint32_t vni) override;
+  void set_storm_control(const StormRule& rule) override;
   ReplaceOutcome replace_static_members(uint32_t vni,
                                         const std::vector<IpAddr>& addresses) override;
   CountersInfo counters() override;

@@ -121,6 +121,12 @@ class FakeBackend : public ManagementBackend {
     if (it->second.empty()) table_.erase(it);
   }
 
+  void set_storm_control(const StormRule& rule) override {
+    std::lock_guard lock(mutex_);
+    storm_rules.push_back(rule);
+  }
+  std::vector<StormRule> storm_rules;
+
   uint32_t flush_learned(uint32_t vni) override {
     std::lock_guard lock(mutex_);
     auto it = table_.find(vni);

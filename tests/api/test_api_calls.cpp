@@ -351,5 +351,31 @@ TEST(ApiServerErrors, UnexpectedBackendFailureIsAnApplicationError) {
   EXPECT_NO_THROW(client->listPeers(peers));
 }
 
+TEST_F(ApiCalls, SetStormControlReachesTheBackendAndRefusesBadRanges) {
+  api::StormLimit limit;
+  limit.first_vni = 100;
+  limit.last_vni = 199;
+  limit.frames_per_s = 5000;
+  limit.bytes_per_s = 0;
+  api().setStormControl(limit);
+  ASSERT_EQ(backend_.storm_rules.size(), 1u);
+  EXPECT_EQ(backend_.storm_rules[0].vnis, (VniRange{100, 199}));
+  EXPECT_EQ(backend_.storm_rules[0].rate, (PolicerRate{5000, 0}));
+
+  api::StormLimit backwards = limit;
+  backwards.last_vni = 99;
+  EXPECT_EQ(expect_throws<api::InvalidArgument>([&] { api().setStormControl(backwards); }).field,
+            "last_vni");
+  api::StormLimit negative = limit;
+  negative.bytes_per_s = -1;
+  EXPECT_EQ(expect_throws<api::InvalidArgument>([&] { api().setStormControl(negative); }).field,
+            "bytes_per_s");
+  api::StormLimit huge_vni = limit;
+  huge_vni.last_vni = 1 << 24;
+  EXPECT_EQ(expect_throws<api::InvalidArgument>([&] { api().setStormControl(huge_vni); }).field,
+            "last_vni");
+  EXPECT_EQ(backend_.storm_rules.size(), 1u);
+}
+
 }  // namespace
 }  // namespace vxsn::test

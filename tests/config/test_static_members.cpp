@@ -69,5 +69,15 @@ TEST(ApplyFileChange, MemberTheApiAlsoAddedIsNotDoubled) {
   EXPECT_EQ(out[0].members.size(), 2u);
 }
 
+TEST(DropEmptiedVnis, AnEmptiedVniGoesUnlessTheFileConfiguresIt) {
+  // File: 100 {a}, 300 {} (exists for learning). API since: 200 {b} made, then emptied; 100
+  // emptied too.
+  const std::vector<StaticVni> file{{100, {a}}, {300, {}}};
+  std::vector<StaticVni> running{{100, {}}, {200, {}}, {300, {}}, {400, {c}}};
+  EXPECT_EQ(drop_emptied_vnis(running, file), 1u);
+  EXPECT_EQ(view(running),
+            (std::map<uint32_t, std::set<std::string>>{{100, {}}, {300, {}}, {400, {"10.0.0.3"}}}));
+}
+
 }  // namespace
 }  // namespace vxsn

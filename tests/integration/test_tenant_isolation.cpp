@@ -148,5 +148,26 @@ TEST(TenantIsolation, AStormOnOneVniDoesNotStarveAnother) {
       static_cast<unsigned long long>(quiet_out / 2), static_cast<int>(quiet_in));
 }
 
+// Storm control set through the API on a running node (vxsnctl storm set) polices at once;
+// a limit whose bucket cannot hold one frame is refused as an invalid argument (exit 4).
+TEST(TenantIsolation, StormControlSetThroughTheApiPolicesAtOnce) {
+  Testbed tb;
+  const uint32_t vni = tb.vnis()[0];
+  Node node(tb);
+  ASSERT_TRUE(node.wait_ready()) << node.process().log();
+  const std::string ctl = binary("host/ctl/vxsnctl") + " --socket " + node.dir() + "/vxsnd.sock";
+  CommandResult bad = run(ctl + " storm set " + std::to_string(vni) + " --frames-per-s 5");
+  EXPECT_EQ(bad.exit_code, 4) << bad.output;
+  CommandResult ok = run(ctl + " storm set " + std::to_string(vni) + " --frames-per-s 100");
+  ASSERT_EQ(ok.exit_code, 0) << ok.output;
+
+  FloodSender floods(tb);
+  ASSERT_EQ(run(floods.command(1, vni, 2000)).exit_code, 0);
+  auto stats = node.fresh_stats();
+  EXPECT_GT(vni_counter(stats, vni, "storm_policed"), 1000u) << stats.dump();
+  CommandResult shown = run(ctl + " config show");
+  EXPECT_NE(shown.output.find("frames_per_s = 100"), std::string::npos) << shown.output;
+}
+
 }  // namespace
 }  // namespace vxsn::test

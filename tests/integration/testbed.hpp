@@ -74,6 +74,8 @@ class Node {
 
   ChildProcess& process() { return *process_; }
   const std::string& config_path() const { return config_path_; }
+  // The node's own directory: config, stats file and API socket (vxsnd.sock).
+  const std::string& dir() const { return dir_; }
   // Rewrites the config file (for SIGHUP reload tests).
   void write_config(const std::string& toml) const;
   std::string config_text(const Membership& members) const;
