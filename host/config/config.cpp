@@ -117,6 +117,27 @@ void read_vnis(const TomlReader& r, const toml::node& n, Config& c) {
   }
 }
 
+// Every [[name]] table (name may be dotted, e.g. "storm_control.vni"): checks it is an
+// array of tables holding only `keys` ("vnis" always allowed), reads its "vnis" range
+// (every VNI when absent), and hands each to `read(table, key, vnis)` with its key
+// ("name[i]") for errors.
+template <class Read>
+void for_each_rule(const TomlReader& r, const toml::node& n, const std::string& name,
+                   std::initializer_list<std::string_view> keys, Read read) {
+  const toml::array* arr = n.as_array();
+  if (!arr || !arr->is_array_of_tables()) r.fail(n, name, "expected [[" + name + "]] tables");
+  std::vector<std::string_view> allowed{"vnis"};
+  allowed.insert(allowed.end(), keys.begin(), keys.end());
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const std::string key = name + "[" + std::to_string(i) + "]";
+    const toml::table& t = r.table((*arr)[i], key);
+    r.only_keys_of(t, key, allowed);
+    VniRange vnis;
+    if (auto v = t.get("vnis")) vnis = r.vni_range(*v, key + ".vnis");
+    read(t, key, vnis);
+  }
+}
+
 SourceCheck read_source_check(const TomlReader& r, const toml::node& n, const std::string& key) {
   const std::string v = r.string(n, key);
   for (SourceCheck m : {SourceCheck::kStrict, SourceCheck::kLearn, SourceCheck::kOpen})
@@ -172,20 +193,12 @@ void read_table(const TomlReader& r, const toml::table& t, Config& c) {
 }
 
 void read_source_checks(const TomlReader& r, const toml::node& n, Config& c) {
-  const toml::array* arr = n.as_array();
-  if (!arr || !arr->is_array_of_tables())
-    r.fail(n, "source_check", "expected [[source_check]] tables");
-  for (size_t i = 0; i < arr->size(); ++i) {
-    std::string key = "source_check[" + std::to_string(i) + "]";
-    const toml::table& t = r.table((*arr)[i], key);
-    r.only_keys(t, key, {"vnis", "mode"});
-    SourceCheckRule rule;
-    if (auto v = t.get("vnis")) rule.vnis = r.vni_range(*v, key + ".vnis");
-    auto m = t.get("mode");
-    if (!m) r.fail(t, key + ".mode", "missing");
-    rule.mode = read_source_check(r, *m, key + ".mode");
-    c.source_check.push_back(rule);
-  }
+  for_each_rule(r, n, "source_check", {"mode"},
+                [&](const toml::table& t, const std::string& key, VniRange vnis) {
+                  auto m = t.get("mode");
+                  if (!m) r.fail(t, key + ".mode", "missing");
+                  c.source_check.push_back({vnis, read_source_check(r, *m, key + ".mode")});
+                });
 }
 
 // A rate in frames or bytes per second; 0 = no limit.
@@ -216,62 +229,43 @@ void read_storm_control(const TomlReader& r, const toml::table& t, Config& c) {
   };
   check(s.per_vni, t, "storm_control.vni_");
   check(s.per_vtep, t, "storm_control.vtep_");
-  auto rules = t.get("vni");
-  if (!rules) return;
-  const toml::array* arr = rules->as_array();
-  if (!arr || !arr->is_array_of_tables())
-    r.fail(*rules, "storm_control.vni", "expected [[storm_control.vni]] tables");
-  for (size_t i = 0; i < arr->size(); ++i) {
-    std::string key = "storm_control.vni[" + std::to_string(i) + "]";
-    const toml::table& rt = r.table((*arr)[i], key);
-    r.only_keys(rt, key, {"vnis", "frames_per_s", "bytes_per_s"});
-    StormRule rule;
-    if (auto v = rt.get("vnis")) rule.vnis = r.vni_range(*v, key + ".vnis");
-    rule.rate = {read_rate(r, rt, "frames_per_s", key + "."),
-                 read_rate(r, rt, "bytes_per_s", key + ".")};
-    check(rule.rate, rt, key + ".");
-    s.rules.push_back(rule);
-  }
+  if (auto rules = t.get("vni"))
+    for_each_rule(r, *rules, "storm_control.vni", {"frames_per_s", "bytes_per_s"},
+                  [&](const toml::table& rt, const std::string& key, VniRange vnis) {
+                    const PolicerRate rate{read_rate(r, rt, "frames_per_s", key + "."),
+                                           read_rate(r, rt, "bytes_per_s", key + ".")};
+                    check(rate, rt, key + ".");
+                    s.rules.push_back({vnis, rate});
+                  });
 }
 
 void read_allow(const TomlReader& r, const toml::node& n, Config& c) {
-  const toml::array* arr = n.as_array();
-  if (!arr || !arr->is_array_of_tables()) r.fail(n, "allow", "expected [[allow]] tables");
-  for (size_t i = 0; i < arr->size(); ++i) {
-    std::string key = "allow[" + std::to_string(i) + "]";
-    const toml::table& t = r.table((*arr)[i], key);
-    r.only_keys(t, key, {"vnis", "prefixes"});
-    AllowRule rule;
-    if (auto v = t.get("vnis")) rule.vnis = r.vni_range(*v, key + ".vnis");
-    auto p = t.get("prefixes");
-    if (!p) r.fail(t, key + ".prefixes", "missing");
-    const toml::array* list = p->as_array();
-    if (!list) r.fail(*p, key + ".prefixes", "expected an array of prefixes");
-    for (size_t j = 0; j < list->size(); ++j) {
-      const std::string pkey = key + ".prefixes[" + std::to_string(j) + "]";
-      const std::string text = r.string((*list)[j], pkey);
-      auto prefix = IpPrefix::parse(text);
-      if (!prefix) r.fail((*list)[j], pkey, "not an address prefix: '" + text + "'");
-      rule.prefixes.push_back(*prefix);
-    }
-    c.allow.push_back(std::move(rule));
-  }
+  for_each_rule(r, n, "allow", {"prefixes"},
+                [&](const toml::table& t, const std::string& key, VniRange vnis) {
+                  AllowRule rule;
+                  rule.vnis = vnis;
+                  auto p = t.get("prefixes");
+                  if (!p) r.fail(t, key + ".prefixes", "missing");
+                  const toml::array* list = p->as_array();
+                  if (!list) r.fail(*p, key + ".prefixes", "expected an array of prefixes");
+                  for (size_t j = 0; j < list->size(); ++j) {
+                    const std::string pkey = key + ".prefixes[" + std::to_string(j) + "]";
+                    const std::string text = r.string((*list)[j], pkey);
+                    auto prefix = IpPrefix::parse(text);
+                    if (!prefix) r.fail((*list)[j], pkey, "not an address prefix: '" + text + "'");
+                    rule.prefixes.push_back(*prefix);
+                  }
+                  c.allow.push_back(std::move(rule));
+                });
 }
 
 void read_learning(const TomlReader& r, const toml::node& n, Config& c) {
-  const toml::array* arr = n.as_array();
-  if (!arr || !arr->is_array_of_tables()) r.fail(n, "learning", "expected [[learning]] tables");
-  for (size_t i = 0; i < arr->size(); ++i) {
-    std::string key = "learning[" + std::to_string(i) + "]";
-    const toml::table& t = r.table((*arr)[i], key);
-    r.only_keys(t, key, {"vnis", "enabled"});
-    LearningRule rule;
-    if (auto v = t.get("vnis")) rule.vnis = r.vni_range(*v, key + ".vnis");
-    auto e = t.get("enabled");
-    if (!e) r.fail(t, key + ".enabled", "missing");
-    rule.enabled = r.boolean(*e, key + ".enabled");
-    c.learning.push_back(rule);
-  }
+  for_each_rule(r, n, "learning", {"enabled"},
+                [&](const toml::table& t, const std::string& key, VniRange vnis) {
+                  auto e = t.get("enabled");
+                  if (!e) r.fail(t, key + ".enabled", "missing");
+                  c.learning.push_back({vnis, r.boolean(*e, key + ".enabled")});
+                });
 }
 
 void read_log(const TomlReader& r, const toml::table& t, Config& c) {

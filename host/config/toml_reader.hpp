@@ -27,6 +27,11 @@ class TomlReader {
   // Refuses keys the daemon does not know: a typo must not silently fall back to a default.
   void only_keys(const toml::table& table, const std::string& prefix,
                  std::initializer_list<std::string_view> allowed) const {
+    only_keys_of(table, prefix, allowed);
+  }
+  template <class Keys>  // any range of std::string_view
+  void only_keys_of(const toml::table& table, const std::string& prefix,
+                    const Keys& allowed) const {
     for (auto&& [k, v] : table) {
       bool known = false;
       for (auto a : allowed) known |= (k.str() == a);
