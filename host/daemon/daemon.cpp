@@ -143,7 +143,8 @@ nlohmann::json table_manager_json(const TableManager& tm, const LearnFilterCount
                         {"entry_limit", k.refused_entry_limit},
                         {"not_allowed", k.refused_not_allowed},
                         {"rate", k.refused_rate},
-                        {"invalid", k.refused_invalid}}}};
+                        {"invalid", k.refused_invalid},
+                        {"registrations_per_entry", k.refused_registrations_per_entry}}}};
   if (learn)
     j["datapath_learn"] = {{"checked", learn->checked.get()},
                            {"reported", learn->reported.get()},

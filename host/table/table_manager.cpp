@@ -171,6 +171,13 @@ StoreResult TableManager::register_vtep(uint32_t vni, const IpAddr& vtep_in, uin
     count_refusal(refusal, vni, vtep, "registration");
     return StoreResult::kRefusedLimit;
   }
+  // Identifiers cost a sender nothing: one entry keeps a bounded number of them.
+  if (e->registrations.size() >= kMaxRegistrationsPerEntry &&
+      std::none_of(e->registrations.begin(), e->registrations.end(),
+                   [&](const Registration& r) { return r.identifier == identifier; })) {
+    ++counters_.refused_registrations_per_entry;
+    return StoreResult::kRefusedLimit;
+  }
   ++counters_.registrations;
   // A new address under a known identifier replaces the old one (vxrd changed address).
   if (identifier != 0) {

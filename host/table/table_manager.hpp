@@ -73,8 +73,9 @@ struct TableCounters {
   uint64_t refused_entry_limit = 0;
   uint64_t refused_not_allowed = 0;
   uint64_t refused_rate = 0;
-  uint64_t refused_invalid = 0;  // VNI above 24 bits, address without a family
-  uint64_t batches = 0;          // take_changes calls that returned changes
+  uint64_t refused_invalid = 0;                  // VNI above 24 bits, address without a family
+  uint64_t refused_registrations_per_entry = 0;  // kMaxRegistrationsPerEntry identifiers held
+  uint64_t batches = 0;                          // take_changes calls that returned changes
 };
 
 // Everything known about one entry (tests, CLI).
@@ -91,6 +92,9 @@ struct EntryInfo {
 
 class TableManager : public MembershipStore {
  public:
+  // Registrations (distinct identifiers) one (VNI, VTEP) entry keeps; a VTEP re-registers
+  // under one identifier, so more is someone making up identifiers.
+  static constexpr size_t kMaxRegistrationsPerEntry = 16;
   using Clock = std::chrono::steady_clock;
   using TimePoint = Clock::time_point;
   using Now = std::function<TimePoint()>;

@@ -159,6 +159,19 @@ TEST_F(TableManagerTest, LearnRefreshIsNotAChange) {
   EXPECT_TRUE(tm->take_changes().empty());
 }
 
+TEST_F(TableManagerTest, OneEntryKeepsABoundedNumberOfRegistrations) {
+  make(table_config());
+  const size_t n = TableManager::kMaxRegistrationsPerEntry;
+  for (uint64_t id = 1; id <= n; ++id)
+    ASSERT_EQ(reg(100, "10.0.0.5", id, 90), StoreResult::kOk) << id;
+  EXPECT_EQ(reg(100, "10.0.0.5", n + 1, 90), StoreResult::kRefusedLimit);
+  EXPECT_EQ(tm->counters().refused_registrations_per_entry, 1u);
+  EXPECT_EQ(tm->entry(100, ip("10.0.0.5"))->registrations.size(), n);
+  EXPECT_EQ(reg(100, "10.0.0.5", 3, 90), StoreResult::kOk) << "a held identifier refreshes";
+  EXPECT_EQ(reg(100, "10.0.0.5", 3, kHoldtimeWithdraw), StoreResult::kOk);
+  EXPECT_EQ(reg(100, "10.0.0.5", n + 1, 90), StoreResult::kOk) << "a freed place is taken";
+}
+
 TEST_F(TableManagerTest, LearningNeverCreatesAVni) {
   make(table_config({{100, {ip("10.0.0.1")}}}));
   EXPECT_EQ(tm->learn(999, ip("10.0.0.5")), LearnOutcome::kUnknownVni);
