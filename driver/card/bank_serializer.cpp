@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <map>
 #include <string>
 
 #include "driver/card/card_memory.hpp"
@@ -63,6 +64,36 @@ void write_member(uint8_t* r, const CardMemberSpec& m) {
   put_le16(r + card::kMemEgressPort, m.egress_port);
 }
 
+// Distinct per-VNI storm limits become profiles 1.. (0 = no limit); VNIs with the same
+// limits share one, so the card holds any number of VNIs with a few hundred distinct limits.
+struct ProfilePlan {
+  std::vector<PolicerRate> profiles{PolicerRate{}};  // index 0: no limit, never read
+  std::vector<uint8_t> profile_of_vni;               // by position in table.vnis
+};
+
+ProfilePlan plan_profiles(const std::vector<CardVniSpec>& vnis) {
+  ProfilePlan p;
+  std::map<std::pair<uint64_t, uint64_t>, uint8_t> index;
+  p.profile_of_vni.reserve(vnis.size());
+  for (const CardVniSpec& v : vnis) {
+    if (!v.storm.limits()) {
+      p.profile_of_vni.push_back(0);
+      continue;
+    }
+    const auto key = std::make_pair(v.storm.frames_per_s, v.storm.bytes_per_s);
+    auto it = index.find(key);
+    if (it == index.end()) {
+      if (p.profiles.size() >= card::kMaxPolicerProfiles)
+        too_large("more than " + std::to_string(card::kMaxPolicerProfiles - 1) +
+                  " distinct per-VNI storm limits");
+      it = index.emplace(key, static_cast<uint8_t>(p.profiles.size())).first;
+      p.profiles.push_back(v.storm);
+    }
+    p.profile_of_vni.push_back(it->second);
+  }
+  return p;
+}
+
 }  // namespace
 
 std::vector<uint8_t> serialise_bank(const CardTableSpec& table) {
@@ -80,6 +111,7 @@ std::vector<uint8_t> serialise_bank(const CardTableSpec& table) {
   if (total_members > card::kMaxMembers)
     too_large(std::to_string(total_members) + " members, max " + std::to_string(card::kMaxMembers));
   const SlotPlan plan = plan_slots(table.vnis);
+  const ProfilePlan profiles = plan_profiles(table.vnis);
 
   std::vector<uint8_t> bank(card::kBankBytes, 0);
   // Members, contiguous per VNI in table order; remember where each VNI starts.
@@ -105,6 +137,13 @@ std::vector<uint8_t> serialise_bank(const CardTableSpec& table) {
     put_le16(r + card::kVniRecMemberCount, static_cast<uint16_t>(v.members.size()));
     put_le16(r + card::kVniRecCounterSlot, v.counter_slot);
     r[card::kVniRecFlags] = v.has_ipv6_member ? card::kVniFlagHasIpv6Member : 0;
+    r[card::kVniRecSourceCheck] = v.source_check;
+    r[card::kVniRecPolicerProfile] = profiles.profile_of_vni[e];
+  }
+  for (size_t i = 1; i < profiles.profiles.size(); ++i) {
+    uint8_t* r = bank.data() + card::kPolicerProfileOffset + i * card::kPolicerProfileBytes;
+    put_le64(r + card::kProfFramesPerS, profiles.profiles[i].frames_per_s);
+    put_le64(r + card::kProfBytesPerS, profiles.profiles[i].bytes_per_s);
   }
 
   uint8_t* h = bank.data();
@@ -116,6 +155,9 @@ std::vector<uint8_t> serialise_bank(const CardTableSpec& table) {
   h[card::kHdrSourceMode] = table.own_source ? card::kSourceOwn : card::kSourceKeepOriginal;
   h[card::kHdrHashShift] = static_cast<uint8_t>(plan.shift);
   h[card::kHdrMaxProbe] = static_cast<uint8_t>(plan.max_probe);
+  put_le64(h + card::kHdrBurstNs, table.burst_ns);
+  put_le64(h + card::kHdrVtepFramesPerS, table.per_vtep.frames_per_s);
+  put_le64(h + card::kHdrVtepBytesPerS, table.per_vtep.bytes_per_s);
   return bank;
 }
 

@@ -39,7 +39,9 @@ std::vector<std::pair<uint32_t, VniCountersSnapshot>> CardCounterSlots::vni_coun
     out.emplace_back(v.vni, VniCountersSnapshot{since(v.frames_in, zero.frames_in),
                                                 since(v.bytes_in, zero.bytes_in),
                                                 since(v.copies_out, zero.copies_out),
-                                                since(v.bytes_out, zero.bytes_out)});
+                                                since(v.bytes_out, zero.bytes_out),
+                                                since(v.source_not_member, zero.source_not_member),
+                                                since(v.storm_policed, zero.storm_policed)});
   }
   return out;
 }

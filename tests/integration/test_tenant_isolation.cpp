@@ -1,5 +1,6 @@
 // Tenant isolation on the testbed (issue 10): who may flood into a VNI (source check) and
-// how much (storm policers), with real Linux VTEPs and vxsnd's software datapath.
+// how much (storm policers), with real Linux VTEPs, on vxsnd's software datapath and, where
+// the test is parameterised, on the emulated card (the hls/ kernels) too.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -49,15 +50,21 @@ for i in range(count):
   std::string path_;
 };
 
+// The datapath under test: "software" or "emu" (the card's kernels).
+class TenantIsolationOn : public ::testing::TestWithParam<std::string> {
+ protected:
+  std::string datapath_config() const { return "[datapath]\nmode = \"" + GetParam() + "\"\n"; }
+};
+
 // VTEP 3 is not a member of the first VNI; under strict checking its floods go nowhere,
 // it is never learned, and the members keep flooding to each other.
-TEST(TenantIsolation, StrictVniDropsANonMembersFloodsAndNeverLearnsIt) {
+TEST_P(TenantIsolationOn, StrictVniDropsANonMembersFloodsAndNeverLearnsIt) {
   Testbed tb;
   const uint32_t vni = tb.vnis()[0];
   NodeOptions options;
   options.members = {{vni, {1, 2}}, {tb.vnis()[1], {1, 2, 3}}};
-  options.extra_config =
-      "[[source_check]]\nvnis = \"" + std::to_string(vni) + "\"\nmode = \"strict\"\n";
+  options.extra_config = datapath_config() + "[[source_check]]\nvnis = \"" + std::to_string(vni) +
+                         "\"\nmode = \"strict\"\n";
   Node node(tb, options);
   ASSERT_TRUE(node.wait_ready()) << node.process().log();
 
@@ -113,13 +120,13 @@ TEST(TenantIsolation, LearnModeWithAnAllowListKeepsAnUnlistedVtepOut) {
 
 // One VNI storms far above its policer while another floods within its own: every one of
 // the quiet VNI's floods is replicated, and the storm is policed and counted.
-TEST(TenantIsolation, AStormOnOneVniDoesNotStarveAnother) {
+TEST_P(TenantIsolationOn, AStormOnOneVniDoesNotStarveAnother) {
   Testbed tb;
   const uint32_t loud = tb.vnis()[0], quiet = tb.vnis()[1];
   NodeOptions options;
-  options.extra_config = "[storm_control]\nburst_ms = 100\n[[storm_control.vni]]\nvnis = \"" +
-                         std::to_string(loud) + "-" + std::to_string(quiet) +
-                         "\"\nframes_per_s = 200\n";
+  options.extra_config =
+      datapath_config() + "[storm_control]\nburst_ms = 100\n[[storm_control.vni]]\nvnis = \"" +
+      std::to_string(loud) + "-" + std::to_string(quiet) + "\"\nframes_per_s = 200\n";
   Node node(tb, options);
   ASSERT_TRUE(node.wait_ready()) << node.process().log();
   auto before = node.fresh_stats();
@@ -143,10 +150,15 @@ TEST(TenantIsolation, AStormOnOneVniDoesNotStarveAnother) {
   EXPECT_GT(loud_policed, loud_in / 2) << stats.dump();
   EXPECT_EQ(node.drop_count("storm_policed"), loud_policed);
   std::printf(
-      "storm: loud VNI %llu frames in, %llu policed; quiet VNI %llu of %d floods replicated\n",
-      static_cast<unsigned long long>(loud_in), static_cast<unsigned long long>(loud_policed),
-      static_cast<unsigned long long>(quiet_out / 2), static_cast<int>(quiet_in));
+      "storm (%s): loud VNI %llu frames in, %llu policed; quiet VNI %llu of %d floods "
+      "replicated\n",
+      GetParam().c_str(), static_cast<unsigned long long>(loud_in),
+      static_cast<unsigned long long>(loud_policed), static_cast<unsigned long long>(quiet_out / 2),
+      static_cast<int>(quiet_in));
 }
+
+INSTANTIATE_TEST_SUITE_P(Datapaths, TenantIsolationOn, ::testing::Values("software", "emu"),
+                         [](const auto& info) { return info.param; });
 
 // Storm control set through the API on a running node (vxsnctl storm set) polices at once;
 // a limit whose bucket cannot hold one frame is refused as an invalid argument (exit 4).
