@@ -13,7 +13,7 @@
 namespace cpp vxsn.api
 
 const i32 API_VERSION_MAJOR = 1
-const i32 API_VERSION_MINOR = 2
+const i32 API_VERSION_MINOR = 3
 
 // Why a member is in a VNI's flood list; an entry may have several sources at once.
 enum Source {
@@ -77,6 +77,10 @@ struct CardStatus {
   7: i64 table_version,        // version of the table in the active bank
   8: i64 tables_loaded,
   9: list<TableOccupancy> tables,
+  // API 1.3: what the card could not hold of the node's table, by reason (vnis_no_slot,
+  // vnis_no_member_room, vnis_no_storm_profile, vnis_probe_bound, members_over_fanout);
+  // the card carries everything else.
+  10: optional map<string, i64> left_out,
 }
 
 // What the API server refused to spend a thread on, since vxsnd started (per daemon, every

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "driver/card/card_memory.hpp"
@@ -26,9 +27,9 @@ struct SlotPlan {
 
 // Smallest power-of-two VNI table (>= 16 slots, >= 2x the VNIs, so lookups stay short)
 // whose longest probe sequence fits kMaxProbes: the kernel's lookup loop has that bound.
-SlotPlan plan_slots(const std::vector<CardVniSpec>& vnis) {
-  if (vnis.size() > card::kMaxVniSlots / 2)
-    too_large(std::to_string(vnis.size()) + " VNIs, max " + std::to_string(card::kMaxVniSlots / 2));
+// Nothing when there is none.
+std::optional<SlotPlan> try_plan_slots(const std::vector<CardVniSpec>& vnis) {
+  if (vnis.size() > card::kMaxVniSlots / 2) return std::nullopt;
   for (uint32_t slots = std::max<uint32_t>(16, std::bit_ceil(uint32_t(vnis.size() * 2)));
        slots <= card::kMaxVniSlots; slots *= 2) {
     SlotPlan p;
@@ -48,6 +49,13 @@ SlotPlan plan_slots(const std::vector<CardVniSpec>& vnis) {
     }
     if (p.max_probe <= card::kMaxProbes) return p;
   }
+  return std::nullopt;
+}
+
+SlotPlan plan_slots(const std::vector<CardVniSpec>& vnis) {
+  if (vnis.size() > card::kMaxVniSlots / 2)
+    too_large(std::to_string(vnis.size()) + " VNIs, max " + std::to_string(card::kMaxVniSlots / 2));
+  if (auto plan = try_plan_slots(vnis)) return std::move(*plan);
   too_large(std::to_string(vnis.size()) + " VNIs do not fit the VNI table within " +
             std::to_string(card::kMaxProbes) + " probes");
 }
@@ -95,6 +103,10 @@ ProfilePlan plan_profiles(const std::vector<CardVniSpec>& vnis) {
 }
 
 }  // namespace
+
+bool fits_card_slots(const CardTableSpec& table) {
+  return try_plan_slots(table.vnis).has_value();
+}
 
 std::vector<uint8_t> serialise_bank(const CardTableSpec& table) {
   // Every capacity is checked before the image is built, let alone written anywhere.

@@ -50,4 +50,7 @@ struct CardTableSpec {
 // storm limits: card::kMaxPolicerProfiles - 1).
 std::vector<uint8_t> serialise_bank(const CardTableSpec& table);
 
+// The table's VNIs fit the VNI table (count and probe bound); cheap: no image is built.
+bool fits_card_slots(const CardTableSpec& table);
+
 }  // namespace vxsn

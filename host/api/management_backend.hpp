@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -55,6 +56,7 @@ struct CardInfo {
   uint32_t active_bank = 0;
   uint64_t table_version = 0, tables_loaded = 0;
   uint64_t vnis = 0, vni_capacity = 0, members = 0, member_capacity = 0;
+  std::map<std::string, uint64_t> left_out;  // what the card could not hold, by reason
 };
 
 struct NodeStatus {

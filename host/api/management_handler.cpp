@@ -197,6 +197,9 @@ void ManagementHandler::getInfo(api::NodeInfo& out) {
     card.tables_loaded = static_cast<int64_t>(c.tables_loaded);
     card.tables.push_back(occupancy("vnis", c.vnis, c.vni_capacity));
     card.tables.push_back(occupancy("members", c.members, c.member_capacity));
+    std::map<std::string, int64_t> left_out;
+    for (const auto& [reason, n] : c.left_out) left_out[reason] = static_cast<int64_t>(n);
+    card.__set_left_out(std::move(left_out));
     out.__set_card(std::move(card));
   }
   if (connections_) {

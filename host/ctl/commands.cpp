@@ -53,6 +53,10 @@ void show_status(ApiClient& c, Output& o) {
     for (const auto& occ : card.tables)
       o.out << "  " << occ.name << std::string(occ.name.size() < 10 ? 10 - occ.name.size() : 1, ' ')
             << occ.used << " / " << occ.capacity << '\n';
+    std::string left_out;
+    for (const auto& [reason, n] : card.left_out)
+      if (n != 0) left_out += (left_out.empty() ? "" : ", ") + reason + " " + std::to_string(n);
+    if (!left_out.empty()) o.out << "  left out  " << left_out << " (the card holds the rest)\n";
   }
 }
 

@@ -83,7 +83,17 @@ DatapathCountersSnapshot card_snapshot(const CardCounters& card,
   return s;
 }
 
-nlohmann::json card_json(const CardStatus& st, const CardCounters& c) {
+// "vnis_no_slot 3, vnis_no_member_room 1": the non-zero reasons.
+std::string describe(const CardLeftOut& l) {
+  std::string out;
+  for (const auto& [reason, n] : left_out_by_reason(l))
+    if (n != 0) out += (out.empty() ? "" : ", ") + reason + " " + std::to_string(n);
+  return out;
+}
+
+nlohmann::json card_json(const CardStatus& st, const CardCounters& c, const CardLeftOut& left) {
+  nlohmann::json left_out = nlohmann::json::object();
+  for (const auto& [reason, n] : left_out_by_reason(left)) left_out[reason] = n;
   return {{"backend", st.backend},
           {"device", st.device},
           {"kernel", st.kernel_version},
@@ -100,7 +110,8 @@ nlohmann::json card_json(const CardStatus& st, const CardCounters& c) {
           {"learn_suppressed", c.learn_suppressed},
           {"learn_ring_full", c.learn_ring_full},
           {"rx_disabled", c.rx_disabled},
-          {"rx_oversize", c.rx_oversize}};
+          {"rx_oversize", c.rx_oversize},
+          {"left_out", std::move(left_out)}};
 }
 
 LearnFilterParams learn_filter_params(const Config& c) {
@@ -186,6 +197,7 @@ struct Daemon::Impl : DaemonControl {
   FloodTablePublisher tables;
   TableSummary summary;
   uint64_t generation = 0;
+  CardLeftOut card_left_out;  // what the card's active table lacks (card mode)
   Fd nexthop_changed{eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)};
   // Set by the table manager when another thread (registrations) changed the table, so the
   // datapath and the peers get it now rather than on the next control tick.
@@ -288,12 +300,23 @@ struct Daemon::Impl : DaemonControl {
     summary = s;
   }
 
-  // Serialises `table` and loads it into the card's idle bank, then flips. A table the card
-  // cannot hold is refused as a whole: the running table stays.
+  // Serialises what the card can hold of `table` (the rest is left out and counted, never
+  // the whole table refused) into the card's idle bank, then flips. Only a failed transfer
+  // keeps the running table.
   bool load_card_table(const FloodTable& table) {
     try {
       // The card's learn cache forgets on a version change, so every table gets a new one.
-      load_counted_table(*card, *counter_slots, table, generation + 1);
+      const CardLeftOut left_out = load_counted_table(*card, *counter_slots, table, generation + 1);
+      if (left_out != card_left_out) {
+        if (left_out.any())
+          spdlog::warn(
+              "card: table generation {} does not fit the card; left out: {} VNIs ({}), "
+              "{} members past the fan-out limit",
+              generation + 1, left_out.vnis(), describe(left_out), left_out.members_over_fanout);
+        else
+          spdlog::info("card: table generation {} fits the card whole again", generation + 1);
+        card_left_out = left_out;
+      }
       // No software datapath reads tables in card mode: VNIs gone need no counters now.
       vni_counters.retain_only(vnis_of(table));
       return true;
@@ -421,6 +444,8 @@ struct Daemon::Impl : DaemonControl {
       s.card = CardInfo{st.backend,   st.device,       st.kernel_version, st.layout_version,
                         st.enabled,   st.active_bank,  st.table_version,  st.tables_loaded,
                         st.vni_count, st.vni_capacity, st.member_count,   st.member_capacity};
+      for (const auto& [reason, n] : left_out_by_reason(card_left_out))
+        s.card->left_out[reason] = n;
     }
     return s;
   }
@@ -581,7 +606,7 @@ struct Daemon::Impl : DaemonControl {
     nlohmann::json j = stats_json(StatsSources{
         config.node_id, uptime, config.datapath,
         card_snapshot(c, card_datapath->host_counters().snapshot()), card_datapath->host_frames(),
-        std::move(vnis), ports, summary, generation, card_json(card->status(), c)});
+        std::move(vnis), ports, summary, generation, card_json(card->status(), c, card_left_out)});
     j["control"] = table_manager_json(*table_manager, nullptr);
     j["registration"] = registration_json();
     if (ha) j["ha"] = ha->stats_json();
