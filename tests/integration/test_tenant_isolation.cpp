@@ -17,6 +17,15 @@ uint64_t vni_counter(const nlohmann::json& stats, uint32_t vni, const std::strin
   return v.contains(key) ? v[key].get<uint64_t>() : 0;
 }
 
+// Frames the testbed kernel dropped on their way into the node's port (the veth's rx_dropped
+// includes what its peer could not hand over when the XDP ring was full): under CPU
+// contention on a 2-core machine a storm can overflow it before vxsnd sees anything.
+uint64_t kernel_drops_before_node(const Testbed& tb) {
+  const CommandResult r = run("ip netns exec " + tb.node_ns() + " cat /sys/class/net/" +
+                              tb.node_if() + "/statistics/rx_dropped");
+  return r.exit_code == 0 ? std::stoull(r.output) : 0;
+}
+
 uint64_t learned(const nlohmann::json& stats) {
   return stats.contains("control") ? stats["control"]["learned"].get<uint64_t>() : 0;
 }
@@ -130,6 +139,7 @@ TEST_P(TenantIsolationOn, AStormOnOneVniDoesNotStarveAnother) {
   Node node(tb, options);
   ASSERT_TRUE(node.wait_ready()) << node.process().log();
   auto before = node.fresh_stats();
+  const uint64_t kernel_drops_at_start = kernel_drops_before_node(tb);
 
   FloodSender floods(tb);
   constexpr int kQuietFloods = 60;  // 50 per second: a quarter of the quiet VNI's limit
@@ -141,8 +151,14 @@ TEST_P(TenantIsolationOn, AStormOnOneVniDoesNotStarveAnother) {
       vni_counter(stats, quiet, "frames_in") - vni_counter(before, quiet, "frames_in");
   const uint64_t quiet_out =
       vni_counter(stats, quiet, "copies_out") - vni_counter(before, quiet, "copies_out");
-  // At least ours (the tenants' own ND/ARP may add a few), and every one replicated.
-  EXPECT_GE(quiet_in, uint64_t{kQuietFloods}) << stats.dump();
+  // At least ours (the tenants' own ND/ARP may add a few), and every one replicated. Floods
+  // the testbed kernel dropped before the node's port never reached vxsnd: each of ours is
+  // either counted by the node or among those.
+  const uint64_t kernel_drops = kernel_drops_before_node(tb) - kernel_drops_at_start;
+  EXPECT_GE(quiet_in + kernel_drops, uint64_t{kQuietFloods}) << stats.dump();
+  if (kernel_drops != 0)
+    std::printf("storm (%s): the testbed kernel dropped %llu floods before the node's port\n",
+                GetParam().c_str(), static_cast<unsigned long long>(kernel_drops));
   EXPECT_EQ(quiet_out, 2 * quiet_in) << "the quiet VNI lost floods to the storm";
   EXPECT_EQ(vni_counter(stats, quiet, "storm_policed"), 0u);
   const uint64_t loud_in = vni_counter(stats, loud, "frames_in");
