@@ -231,6 +231,14 @@ service Management {
       throws (1: InvalidArgument invalid, 2: CapacityExceeded capacity,
               3: NotPermitted not_permitted),
 
+  // Adds every address as a static member of `vni` (creating the VNI) in one step (API
+  // 1.3): the datapath gets one new table for the whole list, and a bad or duplicated
+  // address or a capacity problem refuses the call before anything changes. Addresses that
+  // are already static change nothing. At most 10000 addresses; returns them in order.
+  list<Member> addMembers(1: i32 vni, 2: list<string> addresses)
+      throws (1: InvalidArgument invalid, 2: CapacityExceeded capacity,
+              3: NotPermitted not_permitted),
+
   // Removes the member's static source and withdraws its registrations (a VTEP that
   // registers again comes back). A member replicated from a peer node is removed on every
   // node (with HA, the removal is the latest write for the key). A member also held by

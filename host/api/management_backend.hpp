@@ -135,6 +135,9 @@ class ManagementBackend {  // thread-safe
   virtual std::vector<MemberInfo> list_members(uint32_t vni) = 0;
   // Adds a static member; kCapacityExceeded (nothing changed), kNotPermitted.
   virtual MemberInfo add_member(uint32_t vni, const IpAddr& address) = 0;
+  // Several at once, one table change; all or nothing. `addresses` has no duplicates.
+  virtual std::vector<MemberInfo> add_members(uint32_t vni,
+                                              const std::vector<IpAddr>& addresses) = 0;
   // kNotFound, kNotPermitted.
   virtual void remove_member(uint32_t vni, const IpAddr& address) = 0;
   // Returns how many entries lost their learned source; kNotFound for an unknown VNI.
