@@ -15,6 +15,7 @@
 
 #include "driver/dpdk/eal.hpp"
 #include "driver/dpdk/port.hpp"
+#include "driver/steering/steering_policy.hpp"
 #include "host/api/api_server.hpp"
 #include "host/config/static_members.hpp"
 #include "host/daemon/card_counter_slots.hpp"
@@ -153,6 +154,11 @@ nlohmann::json table_manager_json(const TableManager& tm, const LearnFilterCount
   return j;
 }
 
+// The registration server always runs on the service addresses (start_registration).
+SteeringInputs steering_inputs_of(const Config& c) {
+  return SteeringInputs{c.service_addresses, c.vxlan_port, kRegistrationPort};
+}
+
 ParseConfig parse_config_of(const Config& c) {
   ParseConfig p;
   p.vxlan_port = c.vxlan_port;
@@ -180,6 +186,8 @@ struct Daemon::Impl : DaemonControl {
   ConfigOverrides overrides;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
+  // Compiled once at start; every port's enforcer and the datapath's classifier take it.
+  SteeringPolicy steering;
   std::vector<std::unique_ptr<DpdkPort>> owned_ports;
   std::vector<DpdkPort*> ports;
   VniCounterRegistry vni_counters;
@@ -602,6 +610,7 @@ struct Daemon::Impl : DaemonControl {
   }
 
   int run() {
+    steering = compile_steering_policy(steering_inputs_of(config));
     eal_init(config.eal_args.empty() ? default_eal_args() : config.eal_args);
     open_ports();
 
@@ -627,11 +636,12 @@ struct Daemon::Impl : DaemonControl {
     start_ha();
 
     if (card_mode()) {
-      card_datapath = std::make_unique<CardDatapath>(ports, *card, config.vxlan_port);
+      card_datapath = std::make_unique<CardDatapath>(ports, *card, steering);
       card_datapath->start();
     } else {
-      datapath = std::make_unique<SoftwareDatapath>(ports, tables, parse_config_of(config),
-                                                    &learn_queue, learn_filter_params(config));
+      datapath =
+          std::make_unique<SoftwareDatapath>(ports, tables, parse_config_of(config), steering,
+                                             &learn_queue, learn_filter_params(config));
       datapath->start();
     }
     spdlog::info("vxsnd {}: {} datapath running on {} port(s), VXLAN port {}", config.node_id,
