@@ -6,8 +6,8 @@ namespace vxsn {
 namespace {
 
 std::string describe(const rte_flow_error& e, int rc) {
-  std::string s = e.message ? e.message : rte_strerror(rc < 0 ? -rc : rc);
-  return s + " (" + rte_strerror(rc < 0 ? -rc : rc) + ")";
+  const std::string reason = rte_strerror(rc < 0 ? -rc : rc);
+  return e.message ? std::string(e.message) + " (" + reason + ")" : reason;
 }
 
 int checked(int rc, const rte_flow_error& e, std::string& error) {

@@ -15,6 +15,8 @@
 
 #include "driver/dpdk/eal.hpp"
 #include "driver/dpdk/port.hpp"
+#include "driver/steering/flow_api.hpp"
+#include "driver/steering/port_steering.hpp"
 #include "driver/steering/steering_policy.hpp"
 #include "host/api/api_server.hpp"
 #include "host/config/static_members.hpp"
@@ -26,6 +28,7 @@
 #include "host/daemon/management_service.hpp"
 #include "host/daemon/software_datapath.hpp"
 #include "host/daemon/stats_report.hpp"
+#include "host/daemon/steering_report.hpp"
 #include "host/daemon/table_compiler.hpp"
 #include "host/datapath/counter_reclaim.hpp"
 #include "host/ha/hybrid_clock.hpp"
@@ -188,7 +191,10 @@ struct Daemon::Impl : DaemonControl {
 
   // Compiled once at start; every port's enforcer and the datapath's classifier take it.
   SteeringPolicy steering;
-  std::vector<std::unique_ptr<DpdkPort>> owned_ports;
+  RteFlowApi flow_api;
+  // Each port with its steering enforcer (rte_flow, XDP or software); flows are flushed
+  // and XDP programs detached when they go.
+  std::vector<std::unique_ptr<PortSteering>> owned_ports;
   std::vector<DpdkPort*> ports;
   VniCounterRegistry vni_counters;
   FloodTablePublisher tables;
@@ -231,8 +237,8 @@ struct Daemon::Impl : DaemonControl {
       PortConfig pc;
       pc.devargs = s.device;
       pc.max_frame_len = s.max_frame_len;
-      owned_ports.push_back(DpdkPort::open(pc));
-      DpdkPort* p = owned_ports.back().get();
+      owned_ports.push_back(PortSteering::open(pc, steering, flow_api));
+      DpdkPort* p = &owned_ports.back()->port();
       ports.push_back(p);
       spdlog::info("port {}: {} mac {} kernel interface '{}' carries frames up to {} bytes",
                    ports.size() - 1, p->name(), p->mac().to_string(), p->kernel_ifname(),
@@ -582,6 +588,7 @@ struct Daemon::Impl : DaemonControl {
       j["registration"] = registration_json();
       if (ha) j["ha"] = ha->stats_json();
       j["api"] = api_json();
+      j["steering"] = steering_json(steering, owned_ports, datapath->steering_hits());
       return j;
     }
     const CardCounters c = card->read_counters();
@@ -594,6 +601,7 @@ struct Daemon::Impl : DaemonControl {
     j["registration"] = registration_json();
     if (ha) j["ha"] = ha->stats_json();
     j["api"] = api_json();
+    j["steering"] = steering_json(steering, owned_ports, card_datapath->steering_hits());
     return j;
   }
 
