@@ -87,8 +87,9 @@ void CardDatapath::run() {
           const void* p = rte_pktmbuf_read(m, 0, static_cast<uint32_t>(buf.size()), buf.data());
           frame = {static_cast<const uint8_t*>(p), buf.size()};
         }
-        if (steering_.classify(frame) != SteerAction::kDatapath) {
-          host_frames_.add(1);
+        // Registration and host traffic is the kernel's; "drop" is counted per rule only.
+        if (const SteerAction a = steering_.classify(frame); a != SteerAction::kDatapath) {
+          if (a != SteerAction::kDrop) host_frames_.add(1);
           continue;
         }
         frames[count++] = frame;

@@ -20,6 +20,7 @@
 #include "driver/steering/steering_policy.hpp"
 #include "host/api/api_server.hpp"
 #include "host/config/static_members.hpp"
+#include "host/config/steering_inputs.hpp"
 #include "host/daemon/card_counter_slots.hpp"
 #include "host/daemon/card_datapath.hpp"
 #include "host/daemon/control_queue.hpp"
@@ -155,11 +156,6 @@ nlohmann::json table_manager_json(const TableManager& tm, const LearnFilterCount
                            {"rate_limited", learn->rate_limited.get()},
                            {"queue_full", learn->queue_full.get()}};
   return j;
-}
-
-// The registration server always runs on the service addresses (start_registration).
-SteeringInputs steering_inputs_of(const Config& c) {
-  return SteeringInputs{c.service_addresses, c.vxlan_port, kRegistrationPort};
 }
 
 ParseConfig parse_config_of(const Config& c) {

@@ -103,9 +103,9 @@ void SoftwareDatapath::run() {
           }
           std::span<const uint8_t> frame(rte_pktmbuf_mtod(m, const uint8_t*),
                                          rte_pktmbuf_data_len(m));
-          // Registration and host traffic is the kernel's; "drop" is counted per rule.
-          if (steering_.classify(frame) != SteerAction::kDatapath) {
-            host_frames_.add(1);
+          // Registration and host traffic is the kernel's; "drop" is counted per rule only.
+          if (const SteerAction a = steering_.classify(frame); a != SteerAction::kDatapath) {
+            if (a != SteerAction::kDrop) host_frames_.add(1);
             continue;
           }
           ParsedFrame parsed;

@@ -35,7 +35,8 @@ class SoftwareDatapath {
   uint64_t poll_turns() const { return poll_.turns(); }
 
   const DatapathCounters& counters() const { return counters_; }
-  // Frames the steering policy left to the host kernel (ARP, SSH...): not drops.
+  // Frames the steering policy left to the host kernel (ARP, SSH, registrations...): not
+  // drops. Frames it drops are counted per rule (steering_hits).
   uint64_t host_frames() const { return host_frames_.get(); }
   // The software enforcer's hits per rule of the steering policy (every port).
   std::vector<uint64_t> steering_hits() const { return steering_.hits(); }
