@@ -22,10 +22,10 @@ enum vxsn_steer_l3 { VXSN_L3_ANY = 0, VXSN_L3_ARP = 1, VXSN_L3_IPV4 = 2, VXSN_L3
 #define VXSN_STEER_MATCH_FRAGMENT 0x02 /* only IPv4 non-first fragments / IPv6 fragment hdr */
 
 struct vxsn_steer_rule {
-  __u8 action;   /* enum vxsn_steer_action */
-  __u8 l3;       /* enum vxsn_steer_l3 */
-  __u8 ip_proto; /* 0: any */
-  __u8 flags;    /* VXSN_STEER_MATCH_* */
+  __u8 action;    /* enum vxsn_steer_action */
+  __u8 l3;        /* enum vxsn_steer_l3 */
+  __u8 ip_proto;  /* 0: any */
+  __u8 flags;     /* VXSN_STEER_MATCH_* */
   __u16 src_port; /* host order, 0: any */
   __u16 dst_port; /* host order, 0: any */
   __u8 dst[16];   /* network order; IPv4 in the first 4 bytes */
