@@ -15,8 +15,12 @@
 
 #include "driver/dpdk/eal.hpp"
 #include "driver/dpdk/port.hpp"
+#include "driver/steering/flow_api.hpp"
+#include "driver/steering/port_steering.hpp"
+#include "driver/steering/steering_policy.hpp"
 #include "host/api/api_server.hpp"
 #include "host/config/static_members.hpp"
+#include "host/config/steering_inputs.hpp"
 #include "host/daemon/card_counter_slots.hpp"
 #include "host/daemon/card_datapath.hpp"
 #include "host/daemon/control_queue.hpp"
@@ -25,6 +29,7 @@
 #include "host/daemon/management_service.hpp"
 #include "host/daemon/software_datapath.hpp"
 #include "host/daemon/stats_report.hpp"
+#include "host/daemon/steering_report.hpp"
 #include "host/daemon/table_compiler.hpp"
 #include "host/datapath/counter_reclaim.hpp"
 #include "host/ha/hybrid_clock.hpp"
@@ -191,7 +196,12 @@ struct Daemon::Impl : DaemonControl {
   ConfigOverrides overrides;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
-  std::vector<std::unique_ptr<DpdkPort>> owned_ports;
+  // Compiled once at start; every port's enforcer and the datapath's classifier take it.
+  SteeringPolicy steering;
+  RteFlowApi flow_api;
+  // Each port with its steering enforcer (rte_flow, XDP or software); flows are flushed
+  // and XDP programs detached when they go.
+  std::vector<std::unique_ptr<PortSteering>> owned_ports;
   std::vector<DpdkPort*> ports;
   VniCounterRegistry vni_counters;
   FloodTablePublisher tables;
@@ -235,8 +245,8 @@ struct Daemon::Impl : DaemonControl {
       PortConfig pc;
       pc.devargs = s.device;
       pc.max_frame_len = s.max_frame_len;
-      owned_ports.push_back(DpdkPort::open(pc));
-      DpdkPort* p = owned_ports.back().get();
+      owned_ports.push_back(PortSteering::open(pc, steering, flow_api));
+      DpdkPort* p = &owned_ports.back()->port();
       ports.push_back(p);
       spdlog::info("port {}: {} mac {} kernel interface '{}' carries frames up to {} bytes",
                    ports.size() - 1, p->name(), p->mac().to_string(), p->kernel_ifname(),
@@ -599,6 +609,7 @@ struct Daemon::Impl : DaemonControl {
       j["registration"] = registration_json();
       if (ha) j["ha"] = ha->stats_json();
       j["api"] = api_json();
+      j["steering"] = steering_json(steering, owned_ports, datapath->steering_hits());
       return j;
     }
     const CardCounters c = card->read_counters();
@@ -611,6 +622,7 @@ struct Daemon::Impl : DaemonControl {
     j["registration"] = registration_json();
     if (ha) j["ha"] = ha->stats_json();
     j["api"] = api_json();
+    j["steering"] = steering_json(steering, owned_ports, card_datapath->steering_hits());
     return j;
   }
 
@@ -627,6 +639,7 @@ struct Daemon::Impl : DaemonControl {
   }
 
   int run() {
+    steering = compile_steering_policy(steering_inputs_of(config));
     eal_init(config.eal_args.empty() ? default_eal_args() : config.eal_args);
     open_ports();
 
@@ -652,11 +665,12 @@ struct Daemon::Impl : DaemonControl {
     start_ha();
 
     if (card_mode()) {
-      card_datapath = std::make_unique<CardDatapath>(ports, *card, config.vxlan_port);
+      card_datapath = std::make_unique<CardDatapath>(ports, *card, steering);
       card_datapath->start();
     } else {
-      datapath = std::make_unique<SoftwareDatapath>(ports, tables, parse_config_of(config),
-                                                    &learn_queue, learn_filter_params(config));
+      datapath =
+          std::make_unique<SoftwareDatapath>(ports, tables, parse_config_of(config), steering,
+                                             &learn_queue, learn_filter_params(config));
       datapath->start();
     }
     spdlog::info("vxsnd {}: {} datapath running on {} port(s), VXLAN port {}", config.node_id,
