@@ -95,6 +95,8 @@ struct PortCountersInfo {
   std::string name, kernel_ifname;
   uint64_t rx_packets = 0, tx_packets = 0, rx_bytes = 0, tx_bytes = 0;
   uint64_t rx_missed = 0, rx_errors = 0, tx_errors = 0;
+  std::string mac;  // the stats file shows these two; the API does not
+  uint32_t max_frame_len = 0;
 };
 
 // Running totals since the daemon started; the API server subtracts its reset baseline.
@@ -108,7 +110,8 @@ struct CountersInfo {
 struct PeerInfo {
   std::string node_id, address, state;  // state: unknown, syncing, up, down
   uint64_t lag_ms = 0, last_sequence = 0;
-  int64_t silent_ms = -1;  // since last heard, -1 if never
+  uint64_t advertised_sequence = 0;  // the last sequence the peer said it published
+  int64_t silent_ms = -1;            // since last heard, -1 if never
   uint64_t resyncs = 0, gaps = 0;
 };
 
