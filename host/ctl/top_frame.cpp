@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "host/ctl/api_json.hpp"
 #include "host/ctl/text_table.hpp"
 
 namespace vxsn::ctl {
@@ -134,13 +135,6 @@ nlohmann::json top_json(const TopFrame& f) {
                     {"dropped_per_s", v.dropped}});
   json drops = json::object();
   for (const DropRate& d : f.drops) drops[d.reason] = {{"per_s", d.per_s}, {"total", d.total}};
-  json peers = json::array();
-  for (const api::Peer& p : f.peers)
-    peers.push_back({{"node_id", p.node_id},
-                     {"state", p.state},
-                     {"lag_ms", p.lag_ms},
-                     {"silent_ms", p.silent_ms},
-                     {"last_sequence", p.last_sequence}});
   const api::NodeInfo& i = f.info;
   return {{"node_id", i.node_id},
           {"interval_s", f.interval_s},
@@ -159,7 +153,7 @@ nlohmann::json top_json(const TopFrame& f) {
             {"unresolved_members", i.unresolved_members},
             {"max_vnis", i.limits.max_vnis},
             {"max_entries", i.limits.max_entries}}},
-          {"peers", peers}};
+          {"peers", to_json(f.peers)}};  // as `vxsnctl --json peers` prints them
 }
 
 }  // namespace vxsn::ctl
