@@ -434,12 +434,19 @@ struct Daemon::Impl : DaemonControl {
     health_written = written;
   }
   CountersInfo counters() override {
+    if (!card_mode()) return collect_counters(nullptr);
+    const CardCounters k = card->read_counters();
+    return collect_counters(&k);
+  }
+
+  // The datapath's, the VNIs' and the ports' counters; `k` is the card's counter block,
+  // read once by the caller, when a card counts.
+  CountersInfo collect_counters(const CardCounters* k) {
     CountersInfo c;
-    if (card_mode()) {
-      const CardCounters k = card->read_counters();
-      c.datapath = card_snapshot(k, card_datapath->host_counters().snapshot());
+    if (k) {
+      c.datapath = card_snapshot(*k, card_datapath->host_counters().snapshot());
       c.host_frames = card_datapath->host_frames();
-      c.vnis = counter_slots->vni_counters(k);
+      c.vnis = counter_slots->vni_counters(*k);
     } else {
       c.datapath = datapath->counters().snapshot();
       c.host_frames = datapath->host_frames();
@@ -494,20 +501,23 @@ struct Daemon::Impl : DaemonControl {
     if (api_server) api_server->stop();
   }
 
-  // The one collection of everything the node reports: the stats file, the metrics endpoint
-  // and the API's counters (counters() above) are views of it. Control thread.
+  // Everything the node reports, collected in one place: the stats file and the metrics
+  // endpoint are views of it; the API's getCounters takes the same collect_counters(), on
+  // demand. Control thread.
   NodeSnapshot snapshot() {
     NodeSnapshot s;
     s.status = node_status();
-    s.counters = counters();
     s.table_entries = table_manager->entry_count();
     s.table_vnis = table_manager->vni_count();
+    s.by_source = table_manager->entries_by_source();
     s.control = table_manager->counters();
     if (card_mode()) {
-      const CardCounters k = card->read_counters();
+      const CardCounters k = card->read_counters();  // once: every card figure of one instant
+      s.counters = collect_counters(&k);
       s.card_counts = CardOnlyCounts{k.learn_events, k.learn_suppressed, k.learn_ring_full,
                                      k.rx_disabled, k.rx_oversize};
     } else {
+      s.counters = collect_counters(nullptr);
       const LearnFilterCounters& l = datapath->learn_counters();
       s.datapath_learn = DatapathLearnCounts{l.checked.get(), l.reported.get(),
                                              l.rate_limited.get(), l.queue_full.get()};

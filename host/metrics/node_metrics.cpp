@@ -113,6 +113,9 @@ void table(PrometheusText& out, const NodeSnapshot& s) {
             static_cast<double>(st.unresolved_members));
   out.gauge("vxsn_table_entries", "(VNI, VTEP) entries of the table manager, every source.",
             static_cast<double>(s.table_entries));
+  const std::vector<NamedCount> origins = source_counts(s.by_source);
+  out.family("vxsn_table_entries_by_source", Type::kGauge, origins[0].help);
+  for (const NamedCount& c : origins) out.sample({{"source", c.name}}, c.value);
   out.family("vxsn_table_limit", Type::kGauge, "The table manager's limits.");
   out.sample({{"limit", "max_vnis"}}, st.max_vnis);
   out.sample({{"limit", "max_members_per_vni"}}, st.max_members_per_vni);

@@ -98,4 +98,12 @@ std::vector<NamedCount> vni_counts(const VniCountersSnapshot& v) {
           {"storm_policed", v.storm_policed, "Frames a storm policer dropped."}};
 }
 
+std::vector<NamedCount> source_counts(const EntriesBySource& b) {
+  const char* help = "Entries held by each source (an entry with two sources counts under both).";
+  return {{"static", b.static_entries, help},
+          {"registered", b.registered, help},
+          {"learned", b.learned, help},
+          {"peer", b.peer, help}};
+}
+
 }  // namespace vxsn

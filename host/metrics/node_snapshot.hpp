@@ -38,6 +38,7 @@ struct NodeSnapshot {
   NodeStatus status;      // identity, uptime, table summary and limits, card status
   CountersInfo counters;  // running totals: datapath, drops, VNIs, ports
   uint64_t table_entries = 0, table_vnis = 0;  // the table manager's (configured VNIs too)
+  EntriesBySource by_source;                   // the table manager's entries by origin
   TableCounters control;
   std::optional<DatapathLearnCounts> datapath_learn;  // software datapath
   std::optional<CardOnlyCounts> card_counts;          // card datapaths
@@ -62,5 +63,6 @@ std::vector<NamedCount> card_only_counts(const CardOnlyCounts& c);
 std::vector<NamedCount> ha_counts(const HaStats& s);  // counters only (not the last snapshot's)
 std::vector<NamedCount> port_counts(const PortCountersInfo& p);
 std::vector<NamedCount> vni_counts(const VniCountersSnapshot& v);
+std::vector<NamedCount> source_counts(const EntriesBySource& b);  // static, registered, ...
 
 }  // namespace vxsn

@@ -5,6 +5,7 @@
 // daemon to compile into the datapath's table; only changed VNIs are reported.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -56,6 +57,12 @@ struct LocalEntryChange {
   uint8_t sources = 0;      // EntrySource bits, the peer bit never set
   uint64_t identifier = 0;  // the first registration's, 0 if none
   TimePoint expires{};      // the latest local expiry; EntryInfo::kNever for static/forever
+};
+
+// Entries held by each source (an entry with two sources counts under both): occupancy by
+// origin, kept as sources come and go so reading it never walks the table.
+struct EntriesBySource {
+  uint64_t static_entries = 0, registered = 0, learned = 0, peer = 0;
 };
 
 struct TableCounters {
@@ -160,6 +167,7 @@ class TableManager : public MembershipStore {
   std::optional<EntryInfo> entry(uint32_t vni, const IpAddr& vtep) const;
   size_t entry_count() const;
   size_t vni_count() const;
+  EntriesBySource entries_by_source() const;
   TableCounters counters() const;
   const TableSettings& settings() const { return settings_; }
 
@@ -230,6 +238,7 @@ class TableManager : public MembershipStore {
   bool addresses_changed_ = true;
   std::function<void()> on_change_;
   TableCounters counters_;
+  std::array<uint64_t, 4> by_source_{};  // indexed by the EntrySource bit's position
   std::array<TimePoint, 6> last_refusal_log_{};
   std::array<uint64_t, 6> refusals_since_log_{};
 };

@@ -54,6 +54,8 @@ TEST_F(MetricsEndToEnd, ScrapeParsesAndFollowsTrafficAndTheApi) {
             1.0);
   EXPECT_EQ(before.value("vxsn_table_members"), 6.0) << "3 VTEPs in each of 2 VNIs";
   EXPECT_EQ(before.value("vxsn_table_unresolved_members"), 0.0);
+  EXPECT_EQ(before.value("vxsn_table_entries_by_source", {{"source", "static"}}), 6.0);
+  EXPECT_EQ(before.value("vxsn_table_entries_by_source", {{"source", "learned"}}), 0.0);
   EXPECT_EQ(before.value("vxsn_vnis_counted"), 2.0);
   EXPECT_EQ(before.value("vxsn_vnis_listed"), 1.0) << "top_vnis = 1";
   EXPECT_EQ(before.value("vxsn_ha_enabled"), 0.0);

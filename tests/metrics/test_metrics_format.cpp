@@ -19,6 +19,7 @@ NodeSnapshot sample_snapshot() {
   s.status.vnis = 5;
   s.status.members = 9;
   s.status.max_vnis = 65536;
+  s.by_source = EntriesBySource{4, 3, 2, 1};
   s.counters.datapath.rx_frames = 1000;
   s.counters.datapath.tx_copies = 2000;
   s.counters.datapath.drops[static_cast<unsigned>(DropReason::kUnknownVni)] = 7;
@@ -71,6 +72,8 @@ TEST(MetricsFormat, EveryLineParsesAndLabelValuesAreEscaped) {
   EXPECT_EQ(e.value("vxsn_tx_copies_total"), 2000.0);
   EXPECT_EQ(e.families.at("vxsn_tx_copies_total").type, "counter");
   EXPECT_EQ(e.families.at("vxsn_table_vnis").type, "gauge");
+  EXPECT_EQ(e.value("vxsn_table_entries_by_source", {{"source", "static"}}), 4.0);
+  EXPECT_EQ(e.value("vxsn_table_entries_by_source", {{"source", "peer"}}), 1.0);
   EXPECT_EQ(
       e.value("vxsn_port_rx_bytes_total", {{"port", "net_af_xdp0,iface=sn0"}, {"ifname", "sn0"}}),
       500.0);
