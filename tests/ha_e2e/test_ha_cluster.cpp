@@ -51,6 +51,14 @@ class HaClusterTest : public ::testing::Test {
     }
   }
   void start_three() { start_cluster({{"sn-a"}, {"sn-b"}, {"sn-c"}}); }
+  // All three up, and one change of C's applied on A, so the peers have a sequence to show.
+  void three_up_with_a_change_from_c(uint32_t vni, const std::string& member) {
+    start_three();
+    ASSERT_TRUE(wait_all_up(15s));
+    api::Member m;
+    (*api(kC))->addMember(m, static_cast<int32_t>(vni), member);
+    ASSERT_TRUE(wait_for([&] { return peers_of(kA)["sn-c"].last_sequence >= 1; }, 10s));
+  }
 
   void TearDown() override {
     if (HasFailure() && cluster_) {
@@ -526,11 +534,8 @@ TEST_F(HaClusterTest, UntrustedKeysNeverGetAnEntryIn) {
 
 // 5. listPeers: a killed peer turns "down" after dead_interval_ms, and "up" after restart.
 TEST_F(HaClusterTest, ListPeersFollowsAPeersDeathAndReturn) {
-  start_three();
-  ASSERT_TRUE(wait_all_up(15s));
-  api::Member m;
-  (*api(kC))->addMember(m, 5001, addr(66, 0, 1));
-  ASSERT_TRUE(wait_for([&] { return peers_of(kA)["sn-c"].last_sequence >= 1; }, 10s));
+  three_up_with_a_change_from_c(5001, addr(66, 0, 1));
+  if (HasFatalFailure()) return;
 
   auto on_a = peers_of(kA);
   ASSERT_EQ(on_a.size(), 2u);
@@ -565,14 +570,10 @@ TEST_F(HaClusterTest, ListPeersFollowsAPeersDeathAndReturn) {
       cluster().timers().dead_interval_ms, down_ms, up_ms);
 }
 
-}  // namespace
 // The Prometheus endpoint shows the same peers: their state and lag, and a death.
 TEST_F(HaClusterTest, MetricsShowPeersStateAndLag) {
-  start_three();
-  ASSERT_TRUE(wait_all_up(15s));
-  api::Member m;
-  (*api(kC))->addMember(m, 5002, addr(67, 0, 1));
-  ASSERT_TRUE(wait_for([&] { return peers_of(kA)["sn-c"].last_sequence >= 1; }, 10s));
+  three_up_with_a_change_from_c(5002, addr(67, 0, 1));
+  if (HasFatalFailure()) return;
   auto scrape = [&] {
     const test::HttpResponse r = test::http_request(cluster().fabric().node_ns(kA), "127.0.0.1",
                                                     kMetricsPort, "GET", "/metrics");
@@ -606,4 +607,5 @@ TEST_F(HaClusterTest, MetricsShowPeersStateAndLag) {
   EXPECT_EQ(scrape().value("vxsn_ha_peer_state", {{"peer", "sn-b"}, {"state", "up"}}), 1.0);
 }
 
+}  // namespace
 }  // namespace vxsn::hae2e
