@@ -13,7 +13,7 @@
 namespace cpp vxsn.api
 
 const i32 API_VERSION_MAJOR = 1
-const i32 API_VERSION_MINOR = 2
+const i32 API_VERSION_MINOR = 3
 
 // Why a member is in a VNI's flood list; an entry may have several sources at once.
 enum Source {
@@ -86,6 +86,15 @@ struct ApiConnectionStats {
   2: i64 handshake_timeouts,   // TLS handshake not finished within api.idle_timeout_ms
 }
 
+// The table's (VNI, VTEP) entries by source; an entry held by two sources counts under both.
+// (API 1.3)
+struct TableSources {
+  1: i64 static_entries,
+  2: i64 registered,
+  3: i64 learned,
+  4: i64 peer,
+}
+
 struct NodeInfo {
   1: i32 api_version_major,
   2: i32 api_version_minor,
@@ -102,6 +111,7 @@ struct NodeInfo {
   13: TableLimits limits,
   14: optional CardStatus card,
   15: optional ApiConnectionStats api,  // absent from servers before API 1.1
+  16: optional TableSources sources,    // absent from servers before API 1.3
 }
 
 // ---- flood table ----

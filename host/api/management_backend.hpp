@@ -13,6 +13,7 @@
 #include "driver/net_types.hpp"
 #include "host/config/config.hpp"
 #include "host/datapath/counters.hpp"
+#include "host/table/entries_by_source.hpp"
 
 namespace vxsn {
 
@@ -65,6 +66,7 @@ struct NodeStatus {
   uint16_t vxlan_port = 0;
   uint64_t table_generation = 0;
   uint64_t vnis = 0, members = 0, unresolved_members = 0;
+  EntriesBySource entries_by_source;  // the table manager's entries by origin
   uint64_t max_vnis = 0, max_members_per_vni = 0, max_entries = 0;
   std::optional<CardInfo> card;
 };

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "host/ctl/api_json.hpp"
+#include "host/ctl/commands.hpp"
 #include "host/ctl/text_table.hpp"
 
 namespace vxsn::ctl {
@@ -86,7 +87,8 @@ std::string top_text(const TopFrame& f) {
       << "host   " << fixed(f.host_frames) << " frames/s to the kernel\n"
       << "table  " << i.vnis << " VNIs (max " << i.limits.max_vnis << "), " << i.members
       << " members, " << i.unresolved_members << " without next hop, generation "
-      << i.table_generation << '\n';
+      << i.table_generation << '\n'
+      << "       entries " << entries_text(i) << '\n';
   if (i.__isset.card)
     for (const api::TableOccupancy& occ : i.card.tables)
       out << "card   " << occ.name << ' ' << occ.used << " / " << occ.capacity << '\n';
@@ -151,6 +153,7 @@ nlohmann::json top_json(const TopFrame& f) {
             {"vnis", i.vnis},
             {"members", i.members},
             {"unresolved_members", i.unresolved_members},
+            {"sources", to_json(i).value("sources", json::object())},
             {"max_vnis", i.limits.max_vnis},
             {"max_entries", i.limits.max_entries}}},
           {"peers", to_json(f.peers)}};  // as `vxsnctl --json peers` prints them

@@ -373,6 +373,7 @@ struct Daemon::Impl : DaemonControl {
     s.vnis = summary.vnis;
     s.members = summary.members;
     s.unresolved_members = summary.unresolved;
+    s.entries_by_source = table_manager->entries_by_source();
     s.max_vnis = config.table.max_vnis;
     s.max_members_per_vni = config.table.max_members_per_vni;
     s.max_entries = config.table.max_entries;
@@ -509,7 +510,6 @@ struct Daemon::Impl : DaemonControl {
     s.status = node_status();
     s.table_entries = table_manager->entry_count();
     s.table_vnis = table_manager->vni_count();
-    s.by_source = table_manager->entries_by_source();
     s.control = table_manager->counters();
     if (card_mode()) {
       const CardCounters k = card->read_counters();  // once: every card figure of one instant

@@ -37,7 +37,7 @@ json control_json(const NodeSnapshot& s) {
   json j = object_of(control_counts(s.control));
   j["entries"] = s.table_entries;
   j["vnis"] = s.table_vnis;
-  j["by_source"] = object_of(source_counts(s.by_source));
+  j["by_source"] = object_of(source_counts(s.status.entries_by_source));
   j["refused"] = object_of(control_refusals(s.control));
   if (s.datapath_learn) j["datapath_learn"] = object_of(datapath_learn_counts(*s.datapath_learn));
   return j;

@@ -113,7 +113,7 @@ void table(PrometheusText& out, const NodeSnapshot& s) {
             static_cast<double>(st.unresolved_members));
   out.gauge("vxsn_table_entries", "(VNI, VTEP) entries of the table manager, every source.",
             static_cast<double>(s.table_entries));
-  const std::vector<NamedCount> origins = source_counts(s.by_source);
+  const std::vector<NamedCount> origins = source_counts(s.status.entries_by_source);
   out.family("vxsn_table_entries_by_source", Type::kGauge, origins[0].help);
   for (const NamedCount& c : origins) out.sample({{"source", c.name}}, c.value);
   out.family("vxsn_table_limit", Type::kGauge, "The table manager's limits.");

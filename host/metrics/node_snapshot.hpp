@@ -38,7 +38,6 @@ struct NodeSnapshot {
   NodeStatus status;      // identity, uptime, table summary and limits, card status
   CountersInfo counters;  // running totals: datapath, drops, VNIs, ports
   uint64_t table_entries = 0, table_vnis = 0;  // the table manager's (configured VNIs too)
-  EntriesBySource by_source;                   // the table manager's entries by origin
   TableCounters control;
   std::optional<DatapathLearnCounts> datapath_learn;  // software datapath
   std::optional<CardOnlyCounts> card_counts;          // card datapaths

@@ -18,6 +18,7 @@
 #include "driver/net_types.hpp"
 #include "host/config/config.hpp"
 #include "host/table/allow_list.hpp"
+#include "host/table/entries_by_source.hpp"
 #include "host/table/membership_store.hpp"
 #include "host/table/rate_limiter.hpp"
 #include "host/table/timer_wheel.hpp"
@@ -57,12 +58,6 @@ struct LocalEntryChange {
   uint8_t sources = 0;      // EntrySource bits, the peer bit never set
   uint64_t identifier = 0;  // the first registration's, 0 if none
   TimePoint expires{};      // the latest local expiry; EntryInfo::kNever for static/forever
-};
-
-// Entries held by each source (an entry with two sources counts under both): occupancy by
-// origin, kept as sources come and go so reading it never walks the table.
-struct EntriesBySource {
-  uint64_t static_entries = 0, registered = 0, learned = 0, peer = 0;
 };
 
 struct TableCounters {
@@ -167,6 +162,7 @@ class TableManager : public MembershipStore {
   std::optional<EntryInfo> entry(uint32_t vni, const IpAddr& vtep) const;
   size_t entry_count() const;
   size_t vni_count() const;
+  // Kept as sources come and go: reading it never walks the table.
   EntriesBySource entries_by_source() const;
   TableCounters counters() const;
   const TableSettings& settings() const { return settings_; }

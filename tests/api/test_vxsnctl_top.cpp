@@ -61,6 +61,9 @@ TEST_F(VxsnctlTop, OnceShowsTheBusyVniWithItsRates) {
   ASSERT_EQ(human.exit_code, 0) << human.output;
   EXPECT_NE(human.output.find("table  2 VNIs"), std::string::npos) << human.output;
   EXPECT_NE(human.output.find("6 members"), std::string::npos) << human.output;
+  EXPECT_NE(human.output.find("entries 6 static, 0 registered, 0 learned, 0 peer"),
+            std::string::npos)
+      << human.output;
   EXPECT_NE(human.output.find("peers  none"), std::string::npos) << human.output;
   const auto a = vni_row(human.output, vni_a_), b = vni_row(human.output, vni_b_);
   ASSERT_FALSE(a.empty()) << human.output;
@@ -83,6 +86,7 @@ TEST_F(VxsnctlTop, OnceShowsTheBusyVniWithItsRates) {
   EXPECT_GT(j["tx_copies_per_s"].get<double>(), 0.0);
   EXPECT_GT(j["interval_s"].get<double>(), 0.5);
   EXPECT_EQ(j["table"]["members"], 6);
+  EXPECT_EQ(j["table"]["sources"]["static"], 6);
   EXPECT_TRUE(j["peers"].empty());
 }
 

@@ -19,7 +19,7 @@ NodeSnapshot sample_snapshot() {
   s.status.vnis = 5;
   s.status.members = 9;
   s.status.max_vnis = 65536;
-  s.by_source = EntriesBySource{4, 3, 2, 1};
+  s.status.entries_by_source = EntriesBySource{4, 3, 2, 1};
   s.counters.datapath.rx_frames = 1000;
   s.counters.datapath.tx_copies = 2000;
   s.counters.datapath.drops[static_cast<unsigned>(DropReason::kUnknownVni)] = 7;
