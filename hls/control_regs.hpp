@@ -23,6 +23,11 @@ struct ControlRegs {
   uint8_t service_addr_count = 0;
   uint8_t service_family[kMaxServiceAddrs] = {};  // 4 or 6
   IpBits service_addr[kMaxServiceAddrs];          // lane order, IPv4 in bytes 0..3
+  // The storm policers' clock in ns, latched by each frame at its first beat. The
+  // emulated card writes the host's monotonic clock before each burst (the reference
+  // datapath reads its clock once per burst too); on a board this register is the shell's
+  // free-running timestamp (see README, "What only a board can show").
+  uint64_t now_ns = 0;
 };
 
 }  // namespace vxsn::hw

@@ -2,7 +2,7 @@
 // counter process only; the host reads). The first part mirrors the reference datapath's
 // DatapathCounters one to one (rx/tx and one counter per DropReason code), so the
 // C-simulation bench and the metrics compare them directly. Card-only counters follow, then
-// four counters per VNI counter slot (the slot is named by the VNI's table record, so it
+// eight counters per VNI counter slot (the slot is named by the VNI's table record, so it
 // stays with the VNI across table flips).
 #pragma once
 
@@ -24,13 +24,16 @@ inline constexpr unsigned kCtrLearnSuppressed = 41;  // pairs already reported (
 inline constexpr unsigned kCtrLearnRingFull = 42;    // events lost to a full ring
 inline constexpr unsigned kCtrRxDisabled = 43;       // frames consumed while not enabled
 inline constexpr unsigned kCtrRxOversize = 44;       // frames longer than the frame buffer
-// Per VNI counter slot s: kCtrVniBase + 4*s + {frames_in, bytes_in, copies_out, bytes_out}.
+// Per VNI counter slot s: kCtrVniBase + 8*s + {frames_in, bytes_in, copies_out, bytes_out,
+// source_not_member, storm_policed, 2 spare}.
 inline constexpr unsigned kCtrVniBase = 64;
 inline constexpr unsigned kCtrVniFramesIn = 0;
 inline constexpr unsigned kCtrVniBytesIn = 1;
 inline constexpr unsigned kCtrVniCopiesOut = 2;
 inline constexpr unsigned kCtrVniBytesOut = 3;
-inline constexpr unsigned kCtrPerVni = 4;
+inline constexpr unsigned kCtrVniSourceNotMember = 4;
+inline constexpr unsigned kCtrVniStormPoliced = 5;
+inline constexpr unsigned kCtrPerVni = 8;
 inline constexpr unsigned kMaxVniCounterSlots = 4096;
 inline constexpr unsigned kCounterWords = kCtrVniBase + kCtrPerVni * kMaxVniCounterSlots;
 

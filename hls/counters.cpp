@@ -26,6 +26,10 @@ void count(OutcomeStream& in, uint64_t* counters) {
   if (o.vni_found && o.counter_slot < card::kMaxVniCounterSlots) {
     counters[card::vni_counter(o.counter_slot, card::kCtrVniFramesIn)] += 1;
     counters[card::vni_counter(o.counter_slot, card::kCtrVniBytesIn)] += o.rx_bytes;
+    if (o.frame_drop == drop_code(DropReason::kSourceNotMember))
+      counters[card::vni_counter(o.counter_slot, card::kCtrVniSourceNotMember)] += 1;
+    if (o.frame_drop == drop_code(DropReason::kStormPoliced))
+      counters[card::vni_counter(o.counter_slot, card::kCtrVniStormPoliced)] += 1;
     if (o.copies) {
       counters[card::vni_counter(o.counter_slot, card::kCtrVniCopiesOut)] += o.copies;
       counters[card::vni_counter(o.counter_slot, card::kCtrVniBytesOut)] += o.tx_bytes;

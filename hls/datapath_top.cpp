@@ -6,6 +6,7 @@
 #include "hls/learn_ring_layout.hpp"
 #include "hls/parse.hpp"
 #include "hls/replicate.hpp"
+#include "hls/storm_policer.hpp"
 #include "hls/table_layout.hpp"
 
 namespace vxsn::hw {
@@ -35,17 +36,18 @@ void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem, Wor
                    uint64_t* counters, const ControlRegs& ctrl, bool reset) {
 #pragma HLS INTERFACE mode = axis port = rx
 #pragma HLS INTERFACE mode = axis port = tx
-#pragma HLS INTERFACE mode = m_axi port = table_mem offset = slave bundle = gmem_table depth = 67586
+#pragma HLS INTERFACE mode = m_axi port = table_mem offset = slave bundle = gmem_table depth = 67714
 #pragma HLS INTERFACE mode = m_axi port = learn_ring offset = slave bundle = gmem_learn depth = 1026
-#pragma HLS INTERFACE mode = m_axi port = counters offset = slave bundle = gmem_ctr depth = 16448
+#pragma HLS INTERFACE mode = m_axi port = counters offset = slave bundle = gmem_ctr depth = 32832
 #pragma HLS INTERFACE mode = s_axilite port = ctrl bundle = control
 #pragma HLS INTERFACE mode = s_axilite port = reset bundle = control
 #pragma HLS INTERFACE mode = s_axilite port = return bundle = control
-  static_assert(card::kTableMemoryWords == 67586, "keep the m_axi depth pragma in step");
+  static_assert(card::kTableMemoryWords == 67714, "keep the m_axi depth pragma in step");
   static_assert(card::kLearnRingWords == 1026, "keep the m_axi depth pragma in step");
-  static_assert(card::kCounterWords == 16448, "keep the m_axi depth pragma in step");
+  static_assert(card::kCounterWords == 32832, "keep the m_axi depth pragma in step");
   if (reset) {
     learn_reset();
+    storm_reset();
     return;
   }
   datapath_frame(rx, tx, table_mem, learn_ring, counters, ctrl);

@@ -5,7 +5,8 @@
 // the beat with `last` set (the caller must have queued a whole frame), writes every copy
 // to `tx` (each copy's last beat has `last` set; copies follow one another in member
 // order), appends learn events to the ring and adds to the counters. With `reset` set the
-// call touches no stream: it clears the kernel's on-chip state (the learn cache) and returns.
+// call touches no stream: it clears the kernel's on-chip state (the learn cache, the storm
+// policers' buckets) and returns.
 //
 // Interfaces (Vitis):
 //   rx, tx        AXI4-Stream, 512-bit data + keep + last (byte 0 of a frame = bits 7..0 of

@@ -15,6 +15,7 @@ struct FrameMeta {
   bool disabled = false;   // kernel not enabled: consume only
   bool oversize = false;   // longer than the frame buffer; only the first beats were passed on
   uint8_t bank = 0;        // table bank latched at the first beat
+  uint64_t now_ns = 0;     // policer clock latched at the first beat
   uint32_t frame_len = 0;  // bytes received
   uint32_t vni = 0;
   uint8_t src_family = 0;  // 4 or 6

@@ -19,6 +19,9 @@ BankInfo decode_bank_header(const Word512& w) {
   b.hash_shift = byte_at(w, card::kHdrHashShift) & 31;
   b.max_probe = probe;
   b.keep_original_source = byte_at(w, card::kHdrSourceMode) == card::kSourceKeepOriginal;
+  b.burst_ns = le64_at(w, card::kHdrBurstNs);
+  b.per_vtep.frames_per_s = le64_at(w, card::kHdrVtepFramesPerS);
+  b.per_vtep.bytes_per_s = le64_at(w, card::kHdrVtepBytesPerS);
   return b;
 }
 
@@ -43,6 +46,8 @@ void lookup_vni(LookupRequestStream& requests, const Word512* table_mem, MemberL
   const LookupRequest req = requests.read();
   MemberList list;
   list.bank = req.bank;
+  list.src_family = req.src_family;
+  list.src_vtep = req.src_vtep;
   list.bank_info = decode_bank_header(table_mem[card::bank_word(req.bank)]);
   const BankInfo& b = list.bank_info;
   VniInfo& info = list.vni;
@@ -74,6 +79,8 @@ void lookup_vni(LookupRequestStream& requests, const Word512* table_mem, MemberL
         info.member_count = le16_at(w, at + card::kVniRecMemberCount);
         info.counter_slot = le16_at(w, at + card::kVniRecCounterSlot);
         info.has_ipv6_member = byte_at(w, at + card::kVniRecFlags) & card::kVniFlagHasIpv6Member;
+        info.source_check = byte_at(w, at + card::kVniRecSourceCheck);
+        info.policer_profile = byte_at(w, at + card::kVniRecPolicerProfile);
         done = true;
       } else if (slot_vni == card::kEmptyVniSlot) {
         done = true;
@@ -88,28 +95,44 @@ void fetch_members(MemberListStream& lists_in, const Word512* table_mem,
                    MemberListStream& lists_out, MemberRecordStream& records) {
   MemberList list;
   Word512 word0 = 0;
-  unsigned w = 0, words = 0;
+  unsigned w = 0, words = 0, profile_words = 0;
 fetch_loop:
   do {
-    // II=1: one table word per cycle, a record every second word; latency ~L+2. The only
-    // construct of the process, so `rewind` starts the next frame's reads without a drain.
-    // One iteration for an empty list (it still passes the list on).
+    // II=1: one table word per cycle (the VNI's storm profile word first when it has one,
+    // then its member records, two words each), latency ~L+2. The only construct of the
+    // process, so `rewind` starts the next frame's reads without a drain. One iteration
+    // for an empty, unpoliced list (it still passes the list on).
+    // The source check rides along: each record's address is compared with the frame's
+    // outer source as it streams past, and the list (with the answer) leaves after the
+    // last record, so plan_copies knows it before it plans the first copy.
 #pragma HLS PIPELINE II = 1 rewind
     if (w == 0) {
       list = lists_in.read();
-      lists_out.write(list);
-      words = card::kMemberWords * list.vni.member_count;
+      list.source_is_member = false;
+      profile_words = list.vni.policer_profile != 0 ? 1 : 0;
+      words = profile_words + card::kMemberWords * list.vni.member_count;
     }
-    if (w < words) {
-      const unsigned member = list.vni.first_member + w / card::kMemberWords;
-      const Word512 word = table_mem[card::member_word(list.bank, member) + w % card::kMemberWords];
-      if (w % card::kMemberWords == 0) {
+    if (w < profile_words) {
+      const unsigned profile = list.vni.policer_profile;
+      const Word512 p = table_mem[card::policer_profile_word(list.bank, profile)];
+      const unsigned at = card::policer_profile_byte_in_word(profile);
+      list.vni.storm.frames_per_s = le64_at(p, at + card::kProfFramesPerS);
+      list.vni.storm.bytes_per_s = le64_at(p, at + card::kProfBytesPerS);
+    } else if (w < words) {
+      const unsigned m = w - profile_words;
+      const unsigned member = list.vni.first_member + m / card::kMemberWords;
+      const Word512 word = table_mem[card::member_word(list.bank, member) + m % card::kMemberWords];
+      if (m % card::kMemberWords == 0) {
         word0 = word;
       } else {
         records.write(MemberRecord{word0, word});
+        if (byte_at(word0, card::kMemFamily) == list.src_family &&
+            bytes16_at(word, card::kMemAddr - card::kWordBytes) == list.src_vtep)
+          list.source_is_member = true;
       }
     }
     ++w;
+    if (w >= words) lists_out.write(list);
   } while (w < words);
 }
 

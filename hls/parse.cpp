@@ -158,6 +158,7 @@ void parse(AxisStream& rx, FrameDataStream& data_out, FrameMetaStream& meta_out,
            const ControlRegs& ctrl) {
   FrameMeta meta;
   meta.bank = ctrl.table_bank & 1;  // latched at the first beat
+  meta.now_ns = ctrl.now_ns;
   meta.disabled = ctrl.enable == 0;
 
   Word512 window0 = 0, window1 = 0;

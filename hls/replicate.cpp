@@ -3,6 +3,7 @@
 #include "hls/byte_lanes.hpp"
 #include "hls/member_prefetch.hpp"
 #include "hls/replicate_channels.hpp"
+#include "hls/storm_policer.hpp"
 #include "hls/table_layout.hpp"
 
 namespace vxsn::hw {
@@ -17,25 +18,31 @@ static_assert(kMaxCopyHeader == 66 && kMaxCopyHeader < 2 * kBeatBytes);
 // ---- frame_tap, store_frame
 // -------------------------------------------------------------------------
 
-// The VNI where a good frame carries it (the offsets parse's checks accept: optional
-// 802.1Q tag, IPv4 without options or IPv6, UDP, VXLAN), from the two header beats.
+// The VNI and outer source where a good frame carries them (the offsets parse's checks
+// accept: optional 802.1Q tag, IPv4 without options or IPv6, UDP, VXLAN), from the two
+// header beats.
 LookupRequest header_lookup(uint8_t table_bank, const Word512& beat0, const Word512& beat1) {
   const bool tagged = be16_at(beat0, 2 * wire::kEthAddrLen) == wire::kEtherTypeVlan;
   const unsigned ip = wire::kEthHeaderLen + (tagged ? wire::kVlanTagLen : 0);
   const bool v6 = be16_at(beat0, ip - 2) == wire::kEtherTypeIpv6;
   const unsigned vni_at = ip + (v6 ? wire::kIpv6HeaderLen : wire::kIpv4HeaderLen) +
                           wire::kUdpHeaderLen + 4;  // VXLAN flags (1) + reserved (3)
+  const unsigned src_at = ip + (v6 ? 8 : 12);       // IPv6 / IPv4 source address
   static_assert(wire::kEthHeaderLen + wire::kVlanTagLen + wire::kIpv6HeaderLen +
                     wire::kUdpHeaderLen + 4 + 3 <=
                 2 * kBeatBytes);
   Word1024 window = beat1;
   window <<= kBeatBits;
   window |= Word1024(beat0);
-  const Word1024 vni_bytes = window >> (8 * vni_at);
+  const Word512 vni_bytes = Word512(window >> (8 * vni_at));
+  const Word512 src_bytes = Word512(window >> (8 * src_at));
   LookupRequest r;
   r.bank = table_bank & 1;
-  r.vni = (uint32_t{byte_at(Word512(vni_bytes), 0)} << 16) |
-          (uint32_t{byte_at(Word512(vni_bytes), 1)} << 8) | byte_at(Word512(vni_bytes), 2);
+  r.vni = (uint32_t{byte_at(vni_bytes, 0)} << 16) | (uint32_t{byte_at(vni_bytes, 1)} << 8) |
+          byte_at(vni_bytes, 2);
+  r.src_family = v6 ? card::kFamilyV6 : card::kFamilyV4;
+  r.src_vtep = bytes16_at(src_bytes, 0);
+  if (!v6) r.src_vtep.range(127, 32) = 0;  // the address form parse and the table use
   return r;
 }
 
@@ -206,22 +213,36 @@ CopyJob copy_job(const Word512& rec0, const Word512& rec1, const CopyContext& c)
   return job;
 }
 
+StormCheck storm_check(const FrameMeta& meta, const MemberList& list) {
+  StormCheck s;
+  s.counter_slot = list.vni.counter_slot;
+  s.vni_rate = list.vni.storm;
+  s.vtep_rate = list.bank_info.per_vtep;
+  s.burst_ns = list.bank_info.burst_ns;
+  s.src_family = meta.src_family;
+  s.src_vtep = meta.src_vtep;
+  s.now_ns = meta.now_ns;
+  s.frame_bytes = meta.frame_len;
+  return s;
+}
+
 void plan_copies(StoredFrameStream& stored_in, MemberListStream& lists, MemberRecordStream& records,
                  CopyJobStream& jobs, OutcomeStream& outcome_out) {
   StoredFrame f;
   MemberList list;
   CopyContext c;
   FrameOutcome out;
-  bool replicating = false;  // a good frame of a VNI in the table
+  bool replicating = false;  // a good frame of a VNI in the table, admitted
   unsigned others = 0;
-  bool sender_is_member = false;
   CopyJob held;  // the previous copy: it is the frame's last only if no other follows
   bool holding = false;
   unsigned m = 0, iterations = 1;
 plan_loop:
   do {
     // II=1: one member per cycle (its record from the prefetch FIFO, the checks, the
-    // header build and checksum fold), latency ~4. Members run ahead of the copies (a
+    // header build and checksum fold), latency ~4; a frame's first iteration also does the
+    // admission (source check answer from the list, the two policer updates of
+    // hls/storm_policer.hpp). Members run ahead of the copies (a
     // copy is >= 2 beats for frames >= 110 bytes), so headers are ready before their
     // turn. One iteration for a frame without members. `rewind`: no drain between frames.
 #pragma HLS PIPELINE II = 1 rewind
@@ -234,7 +255,6 @@ plan_loop:
       out.disabled = meta.disabled;
       out.oversize = meta.oversize;
       others = 0;
-      sender_is_member = false;
       holding = false;
       replicating = false;
       iterations = list.vni.member_count > 0 ? list.vni.member_count : 1;
@@ -254,8 +274,20 @@ plan_loop:
         } else {
           out.vni_found = true;
           out.counter_slot = list.vni.counter_slot;
-          replicating = true;
-          c = copy_context(f, list);
+          // The reference's admission order (detail::admit): source check, then the
+          // policers; a stranger is a learn event unless the VNI is strict, whatever
+          // happens to its frame.
+          const bool stranger = !list.source_is_member;
+          out.learn = stranger && list.vni.source_check != card::kSourceCheckStrict;
+          out.learn_vni_known = true;
+          if (stranger && list.vni.source_check != card::kSourceCheckOpen) {
+            out.frame_drop = drop_code(DropReason::kSourceNotMember);
+          } else if (!storm_admit(storm_check(meta, list))) {
+            out.frame_drop = drop_code(DropReason::kStormPoliced);
+          } else {
+            replicating = true;
+            c = copy_context(f, list);
+          }
         }
       }
     }
@@ -270,9 +302,9 @@ plan_loop:
       const uint32_t len =
           wire::kEthHeaderLen + (c.has_vlan ? wire::kVlanTagLen : 0) + ip_header_len + c.udp_len;
       if (!replicating) {
-        // the speculative lookup of a frame parse dropped
+        // the speculative lookup of a frame parse dropped, or a frame not admitted
       } else if (family == f.meta.src_family && addr == f.meta.src_vtep) {
-        sender_is_member = true;  // split horizon: never back to the sender, not counted
+        // split horizon: never back to the sender, not counted
       } else {
         ++others;
         if (!(flags & card::kMemberFlagResolved) ||
@@ -292,13 +324,7 @@ plan_loop:
     }
     ++m;
     if (m == iterations) {
-      if (replicating) {
-        if (others == 0) out.frame_drop = drop_code(DropReason::kNoOtherMember);
-        if (!sender_is_member) {
-          out.learn = true;
-          out.learn_vni_known = true;
-        }
-      }
+      if (replicating && others == 0) out.frame_drop = drop_code(DropReason::kNoOtherMember);
       if (!holding) held = CopyJob{};  // no copy: an empty job turns the buffer over
       held.last_of_frame = true;
       jobs.write(held);
@@ -382,8 +408,14 @@ void replicate(FrameDataStream& data_in, FrameMetaStream& meta_in, AxisStream& t
   // ping-pong (PIPO) of two banks of kMaxFrameBeats words: frame n+1 is stored while frame
   // n's copies are read, each bank handed over when its process finishes the frame. A
   // sequential C simulation stores and copies one frame per call, so one bank is enough
-  // there and nothing carries over between calls.
+  // there and nothing carries over between calls: copy_frames reads only the beats this
+  // frame stored (stored_beat), so the C build keeps one static bank instead of clearing
+  // 9 KB per call (a quarter of the emulated card's time per frame).
+#ifdef __SYNTHESIS__
   Word512 frame[kMaxFrameBeats];
+#else
+  static Word512 frame[kMaxFrameBeats];
+#endif
 #pragma HLS STREAM variable = frame type = pipo depth = 2
 #pragma HLS ARRAY_PARTITION variable = frame cyclic factor = 2
   FrameDataStream tapped("replicate_tapped");
@@ -395,15 +427,18 @@ void replicate(FrameDataStream& data_in, FrameMetaStream& meta_in, AxisStream& t
   StoredFrameStream stored("replicate_stored");
   CopyJobStream jobs("replicate_jobs");
   // On the card: the tap runs up to 32 frames ahead of the store (tapped: the frame FIFO
-  // in front of the buffer), lookups and records up to 32 frames / records ahead of the
-  // copies (sim/cycle_model: enough for BRAM/URAM tables; HBM wants 64 at the smallest
-  // frames), headers a few copies ahead.
+  // in front of the buffer), lookups up to 32 frames ahead of the copies (sim/cycle_model:
+  // enough for BRAM/URAM tables; HBM wants 64 at the smallest frames), headers a few
+  // copies ahead. `records` holds a whole VNI's records (kMaxMembersPerVni): fetch_members
+  // sends a frame's list, with its source check answer, only after the last record, so the
+  // FIFO must take them all; it also lets the next frame's records stream in while this
+  // frame's are planned.
 #pragma HLS STREAM variable = tapped depth = 160
 #pragma HLS STREAM variable = tapped_meta depth = 32
 #pragma HLS STREAM variable = requests depth = 32
 #pragma HLS STREAM variable = looked_up depth = 32
 #pragma HLS STREAM variable = lists depth = 32
-#pragma HLS STREAM variable = records depth = 32
+#pragma HLS STREAM variable = records depth = 128
 #pragma HLS STREAM variable = stored depth = 2
 #pragma HLS STREAM variable = jobs depth = 4
 

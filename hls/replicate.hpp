@@ -3,7 +3,9 @@
 // Semantics are the reference's (host/datapath/replicator.hpp), check for check:
 //   sender (split horizon) skipped uncounted; unresolved member or no usable source
 //   address -> kNoNextHop; copy longer than the egress port's maximum -> kFrameTooLarge;
-//   VNI absent -> kUnknownVni; no member but the sender -> kNoOtherMember.
+//   VNI absent -> kUnknownVni; sender not a member of a strict/learn VNI ->
+//   kSourceNotMember; over its VTEP's or its VNI's policer -> kStormPoliced (both before any
+//   copy, hls/storm_policer.hpp); no member but the sender -> kNoOtherMember.
 // A copy = template MACs [ingress 802.1Q tag] / template IP+UDP of the member's family with
 // lengths, source address and checksums patched / the ingress VXLAN header and inner frame.
 //
@@ -14,9 +16,11 @@
 //   store_frame    beats into a ping-pong frame buffer (two banks: the next frame is
 //                  stored while this one's copies go out).
 //   lookup_vni,    the member prefetch (hls/member_prefetch.hpp): bank header, VNI slot,
-//   fetch_members  member records, read ahead of the copies.
-//   plan_copies    per member at II=1: split horizon, the drop checks, the copy's outer
-//                  header built ahead of its turn; the frame's outcome.
+//   fetch_members  storm profile, member records, read ahead of the copies; the source
+//                  check is answered as the records pass.
+//   plan_copies    per frame: admission (source check, storm policers); per member at
+//                  II=1: split horizon, the drop checks, the copy's outer header built
+//                  ahead of its turn; the frame's outcome.
 //   copy_frames    ONE loop over all beats of all copies (member and copy loops merged)
 //                  at II=1: copy k+1's first beat follows copy k's last beat.
 // Each process is one call per frame (the kernel's contract); on the card the region's

@@ -13,16 +13,19 @@
 #include "hls/frame_meta.hpp"
 #include "hls/kernel_streams.hpp"
 #include "hls/table_layout.hpp"
+#include "hls/token_bucket.hpp"
 
 namespace vxsn::hw {
 
 // frame_tap -> lookup_vni, written once the header beats are in (beat 1, or the only
-// beat): the VNI read where a good frame carries it, and the bank latched for this frame.
-// For a frame parse passes, this is meta.vni and meta.bank; a frame parse drops gets a
-// wasted lookup whose result plan_copies discards.
+// beat): the VNI and outer source read where a good frame carries them, and the bank
+// latched for this frame. For a frame parse passes, these are meta.vni, meta.src_* and
+// meta.bank; a frame parse drops gets a wasted lookup whose result plan_copies discards.
 struct LookupRequest {
   uint8_t bank = 0;
   uint32_t vni = 0;
+  uint8_t src_family = 0;  // 4 or 6
+  IpBits src_vtep;         // lane order, IPv4 in bytes 0..3, the rest zero
 };
 
 // What the table header says about the latched bank.
@@ -33,6 +36,8 @@ struct BankInfo {
   unsigned hash_shift = 0;
   unsigned max_probe = 0;
   bool keep_original_source = true;
+  uint64_t burst_ns = 0;  // storm control: every bucket's depth in time
+  PolicerRate per_vtep;   // each source VTEP's limits
 };
 
 struct VniInfo {
@@ -41,13 +46,20 @@ struct VniInfo {
   uint16_t member_count = 0;  // <= card::kMaxMembersPerVni
   uint16_t counter_slot = card::kNoCounterSlot;
   bool has_ipv6_member = false;
+  uint8_t source_check = card::kSourceCheckOpen;
+  uint8_t policer_profile = 0;  // 0: the VNI is not policed
+  PolicerRate storm;            // the profile's limits, read by fetch_members
 };
 
-// lookup_vni -> fetch_members -> plan_copies: one per frame.
+// lookup_vni -> fetch_members -> plan_copies: one per frame. fetch_members passes it on
+// after the frame's last member record, with the source check's answer.
 struct MemberList {
   uint8_t bank = 0;
   BankInfo bank_info;
   VniInfo vni;
+  uint8_t src_family = 0;  // the request's outer source
+  IpBits src_vtep;
+  bool source_is_member = false;  // one of the records is the outer source
 };
 
 // fetch_members -> plan_copies: one per member of the list, in arena order.

@@ -10,6 +10,9 @@
 //   +kVniTableOffset        VNI table: kMaxVniSlots records of 16 bytes (4 per word),
 //                           open addressing, hash = (vni * kVniHashMultiplier) >> shift,
 //                           linear probing, at most `max_probe` slots visited
+//   +kPolicerProfileOffset  storm-control profiles: kMaxPolicerProfiles records of 16 bytes
+//                           (frames/s, bytes/s), named by a VNI record's profile index;
+//                           profile 0 is "no limit" and never read
 //   +kMemberArenaOffset     member arena: kMaxMembers records of 128 bytes (2 words),
 //                           each VNI's members contiguous, in the order of the table
 //
@@ -34,15 +37,20 @@ inline constexpr unsigned kMaxProbes = 8;           // VNI lookup reads at most 
 
 // ---- header (word 0 of a bank) ---------------------------------------------------------
 inline constexpr uint32_t kTableMagic = 0x54465856;  // "VXFT" as little-endian bytes
-inline constexpr uint16_t kLayoutVersion = 1;
-inline constexpr unsigned kHdrMagic = 0;          // u32
-inline constexpr unsigned kHdrLayoutVersion = 4;  // u16
-inline constexpr unsigned kHdrTableVersion = 8;   // u64, as given by the control plane
-inline constexpr unsigned kHdrVniSlotCount = 16;  // u32, power of two <= kMaxVniSlots
-inline constexpr unsigned kHdrMemberCount = 20;   // u32
-inline constexpr unsigned kHdrSourceMode = 24;    // u8: kSourceKeepOriginal / kSourceOwn
-inline constexpr unsigned kHdrHashShift = 25;     // u8: 32 - log2(vni slot count)
-inline constexpr unsigned kHdrMaxProbe = 26;      // u8: 1..kMaxProbes
+inline constexpr uint16_t kLayoutVersion = 2;        // 2: source check, storm control
+inline constexpr unsigned kHdrMagic = 0;             // u32
+inline constexpr unsigned kHdrLayoutVersion = 4;     // u16
+inline constexpr unsigned kHdrTableVersion = 8;      // u64, as given by the control plane
+inline constexpr unsigned kHdrVniSlotCount = 16;     // u32, power of two <= kMaxVniSlots
+inline constexpr unsigned kHdrMemberCount = 20;      // u32
+inline constexpr unsigned kHdrSourceMode = 24;       // u8: kSourceKeepOriginal / kSourceOwn
+inline constexpr unsigned kHdrHashShift = 25;        // u8: 32 - log2(vni slot count)
+inline constexpr unsigned kHdrMaxProbe = 26;         // u8: 1..kMaxProbes
+// Storm control of the whole bank (hls/token_bucket.hpp): every policer's bucket depth in
+// ns, and each source VTEP's limits (0 = no limit).
+inline constexpr unsigned kHdrBurstNs = 32;         // u64
+inline constexpr unsigned kHdrVtepFramesPerS = 40;  // u64
+inline constexpr unsigned kHdrVtepBytesPerS = 48;   // u64
 inline constexpr unsigned kHeaderBytes = 64;
 inline constexpr uint8_t kSourceKeepOriginal = 0;  // copies carry the sending VTEP's address
 inline constexpr uint8_t kSourceOwn = 1;           // copies carry the node's own address
@@ -55,10 +63,23 @@ inline constexpr unsigned kVniRecMemberCount = 8;       // u16, <= kMaxMembersPe
 inline constexpr unsigned kVniRecCounterSlot = 10;      // u16, per-VNI counter slot; kNoCounterSlot
 inline constexpr unsigned kVniRecFlags = 12;            // u8
 inline constexpr uint8_t kVniFlagHasIpv6Member = 0x01;  // the IPv6 UDP checksum is needed
+inline constexpr unsigned kVniRecSourceCheck = 13;      // u8: kSourceCheck*
+inline constexpr unsigned kVniRecPolicerProfile = 14;   // u8: 0 = no VNI policer
+// Who may flood into the VNI (host/datapath/flood_policy.hpp SourceCheck, same values).
+inline constexpr uint8_t kSourceCheckStrict = 0;        // members only; others dropped, not learned
+inline constexpr uint8_t kSourceCheckLearn = 1;         // members only; others dropped and learned
+inline constexpr uint8_t kSourceCheckOpen = 2;          // anyone
 inline constexpr uint32_t kEmptyVniSlot = 0xFFFFFFFFu;  // never a VNI (24 bits)
 inline constexpr uint16_t kNoCounterSlot = 0xFFFF;
 inline constexpr uint32_t kVniHashMultiplier = 0x9E3779B1u;  // Fibonacci hashing
 inline constexpr unsigned kVniRecordsPerWord = kWordBytes / kVniRecordBytes;
+
+// ---- storm-control profile (16 bytes) ----------------------------------------------------
+inline constexpr unsigned kMaxPolicerProfiles = 256;  // indices 1..255 usable (u8)
+inline constexpr unsigned kPolicerProfileBytes = 16;
+inline constexpr unsigned kProfFramesPerS = 0;  // u64, 0 = frames not limited
+inline constexpr unsigned kProfBytesPerS = 8;   // u64, 0 = bytes not limited
+inline constexpr unsigned kPolicerProfilesPerWord = kWordBytes / kPolicerProfileBytes;
 
 // ---- member record (128 bytes = 2 words) -----------------------------------------------
 // Word 0 is the untagged outer header template exactly as the reference datapath builds it
@@ -82,7 +103,9 @@ inline constexpr uint8_t kFamilyV6 = 6;
 
 // ---- bank ------------------------------------------------------------------------------
 inline constexpr unsigned kVniTableOffset = kHeaderBytes;
-inline constexpr unsigned kMemberArenaOffset = kVniTableOffset + kMaxVniSlots * kVniRecordBytes;
+inline constexpr unsigned kPolicerProfileOffset = kVniTableOffset + kMaxVniSlots * kVniRecordBytes;
+inline constexpr unsigned kMemberArenaOffset =
+    kPolicerProfileOffset + kMaxPolicerProfiles * kPolicerProfileBytes;
 inline constexpr unsigned kBankBytes = kMemberArenaOffset + kMaxMembers * kMemberRecordBytes;
 inline constexpr unsigned kBankWords = kBankBytes / kWordBytes;
 inline constexpr unsigned kBankCount = 2;
@@ -103,7 +126,11 @@ static_assert(kMemberRecordBytes % kWordBytes == 0);
 static_assert(kVniTableOffset % kWordBytes == 0 && kMemberArenaOffset % kWordBytes == 0 &&
                   kBankBytes % kWordBytes == 0,
               "every region starts on a word");
-static_assert(kMemberArenaOffset == 65600 && kBankBytes == 2162752, "bank layout is pinned");
+static_assert(kHdrMaxProbe < kHdrBurstNs && kHdrVtepBytesPerS + 8 <= kHeaderBytes);
+static_assert(kVniRecPolicerProfile < kVniRecordBytes && kMaxPolicerProfiles == 256,
+              "a profile index is one byte");
+static_assert(kPolicerProfileOffset % kWordBytes == 0);
+static_assert(kMemberArenaOffset == 69696 && kBankBytes == 2166848, "bank layout is pinned");
 static_assert(kMaxMembersPerVni <= kMaxMembers);
 
 // Word index of things inside table memory (bank 0 or 1).
@@ -115,6 +142,12 @@ inline constexpr unsigned vni_slot_word(unsigned bank, unsigned slot) {
 }
 inline constexpr unsigned vni_slot_byte_in_word(unsigned slot) {
   return (slot % kVniRecordsPerWord) * kVniRecordBytes;
+}
+inline constexpr unsigned policer_profile_word(unsigned bank, unsigned profile) {
+  return bank_word(bank) + (kPolicerProfileOffset + profile * kPolicerProfileBytes) / kWordBytes;
+}
+inline constexpr unsigned policer_profile_byte_in_word(unsigned profile) {
+  return (profile % kPolicerProfilesPerWord) * kPolicerProfileBytes;
 }
 inline constexpr unsigned member_word(unsigned bank, unsigned member) {
   return bank_word(bank) + (kMemberArenaOffset + member * kMemberRecordBytes) / kWordBytes;

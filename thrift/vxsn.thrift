@@ -77,6 +77,10 @@ struct CardStatus {
   7: i64 table_version,        // version of the table in the active bank
   8: i64 tables_loaded,
   9: list<TableOccupancy> tables,
+  // API 1.3: what the card could not hold of the node's table, by reason (vnis_no_slot,
+  // vnis_no_member_room, vnis_no_storm_profile, vnis_probe_bound, members_over_fanout);
+  // the card carries everything else.
+  10: optional map<string, i64> left_out,
 }
 
 // What the API server refused to spend a thread on, since vxsnd started (per daemon, every
@@ -234,6 +238,14 @@ service Management {
   // Adds `address` as a static member of `vni` (creating the VNI). Adding a member that
   // is already static changes nothing and succeeds.
   Member addMember(1: i32 vni, 2: string address)
+      throws (1: InvalidArgument invalid, 2: CapacityExceeded capacity,
+              3: NotPermitted not_permitted),
+
+  // Adds every address as a static member of `vni` (creating the VNI) in one step (API
+  // 1.3): the datapath gets one new table for the whole list, and a bad or duplicated
+  // address or a capacity problem refuses the call before anything changes. Addresses that
+  // are already static change nothing. At most 10000 addresses; returns them in order.
+  list<Member> addMembers(1: i32 vni, 2: list<string> addresses)
       throws (1: InvalidArgument invalid, 2: CapacityExceeded capacity,
               3: NotPermitted not_permitted),
 

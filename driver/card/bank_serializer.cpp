@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "driver/card/card_memory.hpp"
@@ -25,9 +27,9 @@ struct SlotPlan {
 
 // Smallest power-of-two VNI table (>= 16 slots, >= 2x the VNIs, so lookups stay short)
 // whose longest probe sequence fits kMaxProbes: the kernel's lookup loop has that bound.
-SlotPlan plan_slots(const std::vector<CardVniSpec>& vnis) {
-  if (vnis.size() > card::kMaxVniSlots / 2)
-    too_large(std::to_string(vnis.size()) + " VNIs, max " + std::to_string(card::kMaxVniSlots / 2));
+// Nothing when there is none.
+std::optional<SlotPlan> try_plan_slots(const std::vector<CardVniSpec>& vnis) {
+  if (vnis.size() > card::kMaxVniSlots / 2) return std::nullopt;
   for (uint32_t slots = std::max<uint32_t>(16, std::bit_ceil(uint32_t(vnis.size() * 2)));
        slots <= card::kMaxVniSlots; slots *= 2) {
     SlotPlan p;
@@ -47,6 +49,13 @@ SlotPlan plan_slots(const std::vector<CardVniSpec>& vnis) {
     }
     if (p.max_probe <= card::kMaxProbes) return p;
   }
+  return std::nullopt;
+}
+
+SlotPlan plan_slots(const std::vector<CardVniSpec>& vnis) {
+  if (vnis.size() > card::kMaxVniSlots / 2)
+    too_large(std::to_string(vnis.size()) + " VNIs, max " + std::to_string(card::kMaxVniSlots / 2));
+  if (auto plan = try_plan_slots(vnis)) return std::move(*plan);
   too_large(std::to_string(vnis.size()) + " VNIs do not fit the VNI table within " +
             std::to_string(card::kMaxProbes) + " probes");
 }
@@ -63,7 +72,41 @@ void write_member(uint8_t* r, const CardMemberSpec& m) {
   put_le16(r + card::kMemEgressPort, m.egress_port);
 }
 
+// Distinct per-VNI storm limits become profiles 1.. (0 = no limit); VNIs with the same
+// limits share one, so the card holds any number of VNIs with a few hundred distinct limits.
+struct ProfilePlan {
+  std::vector<PolicerRate> profiles{PolicerRate{}};  // index 0: no limit, never read
+  std::vector<uint8_t> profile_of_vni;               // by position in table.vnis
+};
+
+ProfilePlan plan_profiles(const std::vector<CardVniSpec>& vnis) {
+  ProfilePlan p;
+  std::map<std::pair<uint64_t, uint64_t>, uint8_t> index;
+  p.profile_of_vni.reserve(vnis.size());
+  for (const CardVniSpec& v : vnis) {
+    if (!v.storm.limits()) {
+      p.profile_of_vni.push_back(0);
+      continue;
+    }
+    const auto key = std::make_pair(v.storm.frames_per_s, v.storm.bytes_per_s);
+    auto it = index.find(key);
+    if (it == index.end()) {
+      if (p.profiles.size() >= card::kMaxPolicerProfiles)
+        too_large("more than " + std::to_string(card::kMaxPolicerProfiles - 1) +
+                  " distinct per-VNI storm limits");
+      it = index.emplace(key, static_cast<uint8_t>(p.profiles.size())).first;
+      p.profiles.push_back(v.storm);
+    }
+    p.profile_of_vni.push_back(it->second);
+  }
+  return p;
+}
+
 }  // namespace
+
+bool fits_card_slots(const CardTableSpec& table) {
+  return try_plan_slots(table.vnis).has_value();
+}
 
 std::vector<uint8_t> serialise_bank(const CardTableSpec& table) {
   // Every capacity is checked before the image is built, let alone written anywhere.
@@ -80,6 +123,7 @@ std::vector<uint8_t> serialise_bank(const CardTableSpec& table) {
   if (total_members > card::kMaxMembers)
     too_large(std::to_string(total_members) + " members, max " + std::to_string(card::kMaxMembers));
   const SlotPlan plan = plan_slots(table.vnis);
+  const ProfilePlan profiles = plan_profiles(table.vnis);
 
   std::vector<uint8_t> bank(card::kBankBytes, 0);
   // Members, contiguous per VNI in table order; remember where each VNI starts.
@@ -105,6 +149,13 @@ std::vector<uint8_t> serialise_bank(const CardTableSpec& table) {
     put_le16(r + card::kVniRecMemberCount, static_cast<uint16_t>(v.members.size()));
     put_le16(r + card::kVniRecCounterSlot, v.counter_slot);
     r[card::kVniRecFlags] = v.has_ipv6_member ? card::kVniFlagHasIpv6Member : 0;
+    r[card::kVniRecSourceCheck] = v.source_check;
+    r[card::kVniRecPolicerProfile] = profiles.profile_of_vni[e];
+  }
+  for (size_t i = 1; i < profiles.profiles.size(); ++i) {
+    uint8_t* r = bank.data() + card::kPolicerProfileOffset + i * card::kPolicerProfileBytes;
+    put_le64(r + card::kProfFramesPerS, profiles.profiles[i].frames_per_s);
+    put_le64(r + card::kProfBytesPerS, profiles.profiles[i].bytes_per_s);
   }
 
   uint8_t* h = bank.data();
@@ -116,6 +167,9 @@ std::vector<uint8_t> serialise_bank(const CardTableSpec& table) {
   h[card::kHdrSourceMode] = table.own_source ? card::kSourceOwn : card::kSourceKeepOriginal;
   h[card::kHdrHashShift] = static_cast<uint8_t>(plan.shift);
   h[card::kHdrMaxProbe] = static_cast<uint8_t>(plan.max_probe);
+  put_le64(h + card::kHdrBurstNs, table.burst_ns);
+  put_le64(h + card::kHdrVtepFramesPerS, table.per_vtep.frames_per_s);
+  put_le64(h + card::kHdrVtepBytesPerS, table.per_vtep.bytes_per_s);
   return bank;
 }
 

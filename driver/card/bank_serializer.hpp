@@ -11,6 +11,8 @@
 
 #include "driver/card/card.hpp"
 #include "driver/net_types.hpp"
+#include "hls/table_layout.hpp"
+#include "hls/token_bucket.hpp"
 #include "hls/vxlan_wire.hpp"
 
 namespace vxsn {
@@ -30,17 +32,25 @@ struct CardVniSpec {
   uint32_t vni = 0;
   uint16_t counter_slot = 0;  // card::kNoCounterSlot: not counted
   bool has_ipv6_member = false;
-  std::vector<CardMemberSpec> members;  // flood order
+  uint8_t source_check = card::kSourceCheckOpen;  // who may flood (card::kSourceCheck*)
+  PolicerRate storm;                              // the VNI's storm limits; none by default
+  std::vector<CardMemberSpec> members;            // flood order
 };
 
 struct CardTableSpec {
   uint64_t version = 0;
   bool own_source = false;  // copies carry the node's own address (else the sender's)
+  PolicerRate per_vtep;     // each source VTEP's storm limits, all VNIs together
+  uint64_t burst_ns = 0;    // every storm bucket's depth in time
   std::vector<CardVniSpec> vnis;
 };
 
 // card::kBankBytes bytes. Throws CardError{kTableTooLarge} when the table exceeds a
-// capacity (VNIs, members, members per VNI, counter slots, probe bound).
+// capacity (VNIs, members, members per VNI, counter slots, probe bound, distinct per-VNI
+// storm limits: card::kMaxPolicerProfiles - 1).
 std::vector<uint8_t> serialise_bank(const CardTableSpec& table);
+
+// The table's VNIs fit the VNI table (count and probe bound); cheap: no image is built.
+bool fits_card_slots(const CardTableSpec& table);
 
 }  // namespace vxsn

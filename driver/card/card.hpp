@@ -66,9 +66,11 @@ struct CardVniCounters {
   uint64_t bytes_in = 0;
   uint64_t copies_out = 0;
   uint64_t bytes_out = 0;
+  uint64_t source_not_member = 0;  // frames refused by the VNI's source check
+  uint64_t storm_policed = 0;      // frames refused by a storm policer
 };
 
-// The four counters of one VNI counter slot, whichever VNI (if any) the active table gives
+// The counters of one VNI counter slot, whichever VNI (if any) the active table gives
 // it. The counter block only grows (the kernel is its one writer), so the host reads a slot
 // before giving it to another VNI and counts that VNI from there.
 struct CardSlotCounters {
@@ -76,6 +78,8 @@ struct CardSlotCounters {
   uint64_t bytes_in = 0;
   uint64_t copies_out = 0;
   uint64_t bytes_out = 0;
+  uint64_t source_not_member = 0;
+  uint64_t storm_policed = 0;
 };
 
 // The counter block, read at one moment. The first part compares one to one with the

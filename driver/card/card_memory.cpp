@@ -87,7 +87,8 @@ CardCounters decode_counters(std::span<const uint64_t> block, const BankSummary&
     if (v.counter_slot == card::kNoCounterSlot || v.counter_slot >= card::kMaxVniCounterSlots)
       continue;
     const CardSlotCounters s = decode_counter_slot(block, v.counter_slot);
-    c.vnis.push_back({v.vni, v.counter_slot, s.frames_in, s.bytes_in, s.copies_out, s.bytes_out});
+    c.vnis.push_back({v.vni, v.counter_slot, s.frames_in, s.bytes_in, s.copies_out, s.bytes_out,
+                      s.source_not_member, s.storm_policed});
   }
   std::sort(c.vnis.begin(), c.vnis.end(),
             [](const CardVniCounters& a, const CardVniCounters& b) { return a.vni < b.vni; });
@@ -101,7 +102,9 @@ CardSlotCounters decode_counter_slot(std::span<const uint64_t> block, uint16_t s
   return {block[card::vni_counter(slot, card::kCtrVniFramesIn)],
           block[card::vni_counter(slot, card::kCtrVniBytesIn)],
           block[card::vni_counter(slot, card::kCtrVniCopiesOut)],
-          block[card::vni_counter(slot, card::kCtrVniBytesOut)]};
+          block[card::vni_counter(slot, card::kCtrVniBytesOut)],
+          block[card::vni_counter(slot, card::kCtrVniSourceNotMember)],
+          block[card::vni_counter(slot, card::kCtrVniStormPoliced)]};
 }
 
 LearnEvent decode_learn_event(const uint8_t* w) {

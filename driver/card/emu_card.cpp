@@ -1,6 +1,7 @@
 #include "driver/card/emu_card.hpp"
 
 #include <bit>
+#include <chrono>
 #include <cstring>
 
 #include "driver/card/bank_serializer.hpp"
@@ -30,6 +31,14 @@ struct KernelLock {
 KernelLock& kernel_lock() {
   static KernelLock lock;
   return lock;
+}
+
+// The storm policers' clock (ControlRegs::now_ns): the same monotonic clock the software
+// datapath's FloodGuard reads.
+uint64_t monotonic_ns() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch())
+                                   .count());
 }
 
 uint8_t* bytes_of(std::vector<hw::Word512>& words, size_t word) {
@@ -132,12 +141,14 @@ CardStatus EmuCard::status() {
 void EmuCard::process(std::span<const uint8_t> frame, EmuCopySink& sink) {
   std::lock_guard lock(kernel_lock().mutex);
   claim_kernel_locked();
+  regs_.now_ns = monotonic_ns();
   process_locked(frame, sink);
 }
 
 void EmuCard::process_burst(std::span<const std::span<const uint8_t>> frames, EmuCopySink& sink) {
   std::lock_guard lock(kernel_lock().mutex);
   claim_kernel_locked();
+  regs_.now_ns = monotonic_ns();  // one clock reading per burst, as the reference datapath
   for (std::span<const uint8_t> frame : frames) process_locked(frame, sink);
 }
 

@@ -190,6 +190,7 @@ std::unique_ptr<DpdkPort> DpdkPort::open_once(const PortConfig& config) {
   if (int rc = rte_eth_tx_queue_setup(pid, 0, tx_ring, socket, nullptr); rc != 0) {
     fail(port->devargs_, "rte_eth_tx_queue_setup", rc);
   }
+  if (config.before_start) config.before_start(pid);
   if (int rc = rte_eth_dev_start(pid); rc != 0) fail(port->devargs_, "rte_eth_dev_start", rc);
   // Not every PMD implements promiscuous control (-ENOTSUP); kernel-backed ports see what
   // the kernel sees regardless.
@@ -250,6 +251,12 @@ void DpdkPort::close() {
     rte_mempool_free(pool_);
     pool_ = nullptr;
   }
+}
+
+void DpdkPort::restart(const std::function<void()>& while_stopped) {
+  if (int rc = rte_eth_dev_stop(port_id_); rc != 0) fail(devargs_, "rte_eth_dev_stop", rc);
+  while_stopped();
+  if (int rc = rte_eth_dev_start(port_id_); rc != 0) fail(devargs_, "rte_eth_dev_start", rc);
 }
 
 uint16_t DpdkPort::rx_burst(rte_mbuf** pkts, uint16_t n) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -24,6 +25,9 @@ struct PortConfig {
   uint32_t mbuf_count = 8191;
   // The largest frame the operator wants carried; the port reports what it can do.
   uint32_t max_frame_len = 9216;
+  // Runs on the configured, not yet started port (its ethdev id): where rte_flow isolated
+  // mode is requested, which PMDs change only on a stopped port.
+  std::function<void(uint16_t port_id)> before_start;
 };
 
 class DpdkPort {
@@ -44,6 +48,10 @@ class DpdkPort {
   uint32_t max_frame_len() const { return max_frame_len_; }
   // Per-port pool; data room >= max_frame_len() + RTE_PKTMBUF_HEADROOM.
   rte_mempool* pool() const { return pool_; }
+
+  // Stops the port, runs `while_stopped`, starts it again (e.g. to leave rte_flow isolated
+  // mode). Throws std::runtime_error if it does not start again.
+  void restart(const std::function<void()>& while_stopped);
 
   uint16_t rx_burst(rte_mbuf** pkts, uint16_t n);
   // Frees what it sent (once transmitted); the caller frees what it did not take.

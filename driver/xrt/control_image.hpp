@@ -10,6 +10,7 @@
 //   bytes 5..12   service_family[8] (4 or 6; 0 unused)
 //   bytes 13..15  zero
 //   bytes 16+16i  service_addr[i], network order, IPv4 in the first 4 bytes
+//   bytes 144..151 now_ns, little-endian (the storm policers' clock)
 #pragma once
 
 #include <array>
@@ -25,9 +26,10 @@ inline constexpr unsigned kCtrlVxlanPort = 2;
 inline constexpr unsigned kCtrlServiceCount = 4;
 inline constexpr unsigned kCtrlServiceFamily = 5;
 inline constexpr unsigned kCtrlServiceAddr = 16;
-inline constexpr unsigned kControlImageBytes = kCtrlServiceAddr + 16 * hw::kMaxServiceAddrs;
+inline constexpr unsigned kCtrlNowNs = kCtrlServiceAddr + 16 * hw::kMaxServiceAddrs;
+inline constexpr unsigned kControlImageBytes = kCtrlNowNs + 8;
 static_assert(kCtrlServiceFamily + hw::kMaxServiceAddrs <= kCtrlServiceAddr);
-static_assert(kControlImageBytes == 144);
+static_assert(kControlImageBytes == 152);
 
 using ControlImage = std::array<uint8_t, kControlImageBytes>;
 

@@ -9,6 +9,9 @@
 
 namespace vxsn::xrtcard {
 
+// Vitis packs s_axilite arguments one after another, each followed by a reserved word.
+static_assert(kRegReset == kRegCtrl + kControlImageBytes + 4, "reset follows ctrl");
+
 std::string datapath_build_metadata(uint16_t layout_version) {
   nlohmann::json meta;
   meta["build_metadata"]["xclbin"]["generated_by"] = {{"name", "vxsn-xclbin"}, {"version", "1"}};

@@ -10,7 +10,7 @@
 //   3   learn_ring   m_axi gmem_learn                   0x1C      1 "state"
 //   4   counters     m_axi gmem_ctr                     0x28      1 "state"
 //   5   ctrl         s_axilite, kControlImageBytes      0x34      -
-//   6   reset        s_axilite, 32-bit                  0xC8      -
+//   6   reset        s_axilite, 32-bit                  0xD0      -
 // Offsets follow Vitis' packing: 0x00..0x0F ap_ctrl/interrupt registers, each argument
 // followed by one reserved word. The layout of `ctrl` is driver/xrt/control_image.hpp.
 #pragma once
@@ -39,7 +39,7 @@ inline constexpr uint32_t kRegTableMem = 0x10;
 inline constexpr uint32_t kRegLearnRing = 0x1C;
 inline constexpr uint32_t kRegCounters = 0x28;
 inline constexpr uint32_t kRegCtrl = 0x34;
-inline constexpr uint32_t kRegReset = 0xC8;
+inline constexpr uint32_t kRegReset = 0xD0;
 inline constexpr uint64_t kControlRegisterRange = 0x1000;
 
 inline constexpr int kBankTable = 0;  // MEM_TOPOLOGY index of the table memory

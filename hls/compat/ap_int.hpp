@@ -57,10 +57,13 @@ class ap_uint {
   static constexpr int kWidth = W;
   static constexpr int kLimbs = (W + 63) / 64;
 
-  // A read/write view of bits hi..lo (hi >= lo) of one ap_uint.
-  class RangeRef {
+  // The read side of a part select, bits hi..lo (hi >= lo); what Vitis yields for a const
+  // part select. Reading a field (to_uint64) touches one or two limbs; only a conversion
+  // builds a whole word. The emulated card's speed depends on it: kernels read bytes of
+  // 512-bit words all the time.
+  class ConstRange {
    public:
-    RangeRef(ap_uint* owner, int hi, int lo) : owner_(owner), hi_(hi), lo_(lo) {
+    ConstRange(const ap_uint* owner, int hi, int lo) : owner_(owner), hi_(hi), lo_(lo) {
       if (hi < lo || lo < 0 || hi >= W) vxsn_compat::fail("range out of bounds");
     }
     int length() const { return hi_ - lo_ + 1; }
@@ -68,29 +71,37 @@ class ap_uint {
     unsigned to_uint() const { return static_cast<unsigned>(to_uint64()); }
     template <int W2>
     operator ap_uint<W2>() const {
-      return owner_->template get_range<W2>(hi_, lo_);
+      return ap_uint<W2>(value());
     }
+    ap_uint value() const { return owner_->template get_range<W>(hi_, lo_); }
+    template <class T, class = std::enable_if_t<std::is_integral_v<T>>>
+    bool operator==(T v) const {
+      return length() <= 64 ? to_uint64() == static_cast<uint64_t>(v)
+                            : value() == ap_uint(static_cast<uint64_t>(v));
+    }
+
+   protected:
+    const ap_uint* owner_;
+    int hi_, lo_;
+  };
+
+  // A read/write view of bits hi..lo of one ap_uint.
+  class RangeRef : public ConstRange {
+   public:
+    RangeRef(ap_uint* owner, int hi, int lo) : ConstRange(owner, hi, lo), target_(owner) {}
     RangeRef& operator=(uint64_t v) {
-      owner_->set_range_u64(hi_, lo_, v);
+      target_->set_range_u64(this->hi_, this->lo_, v);
       return *this;
     }
     template <int W2>
     RangeRef& operator=(const ap_uint<W2>& v) {
-      owner_->set_range(hi_, lo_, v);
+      target_->set_range(this->hi_, this->lo_, v);
       return *this;
     }
-    RangeRef& operator=(const RangeRef& other) {
-      return *this =
-                 static_cast<ap_uint<W>>(other.owner_->template get_range<W>(other.hi_, other.lo_));
-    }
-    template <class T, class = std::enable_if_t<std::is_integral_v<T>>>
-    bool operator==(T v) const {
-      return to_uint64() == static_cast<uint64_t>(v);
-    }
+    RangeRef& operator=(const RangeRef& other) { return *this = other.value(); }
 
    private:
-    ap_uint* owner_;
-    int hi_, lo_;
+    ap_uint* target_;
   };
 
   class BitRef {
@@ -131,12 +142,8 @@ class ap_uint {
   // ---- part selects ------------------------------------------------------------------
   RangeRef range(int hi, int lo) { return RangeRef(this, hi, lo); }
   RangeRef operator()(int hi, int lo) { return range(hi, lo); }
-  // Const part select yields a value (Vitis yields a read-only reference; reads look alike).
-  ap_uint range(int hi, int lo) const {
-    if (hi < lo || lo < 0 || hi >= W) vxsn_compat::fail("range out of bounds");
-    return get_range<W>(hi, lo);
-  }
-  ap_uint operator()(int hi, int lo) const { return range(hi, lo); }
+  ConstRange range(int hi, int lo) const { return ConstRange(this, hi, lo); }
+  ConstRange operator()(int hi, int lo) const { return range(hi, lo); }
   BitRef operator[](int bit) { return BitRef(this, bit); }
   bool operator[](int bit) const {
     if (bit < 0 || bit >= W) vxsn_compat::fail("bit index out of bounds");

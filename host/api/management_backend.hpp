@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -56,6 +57,7 @@ struct CardInfo {
   uint32_t active_bank = 0;
   uint64_t table_version = 0, tables_loaded = 0;
   uint64_t vnis = 0, vni_capacity = 0, members = 0, member_capacity = 0;
+  std::map<std::string, uint64_t> left_out;  // what the card could not hold, by reason
 };
 
 struct NodeStatus {
@@ -138,6 +140,9 @@ class ManagementBackend {  // thread-safe
   virtual std::vector<MemberInfo> list_members(uint32_t vni) = 0;
   // Adds a static member; kCapacityExceeded (nothing changed), kNotPermitted.
   virtual MemberInfo add_member(uint32_t vni, const IpAddr& address) = 0;
+  // Several at once, one table change; all or nothing. `addresses` has no duplicates.
+  virtual std::vector<MemberInfo> add_members(uint32_t vni,
+                                              const std::vector<IpAddr>& addresses) = 0;
   // kNotFound, kNotPermitted.
   virtual void remove_member(uint32_t vni, const IpAddr& address) = 0;
   // Returns how many entries lost their learned source; kNotFound for an unknown VNI.

@@ -85,6 +85,10 @@ uint32_t checked_vni(int32_t vni, const std::string& field = "vni") {
   return static_cast<uint32_t>(vni);
 }
 
+// One call's worth of member changes: enough for a whole VNI, small enough that one call
+// never holds the control thread for long.
+constexpr size_t kMaxAddressesPerCall = 10000;
+
 // The address as the table will hold it (IPv4-mapped IPv6 already IPv4, see IpAddr::parse),
 // refused here with the field named if it cannot be a member at all.
 IpAddr checked_address(const std::string& text, const std::string& field) {
@@ -93,6 +97,19 @@ IpAddr checked_address(const std::string& text, const std::string& field) {
   if (auto problem = member_address_problem(*ip))
     throw_invalid(field, ip->to_string() + " cannot be a member: " + *problem);
   return *ip;
+}
+
+// Every address checked (field "addresses[i]"), none listed twice.
+std::vector<IpAddr> checked_address_list(const std::vector<std::string>& addresses) {
+  std::vector<IpAddr> parsed;
+  std::set<IpAddr> seen;
+  for (size_t i = 0; i < addresses.size(); ++i) {
+    const std::string field = "addresses[" + std::to_string(i) + "]";
+    IpAddr a = checked_address(addresses[i], field);
+    if (!seen.insert(a).second) throw_invalid(field, "listed twice: " + a.to_string());
+    parsed.push_back(a);
+  }
+  return parsed;
 }
 
 std::vector<api::Source::type> sources_of(uint8_t bits) {
@@ -203,6 +220,9 @@ void ManagementHandler::getInfo(api::NodeInfo& out) {
     card.tables_loaded = static_cast<int64_t>(c.tables_loaded);
     card.tables.push_back(occupancy("vnis", c.vnis, c.vni_capacity));
     card.tables.push_back(occupancy("members", c.members, c.member_capacity));
+    std::map<std::string, int64_t> left_out;
+    for (const auto& [reason, n] : c.left_out) left_out[reason] = static_cast<int64_t>(n);
+    card.__set_left_out(std::move(left_out));
     out.__set_card(std::move(card));
   }
   if (connections_) {
@@ -249,6 +269,19 @@ void ManagementHandler::addMember(api::Member& out, int32_t vni, const std::stri
   spdlog::info("api: VNI {} member {} added", v, a.to_string());
 }
 
+void ManagementHandler::addMembers(std::vector<api::Member>& out, int32_t vni,
+                                   const std::vector<std::string>& addresses) {
+  const uint32_t v = checked_vni(vni);
+  if (addresses.size() > kMaxAddressesPerCall)
+    throw_invalid("addresses", std::to_string(addresses.size()) + " addresses, at most " +
+                                   std::to_string(kMaxAddressesPerCall) + " per call");
+  const std::vector<IpAddr> parsed = checked_address_list(addresses);
+  for (const MemberInfo& m :
+       call_backend("addMembers", [&] { return backend_.add_members(v, parsed); }))
+    out.push_back(to_api(m));
+  spdlog::info("api: VNI {}: {} members added", v, parsed.size());
+}
+
 void ManagementHandler::removeMember(int32_t vni, const std::string& address) {
   const uint32_t v = checked_vni(vni);
   const IpAddr a = checked_address(address, "address");
@@ -284,14 +317,7 @@ void ManagementHandler::setStormControl(const api::StormLimit& limit) {
 void ManagementHandler::replaceStaticMembers(api::ReplaceResult& out, int32_t vni,
                                              const std::vector<std::string>& addresses) {
   const uint32_t v = checked_vni(vni);
-  std::vector<IpAddr> parsed;
-  std::set<IpAddr> seen;
-  for (size_t i = 0; i < addresses.size(); ++i) {
-    const std::string field = "addresses[" + std::to_string(i) + "]";
-    IpAddr a = checked_address(addresses[i], field);
-    if (!seen.insert(a).second) throw_invalid(field, "listed twice: " + a.to_string());
-    parsed.push_back(a);
-  }
+  const std::vector<IpAddr> parsed = checked_address_list(addresses);
   ReplaceOutcome r = call_backend("replaceStaticMembers",
                                   [&] { return backend_.replace_static_members(v, parsed); });
   out.added = static_cast<int32_t>(r.added);

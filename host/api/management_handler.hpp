@@ -21,6 +21,8 @@ class ManagementHandler : public api::ManagementIf {
   void listVnis(api::VniPage& out, int32_t after_vni, int32_t limit) override;
   void listMembers(std::vector<api::Member>& out, int32_t vni) override;
   void addMember(api::Member& out, int32_t vni, const std::string& address) override;
+  void addMembers(std::vector<api::Member>& out, int32_t vni,
+                  const std::vector<std::string>& addresses) override;
   void removeMember(int32_t vni, const std::string& address) override;
   int32_t flushLearned(int32_t vni) override;
   void setStormControl(const api::StormLimit& limit) override;

@@ -10,6 +10,7 @@
 #include "hls/vxlan_wire.hpp"
 #include "host/config/member_address.hpp"
 #include "host/config/metrics_settings.hpp"
+#include "host/config/steering_inputs.hpp"
 
 namespace vxsn {
 
@@ -436,6 +437,17 @@ void validate_config(Config& c, const std::string& source) {
   if (c.service_addresses.empty())
     throw ConfigError(source, 0, "node.service_addresses", "at least one address is required");
   if (c.ports.empty()) throw ConfigError(source, 0, "port", "at least one [[port]] is required");
+  // The steering policy compiles from these (a VXLAN port the node keeps for BFD or
+  // registrations would hand those to the datapath): refused here, not at port start.
+  try {
+    compile_steering_policy(steering_inputs_of(c));
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    throw ConfigError(
+        source, 0,
+        what.find(" port") != std::string::npos ? "node.vxlan_port" : "node.service_addresses",
+        what);
+  }
   // Copies sent from the node's own address default to its first service address per family.
   for (const IpAddr& a : c.service_addresses) {
     if (a.is_v4() && c.own_v4.family == IpAddr::Family::kNone) c.own_v4 = a;

@@ -27,18 +27,6 @@ std::vector<std::string> config_warnings(const Config& c) {
     out.push_back(
         "source_check \"open\": frames from any sender are replicated to the members of "
         "those VNIs, members or not");
-  const bool any_check =
-      c.table.source_check != SourceCheck::kOpen ||
-      std::any_of(c.source_check.begin(), c.source_check.end(),
-                  [](const SourceCheckRule& r) { return r.mode != SourceCheck::kOpen; });
-  const bool any_storm = c.storm.per_vni.limits() || c.storm.per_vtep.limits() ||
-                         std::any_of(c.storm.rules.begin(), c.storm.rules.end(),
-                                     [](const StormRule& r) { return r.rate.limits(); });
-  if (c.datapath != "software" && (any_check || any_storm))
-    out.push_back("datapath \"" + c.datapath +
-                  "\": the card's kernels do not apply source_check or storm_control yet; "
-                  "they replicate from any sender, unpoliced (use datapath.mode = "
-                  "\"software\" to enforce them)");
   return out;
 }
 

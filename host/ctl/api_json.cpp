@@ -57,6 +57,7 @@ json to_json(const api::NodeInfo& i) {
                    {"table_version", c.table_version},
                    {"tables_loaded", c.tables_loaded},
                    {"tables", tables}};
+    if (c.__isset.left_out) out["card"]["left_out"] = c.left_out;
   }
   return out;
 }

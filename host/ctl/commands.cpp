@@ -61,6 +61,10 @@ void show_status(ApiClient& c, Output& o) {
     for (const auto& occ : card.tables)
       o.out << "  " << occ.name << std::string(occ.name.size() < 10 ? 10 - occ.name.size() : 1, ' ')
             << occ.used << " / " << occ.capacity << '\n';
+    std::string left_out;
+    for (const auto& [reason, n] : card.left_out)
+      if (n != 0) left_out += (left_out.empty() ? "" : ", ") + reason + " " + std::to_string(n);
+    if (!left_out.empty()) o.out << "  left out  " << left_out << " (the card holds the rest)\n";
   }
 }
 
@@ -95,11 +99,20 @@ void list_members(ApiClient& c, Output& o, int32_t vni) {
   t.print(o.out);
 }
 
-void add_member(ApiClient& c, Output& o, int32_t vni, const std::string& address) {
-  api::Member m;
-  c->addMember(m, vni, address);
-  if (o.json) return print_json(o, to_json(m));
-  o.out << "VNI " << vni << ": " << m.address << " is a member (" << sources_text(m) << ")\n";
+void add_members(ApiClient& c, Output& o, int32_t vni, const std::vector<std::string>& addresses) {
+  std::vector<api::Member> added(1);
+  if (addresses.size() == 1)
+    c->addMember(added[0], vni, addresses[0]);
+  else
+    c->addMembers(added, vni, addresses);
+  if (o.json) {
+    if (addresses.size() == 1) return print_json(o, to_json(added[0]));
+    nlohmann::json all = nlohmann::json::array();
+    for (const api::Member& m : added) all.push_back(to_json(m));
+    return print_json(o, all);
+  }
+  for (const api::Member& m : added)
+    o.out << "VNI " << vni << ": " << m.address << " is a member (" << sources_text(m) << ")\n";
 }
 
 void remove_member(ApiClient& c, Output& o, int32_t vni, const std::string& address) {

@@ -23,7 +23,8 @@ std::string entries_text(const api::NodeInfo& i);
 // All pages unless `limit` is set (then one page after `after`).
 void list_vnis(ApiClient& c, Output& o, int32_t after, int32_t limit);
 void list_members(ApiClient& c, Output& o, int32_t vni);
-void add_member(ApiClient& c, Output& o, int32_t vni, const std::string& address);
+// One address: addMember (any API 1.x server); several: addMembers (API 1.3), one call.
+void add_members(ApiClient& c, Output& o, int32_t vni, const std::vector<std::string>& addresses);
 void remove_member(ApiClient& c, Output& o, int32_t vni, const std::string& address);
 void flush_learned(ApiClient& c, Output& o, int32_t vni);
 void set_storm_control(ApiClient& c, Output& o, const api::StormLimit& limit);

@@ -153,11 +153,12 @@ int main(int argc, char** argv) {
   });
 
   auto* vtep = app.add_subcommand("vtep", "Members (VTEPs) of a VNI")->require_subcommand(1);
-  auto* vtep_add = vtep->add_subcommand("add", "Add a static member: vtep add VNI ADDRESS");
+  auto* vtep_add = vtep->add_subcommand(
+      "add", "Add static members: vtep add VNI ADDRESS... (several: one table change)");
   vni_arg(vtep_add);
-  vtep_add->add_option("address", address, "VTEP address")->required();
+  vtep_add->add_option("address", addresses, "VTEP addresses")->required();
   vtep_add->callback(
-      [&] { command = [&](ApiClient& c, Output& o) { add_member(c, o, vni, address); }; });
+      [&] { command = [&](ApiClient& c, Output& o) { add_members(c, o, vni, addresses); }; });
   auto* vtep_remove = vtep->add_subcommand("remove", "Remove a member: vtep remove VNI ADDRESS");
   vni_arg(vtep_remove);
   vtep_remove->add_option("address", address, "VTEP address")->required();

@@ -1,5 +1,8 @@
 #include "host/daemon/card_counter_slots.hpp"
 
+#include <algorithm>
+
+#include "driver/card/card_admission.hpp"
 #include "hls/counter_layout.hpp"
 #include "hls/table_layout.hpp"
 #include "host/daemon/card_table_spec.hpp"
@@ -25,6 +28,10 @@ uint16_t CardCounterSlots::slot_of(uint32_t vni) {
   return slot;
 }
 
+bool CardCounterSlots::holds(uint32_t vni) const {
+  return slots_.held_by(vni).has_value();
+}
+
 void CardCounterSlots::loaded(std::span<const uint32_t> live) {
   slots_.retain_only(live);
 }
@@ -39,18 +46,29 @@ std::vector<std::pair<uint32_t, VniCountersSnapshot>> CardCounterSlots::vni_coun
     out.emplace_back(v.vni, VniCountersSnapshot{since(v.frames_in, zero.frames_in),
                                                 since(v.bytes_in, zero.bytes_in),
                                                 since(v.copies_out, zero.copies_out),
-                                                since(v.bytes_out, zero.bytes_out)});
+                                                since(v.bytes_out, zero.bytes_out),
+                                                since(v.source_not_member, zero.source_not_member),
+                                                since(v.storm_policed, zero.storm_policed)});
   }
   return out;
 }
 
-void load_counted_table(Card& card, CardCounterSlots& slots, const FloodTable& table,
-                        uint64_t version) {
-  CardTableSpec spec =
-      card_table_spec(table, [&](const VniEntry& e) { return slots.slot_of(e.vni); });
+CardLeftOut load_counted_table(Card& card, CardCounterSlots& slots, const FloodTable& table,
+                               uint64_t version) {
+  CardAdmission admitted = admit_to_card(card_table_spec(table, nullptr),
+                                         [&](uint32_t vni) { return slots.holds(vni); });
+  CardTableSpec& spec = admitted.table;
   spec.version = version;
+  std::vector<uint32_t> live;
+  live.reserve(spec.vnis.size());
+  for (CardVniSpec& v : spec.vnis) {
+    v.counter_slot = slots.slot_of(v.vni);
+    live.push_back(v.vni);
+  }
   card.load_table(serialise_bank(spec));
-  slots.loaded(vnis_of(table));
+  std::sort(live.begin(), live.end());
+  slots.loaded(live);
+  return admitted.left_out;
 }
 
 }  // namespace vxsn

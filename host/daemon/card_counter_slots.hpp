@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "driver/card/card.hpp"
+#include "driver/card/card_admission.hpp"
 #include "host/daemon/counter_slot_allocator.hpp"
 #include "host/datapath/counters.hpp"
 #include "host/datapath/flood_table.hpp"
@@ -27,6 +28,8 @@ class CardCounterSlots {
   // The slot of `vni` in a table about to be loaded (for card_table_spec). A slot newly
   // handed to the VNI is read from the card now, as the VNI's zero.
   uint16_t slot_of(uint32_t vni);
+  // `vni` holds a slot: the card's active table carries it.
+  bool holds(uint32_t vni) const;
   // The card's active table holds exactly `live` (ascending) now: the others' slots go free.
   void loaded(std::span<const uint32_t> live);
   // The card's per-VNI counters (from Card::read_counters), each counted from its VNI's zero.
@@ -39,10 +42,12 @@ class CardCounterSlots {
   std::vector<CardSlotCounters> zero_;  // per slot: its value when its VNI got it
 };
 
-// What a card-mode daemon does with a new table: its bank image (counter slots from `slots`,
-// header version `version`) loaded into `card`, then the slots of VNIs it lacks go free.
-// Throws CardError (the table does not fit, a transfer failed): the running table stays.
-void load_counted_table(Card& card, CardCounterSlots& slots, const FloodTable& table,
-                        uint64_t version);
+// What a card-mode daemon does with a new table: the part the card can hold
+// (driver/card/card_admission.hpp: the VNIs it carries now first) as a bank image (counter
+// slots from `slots`, header version `version`) loaded into `card`, then the slots of VNIs
+// it lacks go free. Returns what was left out. Throws CardError (a transfer failed): the
+// running table stays.
+CardLeftOut load_counted_table(Card& card, CardCounterSlots& slots, const FloodTable& table,
+                               uint64_t version);
 
 }  // namespace vxsn

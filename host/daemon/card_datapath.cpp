@@ -45,8 +45,9 @@ class MbufCopySink final : public EmuCopySink {
 
 }  // namespace
 
-CardDatapath::CardDatapath(std::vector<DpdkPort*> ports, EmuCard& card, uint16_t vxlan_port)
-    : ports_(std::move(ports)), card_(card), steering_{vxlan_port} {}
+CardDatapath::CardDatapath(std::vector<DpdkPort*> ports, EmuCard& card,
+                           const SteeringPolicy& steering)
+    : ports_(std::move(ports)), card_(card), steering_(steering) {}
 
 CardDatapath::~CardDatapath() {
   stop();
@@ -86,8 +87,9 @@ void CardDatapath::run() {
           const void* p = rte_pktmbuf_read(m, 0, static_cast<uint32_t>(buf.size()), buf.data());
           frame = {static_cast<const uint8_t*>(p), buf.size()};
         }
-        if (!steer_to_datapath(frame, steering_)) {
-          host_frames_.add(1);
+        // Registration and host traffic is the kernel's; "drop" is counted per rule only.
+        if (const SteerAction a = steering_.classify(frame); a != SteerAction::kDatapath) {
+          if (a != SteerAction::kDrop) host_frames_.add(1);
           continue;
         }
         frames[count++] = frame;

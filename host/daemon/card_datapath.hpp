@@ -21,7 +21,8 @@ namespace vxsn {
 
 class CardDatapath {
  public:
-  CardDatapath(std::vector<DpdkPort*> ports, EmuCard& card, uint16_t vxlan_port);
+  // `steering` (outlives this) selects what the card gets from each port.
+  CardDatapath(std::vector<DpdkPort*> ports, EmuCard& card, const SteeringPolicy& steering);
   ~CardDatapath();
 
   void start();
@@ -33,13 +34,14 @@ class CardDatapath {
   // Host-side drops only (no_buffer, tx_full); everything else is on the card.
   const DatapathCounters& host_counters() const { return counters_; }
   uint64_t host_frames() const { return host_frames_.get(); }
+  std::vector<uint64_t> steering_hits() const { return steering_.hits(); }
 
  private:
   void run();
 
   std::vector<DpdkPort*> ports_;
   EmuCard& card_;
-  SteeringRule steering_;
+  SoftwareClassifier steering_;
   DatapathCounters counters_;
   SingleWriterCounter host_frames_;
   PollThread poll_;

@@ -4,18 +4,37 @@
 #include "hls/table_layout.hpp"
 
 namespace vxsn {
+namespace {
+
+uint8_t card_source_check(SourceCheck s) {
+  switch (s) {
+    case SourceCheck::kStrict:
+      return card::kSourceCheckStrict;
+    case SourceCheck::kLearn:
+      return card::kSourceCheckLearn;
+    case SourceCheck::kOpen:
+      return card::kSourceCheckOpen;
+  }
+  return card::kSourceCheckStrict;  // an unknown mode refuses rather than floods
+}
+
+}  // namespace
 
 CardTableSpec card_table_spec(const FloodTable& table, const CounterSlotOf& slot_of) {
   const auto ports = table.egress_ports();
   CardTableSpec spec;
   spec.version = table.version();
   spec.own_source = table.params().source_mode == SourceIpMode::kOwnAddress;
+  spec.per_vtep = table.params().storm.per_vtep;
+  spec.burst_ns = table.params().storm.burst_ns;
   spec.vnis.reserve(table.vni_count());
   for (const VniEntry& entry : table.entries()) {
     CardVniSpec v;
     v.vni = entry.vni;
     v.counter_slot = slot_of ? slot_of(entry) : card::kNoCounterSlot;
     v.has_ipv6_member = entry.has_ipv6_member;
+    v.source_check = card_source_check(entry.policy.source_check);
+    v.storm = entry.policy.storm;
     v.members.reserve(entry.members.size());
     for (const Member& m : entry.members) {
       CardMemberSpec c;

@@ -15,8 +15,12 @@
 
 #include "driver/dpdk/eal.hpp"
 #include "driver/dpdk/port.hpp"
+#include "driver/steering/flow_api.hpp"
+#include "driver/steering/port_steering.hpp"
+#include "driver/steering/steering_policy.hpp"
 #include "host/api/api_server.hpp"
 #include "host/config/static_members.hpp"
+#include "host/config/steering_inputs.hpp"
 #include "host/daemon/card_counter_slots.hpp"
 #include "host/daemon/card_datapath.hpp"
 #include "host/daemon/control_queue.hpp"
@@ -25,6 +29,7 @@
 #include "host/daemon/management_service.hpp"
 #include "host/daemon/software_datapath.hpp"
 #include "host/daemon/stats_report.hpp"
+#include "host/daemon/steering_report.hpp"
 #include "host/daemon/table_compiler.hpp"
 #include "host/datapath/counter_reclaim.hpp"
 #include "host/ha/hybrid_clock.hpp"
@@ -84,6 +89,14 @@ DatapathCountersSnapshot card_snapshot(const CardCounters& card,
   return s;
 }
 
+// "vnis_no_slot 3, vnis_no_member_room 1": the non-zero reasons.
+std::string describe(const CardLeftOut& l) {
+  std::string out;
+  for (const auto& [reason, n] : left_out_by_reason(l))
+    if (n != 0) out += (out.empty() ? "" : ", ") + reason + " " + std::to_string(n);
+  return out;
+}
+
 LearnFilterParams learn_filter_params(const Config& c) {
   LearnFilterParams p;
   // A pair checked is quiet for one ageing interval: a learned member's traffic refreshes
@@ -132,12 +145,18 @@ struct Daemon::Impl : DaemonControl {
   ConfigOverrides overrides;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
-  std::vector<std::unique_ptr<DpdkPort>> owned_ports;
+  // Compiled once at start; every port's enforcer and the datapath's classifier take it.
+  SteeringPolicy steering;
+  RteFlowApi flow_api;
+  // Each port with its steering enforcer (rte_flow, XDP or software); flows are flushed
+  // and XDP programs detached when they go.
+  std::vector<std::unique_ptr<PortSteering>> owned_ports;
   std::vector<DpdkPort*> ports;
   VniCounterRegistry vni_counters;
   FloodTablePublisher tables;
   TableSummary summary;
   uint64_t generation = 0;
+  CardLeftOut card_left_out;  // what the card's active table lacks (card mode)
   Fd nexthop_changed{eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)};
   // Set by the table manager when another thread (registrations) changed the table, so the
   // datapath and the peers get it now rather than on the next control tick.
@@ -177,8 +196,8 @@ struct Daemon::Impl : DaemonControl {
       PortConfig pc;
       pc.devargs = s.device;
       pc.max_frame_len = s.max_frame_len;
-      owned_ports.push_back(DpdkPort::open(pc));
-      DpdkPort* p = owned_ports.back().get();
+      owned_ports.push_back(PortSteering::open(pc, steering, flow_api));
+      DpdkPort* p = &owned_ports.back()->port();
       ports.push_back(p);
       spdlog::info("port {}: {} mac {} kernel interface '{}' carries frames up to {} bytes",
                    ports.size() - 1, p->name(), p->mac().to_string(), p->kernel_ifname(),
@@ -242,12 +261,23 @@ struct Daemon::Impl : DaemonControl {
     summary = s;
   }
 
-  // Serialises `table` and loads it into the card's idle bank, then flips. A table the card
-  // cannot hold is refused as a whole: the running table stays.
+  // Serialises what the card can hold of `table` (the rest is left out and counted, never
+  // the whole table refused) into the card's idle bank, then flips. Only a failed transfer
+  // keeps the running table.
   bool load_card_table(const FloodTable& table) {
     try {
       // The card's learn cache forgets on a version change, so every table gets a new one.
-      load_counted_table(*card, *counter_slots, table, generation + 1);
+      const CardLeftOut left_out = load_counted_table(*card, *counter_slots, table, generation + 1);
+      if (left_out != card_left_out) {
+        if (left_out.any())
+          spdlog::warn(
+              "card: table generation {} does not fit the card; left out: {} VNIs ({}), "
+              "{} members past the fan-out limit",
+              generation + 1, left_out.vnis(), describe(left_out), left_out.members_over_fanout);
+        else
+          spdlog::info("card: table generation {} fits the card whole again", generation + 1);
+        card_left_out = left_out;
+      }
       // No software datapath reads tables in card mode: VNIs gone need no counters now.
       vni_counters.retain_only(vnis_of(table));
       return true;
@@ -382,6 +412,8 @@ struct Daemon::Impl : DaemonControl {
       s.card = CardInfo{st.backend,   st.device,       st.kernel_version, st.layout_version,
                         st.enabled,   st.active_bank,  st.table_version,  st.tables_loaded,
                         st.vni_count, st.vni_capacity, st.member_count,   st.member_capacity};
+      for (const auto& [reason, n] : left_out_by_reason(card_left_out))
+        s.card->left_out[reason] = n;
     }
     return s;
   }
@@ -536,11 +568,21 @@ struct Daemon::Impl : DaemonControl {
     spdlog::info("metrics: Prometheus endpoint on http://{}/metrics", metrics->endpoint());
   }
 
+  // The stats file: the snapshot plus the steering section (rules and per-port enforcers,
+  // the stats file's alone for now).
+  nlohmann::json stats_file_json(const NodeSnapshot& s) const {
+    nlohmann::json j = stats_json(s);
+    j["steering"] =
+        steering_json(steering, owned_ports,
+                      card_mode() ? card_datapath->steering_hits() : datapath->steering_hits());
+    return j;
+  }
+
   // Every stats interval: one snapshot for the stats file and the metrics endpoint.
   void report() {
     if (config.stats_file.empty() && !metrics) return;
     auto s = std::make_shared<const NodeSnapshot>(snapshot());
-    if (!config.stats_file.empty()) write_stats_file(config.stats_file, stats_json(*s));
+    if (!config.stats_file.empty()) write_stats_file(config.stats_file, stats_file_json(*s));
     if (metrics) metrics->publish(std::move(s));
   }
 
@@ -553,6 +595,7 @@ struct Daemon::Impl : DaemonControl {
   }
 
   int run() {
+    steering = compile_steering_policy(steering_inputs_of(config));
     eal_init(config.eal_args.empty() ? default_eal_args() : config.eal_args);
     open_ports();
 
@@ -579,11 +622,12 @@ struct Daemon::Impl : DaemonControl {
     start_ha();
 
     if (card_mode()) {
-      card_datapath = std::make_unique<CardDatapath>(ports, *card, config.vxlan_port);
+      card_datapath = std::make_unique<CardDatapath>(ports, *card, steering);
       card_datapath->start();
     } else {
-      datapath = std::make_unique<SoftwareDatapath>(ports, tables, parse_config_of(config),
-                                                    &learn_queue, learn_filter_params(config));
+      datapath =
+          std::make_unique<SoftwareDatapath>(ports, tables, parse_config_of(config), steering,
+                                             &learn_queue, learn_filter_params(config));
       datapath->start();
     }
     spdlog::info("vxsnd {}: {} datapath running on {} port(s), VXLAN port {}", config.node_id,
@@ -673,7 +717,7 @@ struct Daemon::Impl : DaemonControl {
     resolver->stop();
     drain_learn_events();
     metrics.reset();
-    const nlohmann::json final_stats = stats_json(snapshot());
+    const nlohmann::json final_stats = stats_file_json(snapshot());
     if (!config.stats_file.empty()) write_stats_file(config.stats_file, final_stats);
     spdlog::info("final counters: {}", final_stats.dump());
     ha.reset();  // peers see silence and mark this node down, as after a crash

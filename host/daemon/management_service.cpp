@@ -156,27 +156,45 @@ std::vector<MemberInfo> ManagementService::list_members(uint32_t vni) {
 }
 
 MemberInfo ManagementService::add_member(uint32_t vni, const IpAddr& address) {
-  return queue_.call([&] {
-    refuse_service_address(address);
-    TableManager& t = daemon_.table();
-    auto existing = t.entry(vni, address);
-    if (existing && existing->has(EntrySource::kStatic)) return member_info(vni, address);
-    if (!existing) check_capacity(1, !vni_known(vni), t.members(vni).size() + 1);
+  return add_members(vni, {address}).front();
+}
 
-    std::vector<IpAddr> members;
-    for (const StaticVni& v : daemon_.running_config().vnis)
-      if (v.vni == vni) members = v.members;
-    if (std::find(members.begin(), members.end(), address) == members.end())
-      members.push_back(address);
-    std::vector<StaticVni> vnis = with_static(vni, std::move(members));
-    check_config(vnis, "address");
-    daemon_.running_config().vnis = std::move(vnis);
-    daemon_.static_members_changed();
-    auto added = t.entry(vni, address);
-    if (!added || !added->has(EntrySource::kStatic))
-      throw ManagementError(ManagementErrorCode::kCapacityExceeded, "table",
-                            "the table refused the member (see vxsnd's log)");
-    return member_info(vni, address);
+std::vector<MemberInfo> ManagementService::add_members(uint32_t vni,
+                                                       const std::vector<IpAddr>& addresses) {
+  return queue_.call([&] {
+    for (const IpAddr& a : addresses) refuse_service_address(a);
+    TableManager& t = daemon_.table();
+    std::vector<IpAddr> fresh;  // not static yet
+    uint64_t new_entries = 0;
+    for (const IpAddr& a : addresses) {
+      auto existing = t.entry(vni, a);
+      if (existing && existing->has(EntrySource::kStatic)) continue;
+      fresh.push_back(a);
+      if (!existing) ++new_entries;
+    }
+    if (!fresh.empty()) {
+      if (new_entries)
+        check_capacity(new_entries, !vni_known(vni), t.members(vni).size() + new_entries);
+      std::vector<IpAddr> members;
+      for (const StaticVni& v : daemon_.running_config().vnis)
+        if (v.vni == vni) members = v.members;
+      for (const IpAddr& a : fresh)
+        if (std::find(members.begin(), members.end(), a) == members.end()) members.push_back(a);
+      std::vector<StaticVni> vnis = with_static(vni, std::move(members));
+      check_config(vnis, addresses.size() == 1 ? "address" : "addresses");
+      daemon_.running_config().vnis = std::move(vnis);
+      daemon_.static_members_changed();  // one new table for the whole list
+      for (const IpAddr& a : fresh) {
+        auto added = t.entry(vni, a);
+        if (!added || !added->has(EntrySource::kStatic))
+          throw ManagementError(ManagementErrorCode::kCapacityExceeded, "table",
+                                "the table refused " + a.to_string() + " (see vxsnd's log)");
+      }
+    }
+    std::vector<MemberInfo> out;
+    out.reserve(addresses.size());
+    for (const IpAddr& a : addresses) out.push_back(member_info(vni, a));
+    return out;
   });
 }
 

@@ -47,6 +47,7 @@ class ManagementService : public ManagementBackend {
   VniPageResult list_vnis(uint32_t after_vni, uint32_t limit) override;
   std::vector<MemberInfo> list_members(uint32_t vni) override;
   MemberInfo add_member(uint32_t vni, const IpAddr& address) override;
+  std::vector<MemberInfo> add_members(uint32_t vni, const std::vector<IpAddr>& addresses) override;
   void remove_member(uint32_t vni, const IpAddr& address) override;
   uint32_t flush_learned(uint32_t vni) override;
   void set_storm_control(const StormRule& rule) override;

@@ -53,12 +53,12 @@ uint64_t steady_ns() {
 }  // namespace
 
 SoftwareDatapath::SoftwareDatapath(std::vector<DpdkPort*> ports, const FloodTablePublisher& tables,
-                                   ParseConfig parse_config, LearnQueue* learn_queue,
-                                   LearnFilterParams learn_params)
+                                   ParseConfig parse_config, const SteeringPolicy& steering,
+                                   LearnQueue* learn_queue, LearnFilterParams learn_params)
     : ports_(std::move(ports)),
       tables_(tables),
       parse_config_(parse_config),
-      steering_{parse_config.vxlan_port},
+      steering_(steering),
       learn_queue_(learn_queue),
       learn_filter_(learn_params) {}
 
@@ -103,8 +103,9 @@ void SoftwareDatapath::run() {
           }
           std::span<const uint8_t> frame(rte_pktmbuf_mtod(m, const uint8_t*),
                                          rte_pktmbuf_data_len(m));
-          if (!steer_to_datapath(frame, steering_)) {
-            host_frames_.add(1);
+          // Registration and host traffic is the kernel's; "drop" is counted per rule only.
+          if (const SteerAction a = steering_.classify(frame); a != SteerAction::kDatapath) {
+            if (a != SteerAction::kDrop) host_frames_.add(1);
             continue;
           }
           ParsedFrame parsed;

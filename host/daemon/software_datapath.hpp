@@ -22,9 +22,10 @@ class SoftwareDatapath {
  public:
   // With `learn_queue`, (VNI, source VTEP) pairs that are not members of their VNI, and the
   // traffic of learned members, are reported there (filtered by `learn_params`).
+  // `steering` (outlives this) selects what the datapath takes from each port.
   SoftwareDatapath(std::vector<DpdkPort*> ports, const FloodTablePublisher& tables,
-                   ParseConfig parse_config, LearnQueue* learn_queue = nullptr,
-                   LearnFilterParams learn_params = {});
+                   ParseConfig parse_config, const SteeringPolicy& steering,
+                   LearnQueue* learn_queue = nullptr, LearnFilterParams learn_params = {});
   ~SoftwareDatapath();
 
   void start();
@@ -34,8 +35,11 @@ class SoftwareDatapath {
   uint64_t poll_turns() const { return poll_.turns(); }
 
   const DatapathCounters& counters() const { return counters_; }
-  // Frames the steering rule left to the host kernel (ARP, SSH...): not drops.
+  // Frames the steering policy left to the host kernel (ARP, SSH, registrations...): not
+  // drops. Frames it drops are counted per rule (steering_hits).
   uint64_t host_frames() const { return host_frames_.get(); }
+  // The software enforcer's hits per rule of the steering policy (every port).
+  std::vector<uint64_t> steering_hits() const { return steering_.hits(); }
   const LearnFilterCounters& learn_counters() const { return learn_filter_.counters(); }
 
  private:
@@ -44,7 +48,7 @@ class SoftwareDatapath {
   std::vector<DpdkPort*> ports_;
   const FloodTablePublisher& tables_;
   ParseConfig parse_config_;
-  SteeringRule steering_;
+  SoftwareClassifier steering_;
   DatapathCounters counters_;
   SingleWriterCounter host_frames_;
   LearnQueue* learn_queue_;

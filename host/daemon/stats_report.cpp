@@ -30,6 +30,9 @@ json card_json(const CardInfo& st, const CardOnlyCounts& c) {
             {"members", st.members},
             {"member_capacity", st.member_capacity}};
   j.update(object_of(card_only_counts(c)));
+  json left_out = json::object();
+  for (const auto& [reason, n] : st.left_out) left_out[reason] = n;
+  j["left_out"] = left_out;
   return j;
 }
 

@@ -186,6 +186,9 @@ void card(PrometheusText& out, const NodeSnapshot& s) {
   out.gauge("vxsn_card_table_version", "Version of the table in the active bank.",
             static_cast<double>(c.table_version));
   out.counter("vxsn_card_tables_loaded_total", "Tables loaded into the card.", c.tables_loaded);
+  out.family("vxsn_card_left_out", Type::kGauge,
+             "What the card's active table could not hold, by reason.");
+  for (const auto& [reason, n] : c.left_out) out.sample({{"reason", reason}}, n);
   out.family("vxsn_card_table_used", Type::kGauge, "Entries the card's tables hold.");
   out.sample({{"table", "vnis"}}, c.vnis);
   out.sample({{"table", "members"}}, c.members);

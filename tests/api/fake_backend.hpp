@@ -91,6 +91,17 @@ class FakeBackend : public ManagementBackend {
     return out;
   }
 
+  // All or nothing, like the daemon: every address is checked before any is added.
+  std::vector<MemberInfo> add_members(uint32_t vni, const std::vector<IpAddr>& addrs) override {
+    for (const IpAddr& a : addrs)
+      if (!permitted(a))
+        throw ManagementError(ManagementErrorCode::kNotPermitted, "addresses",
+                              a.to_string() + " is outside the allow-list");
+    std::vector<MemberInfo> out;
+    for (const IpAddr& a : addrs) out.push_back(add_member(vni, a));
+    return out;
+  }
+
   MemberInfo add_member(uint32_t vni, const IpAddr& a) override {
     std::lock_guard lock(mutex_);
     if (!permitted(a))

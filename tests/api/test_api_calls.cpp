@@ -377,5 +377,29 @@ TEST_F(ApiCalls, SetStormControlReachesTheBackendAndRefusesBadRanges) {
   EXPECT_EQ(backend_.storm_rules.size(), 1u);
 }
 
+TEST_F(ApiCalls, AddMembersAddsTheWholeListOrNothing) {
+  std::vector<api::Member> added;
+  api().addMembers(added, 7, {"10.0.0.1", "fd00::2"});
+  ASSERT_EQ(added.size(), 2u);
+  EXPECT_EQ(added[0].address, "10.0.0.1");
+  EXPECT_EQ(added[1].address, "fd00::2");
+  // A bad or repeated address anywhere in the list refuses the call before anything changes.
+  std::vector<api::Member> none;
+  EXPECT_EQ(expect_throws<api::InvalidArgument>([&] {
+              api().addMembers(none, 7, {"10.0.0.3", "nope"});
+            }).field,
+            "addresses[1]");
+  EXPECT_EQ(expect_throws<api::InvalidArgument>([&] {
+              api().addMembers(none, 7, {"10.0.0.3", "10.0.0.3"});
+            }).field,
+            "addresses[1]");
+  const std::vector<std::string> too_many(10001, "10.0.0.9");
+  EXPECT_EQ(expect_throws<api::InvalidArgument>([&] { api().addMembers(none, 7, too_many); }).field,
+            "addresses");
+  std::vector<api::Member> members;
+  api().listMembers(members, 7);
+  EXPECT_EQ(members.size(), 2u) << "a refused call added something";
+}
+
 }  // namespace
 }  // namespace vxsn::test

@@ -48,6 +48,16 @@ TEST_F(Vxsnctl, StatusHumanAndJson) {
   EXPECT_EQ(j["limits"]["max_members_per_vni"], 3);
 }
 
+TEST_F(Vxsnctl, VtepAddTakesSeveralAddressesInOneCall) {
+  CommandResult add = ctl("vtep add 300 10.0.0.7 10.0.0.8 fd00::9");
+  EXPECT_EQ(add.exit_code, 0) << add.output;
+  EXPECT_NE(add.output.find("10.0.0.8 is a member"), std::string::npos) << add.output;
+  EXPECT_EQ(json("vtep list 300").size(), 3u);
+  EXPECT_EQ(json("vtep add 301 10.0.0.1 10.0.0.2").size(), 2u) << "--json lists every member";
+  EXPECT_EQ(ctl("vtep add 302 10.0.0.1 bad").exit_code, 4);  // invalid argument: nothing added
+  EXPECT_NE(ctl("vtep list 302").exit_code, 0);
+}
+
 TEST_F(Vxsnctl, VtepAddListRemove) {
   CommandResult add = ctl("vtep add 100 10.0.0.5");
   EXPECT_EQ(add.exit_code, 0) << add.output;

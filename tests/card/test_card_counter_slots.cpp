@@ -115,15 +115,20 @@ TEST(CardCounterSlots, AVniThatComesBackStartsFromZeroAndOneThatStaysKeepsCounti
   EXPECT_EQ(counted(card, slots, 300)->frames_in, 1u);  // its slot stayed across the flips
 }
 
-TEST(CardCounterSlots, ATableTheCardRefusesFreesNoSlot) {
+TEST(CardCounterSlots, AnOverflowingTableKeepsTheResidentVnisSlotAndCounts) {
   EmuCard card;
   CardCounterSlots slots(card);
   load_counted_table(card, slots, *table_of({100}, 1), 1);
-  // More VNIs than a bank holds: refused before the card is touched.
-  EXPECT_THROW(load_counted_table(card, slots, *table_of(range(1000, card::kMaxVniSlots), 2), 2),
-               CardError);
   send(card, frame_from(1, 100));
-  EXPECT_EQ(counted(card, slots, 100)->frames_in, 1u);  // still the running table's VNI
+  // Twice the VNIs a bank holds, VNI 100 among them: the card takes what fits, the VNI it
+  // already carries first, so VNI 100 keeps its slot and counts on.
+  std::vector<uint32_t> many = range(1000, card::kMaxVniSlots);
+  many.insert(many.begin(), 100);
+  const CardLeftOut left = load_counted_table(card, slots, *table_of(many, 2), 2);
+  EXPECT_EQ(left.vnis_no_slot, many.size() - card::kMaxVniSlots / 2);
+  EXPECT_EQ(slots.live_slots(), card::kMaxVniSlots / 2);
+  send(card, frame_from(1, 100));
+  EXPECT_EQ(counted(card, slots, 100)->frames_in, 2u);
 }
 
 }  // namespace

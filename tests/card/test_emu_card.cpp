@@ -185,22 +185,41 @@ TEST(EmuCard, EveryCapacityIsChecked) {
       EXPECT_EQ(e.kind(), CardError::Kind::kTableTooLarge) << what;
     }
   };
+  const auto vni = [](uint32_t id, uint16_t slot, size_t members = 0) {
+    CardVniSpec v;
+    v.vni = id;
+    v.counter_slot = slot;
+    v.members.resize(members);
+    return v;
+  };
   CardTableSpec vnis;  // one VNI more than half the VNI slots
-  for (uint32_t i = 0; i <= card::kMaxVniSlots / 2; ++i) vnis.vnis.push_back({i + 1, 0, false, {}});
+  for (uint32_t i = 0; i <= card::kMaxVniSlots / 2; ++i) vnis.vnis.push_back(vni(i + 1, 0));
   expect_too_large(vnis, "too many VNIs");
 
   CardTableSpec members;  // 129 VNIs of 128 members = 16512 > 16384
-  for (uint32_t i = 0; i < 129; ++i)
-    members.vnis.push_back({i + 1, 0, false, std::vector<CardMemberSpec>(card::kMaxMembersPerVni)});
+  for (uint32_t i = 0; i < 129; ++i) members.vnis.push_back(vni(i + 1, 0, card::kMaxMembersPerVni));
   expect_too_large(members, "too many members");
 
   CardTableSpec slot;
-  slot.vnis.push_back({1, static_cast<uint16_t>(card::kMaxVniCounterSlots), false, {}});
+  slot.vnis.push_back(vni(1, static_cast<uint16_t>(card::kMaxVniCounterSlots)));
   expect_too_large(slot, "a counter slot out of range");
+
+  // Per-VNI storm limits share profiles: 255 distinct limits fit (on any number of VNIs),
+  // the 256th does not.
+  CardTableSpec profiles;
+  for (uint32_t i = 0; i < 2 * (card::kMaxPolicerProfiles - 1); ++i) {
+    CardVniSpec v = vni(i + 1, 0);
+    v.storm.frames_per_s = 1000 + i % (card::kMaxPolicerProfiles - 1);
+    profiles.vnis.push_back(v);
+  }
+  EXPECT_EQ(serialise_bank(profiles).size(), card::kBankBytes);
+  profiles.vnis.push_back(vni(9999, 0));
+  profiles.vnis.back().storm.bytes_per_s = 123456;
+  expect_too_large(profiles, "too many distinct storm limits");
 
   CardTableSpec fits;  // exactly at the limits
   for (uint32_t i = 0; i < card::kMaxMembers / card::kMaxMembersPerVni; ++i)
-    fits.vnis.push_back({i + 1, 0, false, std::vector<CardMemberSpec>(card::kMaxMembersPerVni)});
+    fits.vnis.push_back(vni(i + 1, 0, card::kMaxMembersPerVni));
   EXPECT_EQ(serialise_bank(fits).size(), card::kBankBytes);
 }
 

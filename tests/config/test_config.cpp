@@ -451,3 +451,26 @@ TEST(ConfigNode, HaSectionIsLeftToTheHaReader) {
 
 }  // namespace
 }  // namespace vxsn
+
+namespace vxsn {
+namespace {
+
+// The steering policy must compile from what validation accepts.
+TEST(ConfigValidation, RefusesAVxlanPortTheSteeringPolicyKeepsForTheHost) {
+  auto text = [](int port) {
+    return "[node]\nservice_addresses = [\"10.0.0.1\"]\nvxlan_port = " + std::to_string(port) +
+           "\n" + kPort;
+  };
+  try {
+    parse_config(text(3784), "v.toml");
+    FAIL() << "accepted the BFD port as the VXLAN port";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key(), "node.vxlan_port");
+    EXPECT_NE(std::string(e.what()).find("bfd-control"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(parse_config(text(10001), "v.toml"), ConfigError);
+  EXPECT_NO_THROW(parse_config(text(4789), "v.toml"));
+}
+
+}  // namespace
+}  // namespace vxsn

@@ -114,10 +114,17 @@ TEST(ConfigWarnings, LearningWithoutAnAllowListIsWarnedAbout) {
                         "no [[allow]] rule"));
 }
 
-TEST(ConfigWarnings, OpenSourceCheckAndAnUnenforcingDatapathAreWarnedAbout) {
+TEST(ConfigWarnings, OpenSourceCheckIsWarnedAbout) {
   EXPECT_TRUE(mentions(config_warnings(parse("[table]\nsource_check = \"open\"\n")), "\"open\""));
-  EXPECT_TRUE(mentions(config_warnings(parse("[datapath]\nmode = \"emu\"\n")), "card's kernels"));
-  EXPECT_FALSE(mentions(config_warnings(parse("")), "card's kernels"));
+  EXPECT_FALSE(mentions(config_warnings(parse("")), "\"open\""));
+}
+
+TEST(ConfigWarnings, TheCardDatapathNeedsNoPolicyWarning) {
+  // The card's kernels apply the source check and the policers like the software datapath.
+  const char* policed =
+      "[datapath]\nmode = \"emu\"\n[table]\nsource_check = \"strict\"\n"
+      "[storm_control]\nvni_frames_per_s = 1000\n";
+  EXPECT_FALSE(mentions(config_warnings(parse(policed)), "datapath"));
 }
 
 }  // namespace

@@ -75,9 +75,10 @@ size_t CsimBench::run(const std::string& name, const std::vector<CorpusFrame>& f
     const CorpusFrame& f = frames[i];
     inputs.push_back(f.bytes);
     ParsedFrame parsed;
-    const auto ref = ref_.process(f.bytes, *tables_[f.bank], &parsed);
+    const auto ref = ref_.process(f.bytes, *tables_[f.bank], &parsed, f.now_ns);
     parsed_.push_back(parsed);
     card_.regs().table_bank = static_cast<uint8_t>(f.bank);
+    card_.regs().now_ns = f.now_ns;
     const auto got = card_.process(f.bytes);
     for (const OutputCopy& c : got) outputs.push_back(c.bytes);
     if (inspect) inspect(f, got);
@@ -111,6 +112,10 @@ void CsimBench::expect_counters_equal() const {
     EXPECT_EQ(v.bytes_in, c.counter(card::vni_counter(slot, card::kCtrVniBytesIn))) << vni;
     EXPECT_EQ(v.copies_out, c.counter(card::vni_counter(slot, card::kCtrVniCopiesOut))) << vni;
     EXPECT_EQ(v.bytes_out, c.counter(card::vni_counter(slot, card::kCtrVniBytesOut))) << vni;
+    EXPECT_EQ(v.source_not_member, c.counter(card::vni_counter(slot, card::kCtrVniSourceNotMember)))
+        << vni;
+    EXPECT_EQ(v.storm_policed, c.counter(card::vni_counter(slot, card::kCtrVniStormPoliced)))
+        << vni;
   }
 }
 

@@ -18,7 +18,8 @@ namespace vxsn::csim {
 
 struct CorpusFrame {
   std::vector<uint8_t> bytes;
-  unsigned bank = 0;  // the table bank (and reference table) this frame is processed with
+  unsigned bank = 0;    // the table bank (and reference table) this frame is processed with
+  uint64_t now_ns = 0;  // the storm policers' clock when the frame arrives (both sides)
 };
 
 class CsimBench {

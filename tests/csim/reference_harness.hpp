@@ -2,6 +2,7 @@
 // its copies in the same form as CardHarness, so the two compare with ==.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -14,10 +15,12 @@ class ReferenceHarness {
  public:
   explicit ReferenceHarness(ParseConfig cfg) : cfg_(cfg) {}
 
+  // `now_ns`: the policers' clock for this frame (the card latches the same value).
   std::vector<OutputCopy> process(std::span<const uint8_t> frame, const FloodTable& table,
-                                  ParsedFrame* parsed = nullptr) {
+                                  ParsedFrame* parsed = nullptr, uint64_t now_ns = 0) {
     Sink sink;
-    process_frame(frame, cfg_, table, counters_, sink, parsed);
+    guard_->now_ns = now_ns;
+    process_frame(frame, cfg_, table, counters_, sink, parsed, guard_.get());
     return std::move(sink.copies);
   }
   DatapathCountersSnapshot counters() const { return counters_.snapshot(); }
@@ -35,6 +38,7 @@ class ReferenceHarness {
 
   ParseConfig cfg_;
   DatapathCounters counters_;
+  std::unique_ptr<FloodGuard> guard_ = std::make_unique<FloodGuard>();  // the VTEP buckets
 };
 
 }  // namespace vxsn::csim

@@ -24,6 +24,7 @@
 #include "driver/dpdk/devargs.hpp"
 #include "driver/dpdk/eal.hpp"
 #include "driver/dpdk/port.hpp"
+#include "driver/steering/xdp_rules.hpp"
 #include "netns_testbed.hpp"
 
 namespace vxsn {
@@ -36,6 +37,8 @@ using Frame = std::vector<uint8_t>;
 // trying: 3520 is refused with "Peer MTU is too large to set XDP").
 constexpr int kXdpVethMtu = 3506;
 constexpr uint16_t kVxlanPort = 4789;
+// BFD: UDP the steering policy leaves to the kernel even on the service address.
+constexpr uint16_t kHostUdpPort = 3784;
 constexpr uint16_t kTestEtherType = 0x88B5;  // IEEE local experimental
 
 NetnsTestbed* g_bed = nullptr;
@@ -337,8 +340,24 @@ bool transmit(DpdkPort& port, const Frame& frame) {
   return false;
 }
 
-std::unique_ptr<DpdkPort> open_af_xdp() {
-  return DpdkPort::open({.devargs = "net_af_xdp0,iface=" + g_bed->node_if});
+// The port with the steering policy in its XDP program, as the daemon opens it: the
+// node's addresses, and its VLAN 10 address of tagged_ipv4_udp_frame, are service addresses.
+struct SteeredPort {
+  std::unique_ptr<DpdkPort> port;
+  std::unique_ptr<XdpSteering> rules;
+  DpdkPort* operator->() const { return port.get(); }
+  DpdkPort& operator*() const { return *port; }
+};
+
+SteeredPort open_af_xdp() {
+  static const SteeringPolicy policy =
+      compile_steering_policy({{*IpAddr::parse(g_bed->node_ip4), *IpAddr::parse(g_bed->node_ip6),
+                                *IpAddr::parse("10.202.0.1")},
+                               kVxlanPort,
+                               10001});
+  SteeredPort p{DpdkPort::open({.devargs = "net_af_xdp0,iface=" + g_bed->node_if}), nullptr};
+  p.rules = XdpSteering::load(g_bed->node_if, policy);
+  return p;
 }
 
 class AfXdpPort : public ::testing::Test {
@@ -405,7 +424,7 @@ TEST_F(AfXdpPort, DpdkGetsIpv4VxlanWhileTheKernelKeepsArpPingAndOtherUdp) {
   const Frame other = {'n', 'o', 't', ' ', 'v', 'x', 'l', 'a', 'n'};
 
   // The first datagram needs ARP: it only resolves if the kernel still gets ARP.
-  send_udp_from_peer(AF_INET, g_bed->node_ip4, kVxlanPort + 1, other);
+  send_udp_from_peer(AF_INET, g_bed->node_ip4, kHostUdpPort, other);
   send_udp_from_peer(AF_INET, g_bed->node_ip4, kVxlanPort, vxlan);
   const std::vector<Frame> got = receive_until(*port, [&](const Frame& f) {
     auto u = parse_udp(f);
@@ -416,7 +435,7 @@ TEST_F(AfXdpPort, DpdkGetsIpv4VxlanWhileTheKernelKeepsArpPingAndOtherUdp) {
   for (const Frame& f : got) {
     auto u = parse_udp(f);
     if (!u) continue;
-    EXPECT_NE(u->dport, kVxlanPort + 1) << "non-VXLAN UDP was steered to DPDK";
+    EXPECT_NE(u->dport, kHostUdpPort) << "non-VXLAN UDP was steered to DPDK";
     if (u->dport == kVxlanPort && u->payload == vxlan) {
       ++vxlan_frames;
       EXPECT_EQ(u->ethertype, 0x0800);
@@ -426,7 +445,7 @@ TEST_F(AfXdpPort, DpdkGetsIpv4VxlanWhileTheKernelKeepsArpPingAndOtherUdp) {
     }
   }
   EXPECT_EQ(vxlan_frames, 1);
-  // Only the port-4790 datagram reached the kernel's UDP layer: no ICMP for VXLAN.
+  // Only the BFD datagram reached the kernel's UDP layer: no ICMP for VXLAN.
   EXPECT_EQ(snmp_counter("Udp", "NoPorts") - no_ports_before, 1u);
   EXPECT_EQ(
       NetnsTestbed::sh("ip netns exec " + g_bed->peer_ns + " ping -c1 -W2 " + g_bed->node_ip4), 0);
@@ -465,7 +484,7 @@ TEST_F(AfXdpPort, DpdkGetsVlanTaggedVxlan) {
 TEST_F(AfXdpPort, VlanTaggedNonVxlanStaysWithTheKernel) {
   auto port = open_af_xdp();
   const Frame other =
-      tagged_ipv4_udp_frame(port->mac(), peer_mac(), 10, kVxlanPort + 1, vxlan_payload(301, 4));
+      tagged_ipv4_udp_frame(port->mac(), peer_mac(), 10, kHostUdpPort, vxlan_payload(301, 4));
   const Frame vxlan =
       tagged_ipv4_udp_frame(port->mac(), peer_mac(), 10, kVxlanPort, vxlan_payload(302, 5));
   send_raw_from_peer(other);
@@ -473,7 +492,7 @@ TEST_F(AfXdpPort, VlanTaggedNonVxlanStaysWithTheKernel) {
   const std::vector<Frame> got = receive_until(*port, [&](const Frame& f) { return f == vxlan; });
   ASSERT_FALSE(got.empty());
   EXPECT_EQ(got.back(), vxlan);
-  for (const Frame& f : got) EXPECT_NE(f, other) << "tagged UDP 4790 was steered to DPDK";
+  for (const Frame& f : got) EXPECT_NE(f, other) << "tagged BFD was steered to DPDK";
 }
 
 TEST_F(AfXdpPort, FramesSentByDpdkArriveWholeAtThePeer) {

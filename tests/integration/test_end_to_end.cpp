@@ -37,6 +37,12 @@ TEST(EndToEnd, TenantsOfOneVniReachEachOtherOnlyThroughVxsnd) {
     // Every flood of 3 VTEPs becomes 2 copies (split horizon).
     EXPECT_EQ(v["copies_out"].get<uint64_t>(), 2 * v["frames_in"].get<uint64_t>()) << vni;
   }
+  // The AF_XDP port's steering was the XDP program, which counted the floods on its rule.
+  const nlohmann::json& port = stats["steering"]["ports"][0];
+  EXPECT_EQ(port["enforcer"], "xdp") << stats["steering"].dump();
+  EXPECT_GT(port["rule_hits"].value("vxlan " + tb.service_ip(), uint64_t{0}), 0u)
+      << stats["steering"].dump();
+  EXPECT_NE(node.process().log().find("steering enforced by xdp"), std::string::npos);
   EXPECT_EQ(node.process().terminate(), 0) << node.process().log();
 }
 
@@ -132,6 +138,11 @@ TEST(EndToEnd, JumboPingsCrossTheNodeWhole) {
   EXPECT_GT(counter(stats, "tx_copies"), 0u);
   // ARP and other host traffic reached the PMD too, and was left to the kernel.
   EXPECT_EQ(stats["drops"]["unknown_ethertype"].get<uint64_t>(), 0u);
+  // af_packet has no rte_flow: the software classifier enforced the policy and counted.
+  EXPECT_EQ(stats["steering"]["ports"][0]["enforcer"], "software") << stats["steering"].dump();
+  EXPECT_GT(stats["steering"]["software_rule_hits"].value("vxlan " + tb.service_ip(), uint64_t{0}),
+            0u);
+  EXPECT_GT(stats["steering"]["software_rule_hits"].value("arp", uint64_t{0}), 0u);
 }
 
 // A copy larger than its egress port can carry is a counted drop, never a truncated frame.

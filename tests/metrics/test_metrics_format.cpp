@@ -50,6 +50,7 @@ NodeSnapshot sample_snapshot() {
   ha.peers = {up, never};
   s.ha = ha;
   s.status.card = CardInfo{"emu", "emu0", "1.0", 3, true, 1, 42, 7, 5, 4096, 9, 65536};
+  s.status.card->left_out = {{"vnis_no_slot", 2}, {"vnis_no_member_room", 0}};
   s.card_counts = CardOnlyCounts{1, 2, 3, 4, 5};
   return s;
 }
@@ -122,6 +123,7 @@ TEST(MetricsFormat, CardStatusAndOccupancy) {
   EXPECT_EQ(e.value("vxsn_card_table_used", {{"table", "members"}}), 9.0);
   EXPECT_EQ(e.value("vxsn_card_table_capacity", {{"table", "vnis"}}), 4096.0);
   EXPECT_EQ(e.value("vxsn_card_rx_oversize_total"), 5.0);
+  EXPECT_EQ(e.value("vxsn_card_left_out", {{"reason", "vnis_no_slot"}}), 2.0);
 }
 
 TEST(MetricsFormat, WithoutHaOrCardTheirFamiliesAreLeftOut) {

@@ -146,8 +146,8 @@ TEST_F(XclbinWriter, MetadataXmlNamesTheKernelAndEveryArgument) {
   for (const Expect& e :
        {Expect{"rx", 4, 0, "0x0", "0x0"}, Expect{"tx", 4, 1, "0x0", "0x0"},
         Expect{"table_mem", 1, 2, "0x10", "0x8"}, Expect{"learn_ring", 1, 3, "0x1C", "0x8"},
-        Expect{"counters", 1, 4, "0x28", "0x8"}, Expect{"ctrl", 0, 5, "0x34", "0x90"},
-        Expect{"reset", 0, 6, "0xC8", "0x4"}}) {
+        Expect{"counters", 1, 4, "0x28", "0x8"}, Expect{"ctrl", 0, 5, "0x34", "0x98"},
+        Expect{"reset", 0, 6, "0xD0", "0x4"}}) {
     SCOPED_TRACE(e.name);
     const std::regex arg(std::string("<arg name=\"") + e.name + "\" addressQualifier=\"" +
                          std::to_string(e.qualifier) + "\" id=\"" + std::to_string(e.id) +
@@ -163,10 +163,10 @@ TEST_F(XclbinWriter, BuildMetadataIsJsonWithTheTableLayoutVersion) {
   const auto meta = nlohmann::json::parse(section_text(file, *h));
   const auto& v = meta.at("build_metadata").at("vxsn");
   EXPECT_EQ(v.at("kernel"), "vxsn_datapath");
-  EXPECT_EQ(v.at("table_layout_version"), 1);
-  EXPECT_EQ(v.at("table_memory_bytes"), 2u * 2162752u);
+  EXPECT_EQ(v.at("table_layout_version"), 2);
+  EXPECT_EQ(v.at("table_memory_bytes"), 2u * 2166848u);
   EXPECT_EQ(v.at("learn_ring_bytes"), (2u + 1024u) * 64u);
-  EXPECT_EQ(v.at("counter_words"), 64u + 4u * 4096u);
+  EXPECT_EQ(v.at("counter_words"), 64u + 8u * 4096u);
 }
 
 TEST_F(XclbinWriter, XrtsOwnParserSeesTheKernelSignature) {
@@ -180,7 +180,7 @@ TEST_F(XclbinWriter, XrtsOwnParserSeesTheKernelSignature) {
   ASSERT_EQ(args[2].get_mems().size(), 1u);
   EXPECT_EQ(args[2].get_mems()[0].get_tag(), "table");
   EXPECT_EQ(args[4].get_mems()[0].get_tag(), "state");
-  EXPECT_EQ(args[5].get_size(), 144u);
+  EXPECT_EQ(args[5].get_size(), 152u);
   EXPECT_EQ(xb.get_xsa_name(), "vxsn:noop:datapath:1.0");
 }
 

@@ -110,7 +110,7 @@ TEST(XrtCardNoop, StatusAfterOpenDescribesTheEmptyTableOnBankZero) {
   EXPECT_EQ(s.backend, "xrt");
   EXPECT_EQ(s.device.rfind("xrt:0", 0), 0u) << s.device;
   EXPECT_NE(s.kernel_version.find("vxsn_datapath"), std::string::npos);
-  EXPECT_EQ(s.layout_version, 1);
+  EXPECT_EQ(s.layout_version, 2);
   EXPECT_TRUE(s.enabled);
   EXPECT_EQ(s.active_bank, 0u);
   EXPECT_EQ(s.table_version, 0u);
@@ -314,9 +314,9 @@ TEST(XrtCardNoop, KernelBuiltForAnotherTableLayoutIsBadXclbin) {
   xclbin::XclbinSpec spec = xrtcard::datapath_xclbin_spec();
   spec.build_metadata_json = xrtcard::datapath_build_metadata(card::kLayoutVersion + 1);
   const std::string what = expect_card_error(Kind::kBadXclbin, [&] {
-    XrtCard card(options_for(write_variant(dir, "layout2.xclbin", spec)));
+    XrtCard card(options_for(write_variant(dir, "layout3.xclbin", spec)));
   });
-  EXPECT_NE(what.find("table_layout_version 2"), std::string::npos) << what;
+  EXPECT_NE(what.find("table_layout_version 3"), std::string::npos) << what;
 }
 
 TEST(XrtCardNoop, XclbinWithoutVxsnBuildMetadataIsBadXclbin) {

@@ -1,0 +1,76 @@
+#include "driver/steering/port_steering.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "driver/dpdk/devargs.hpp"
+
+namespace vxsn {
+
+const char* to_string(SteeringEnforcer e) {
+  switch (e) {
+    case SteeringEnforcer::kRteFlow:
+      return "rte_flow";
+    case SteeringEnforcer::kXdp:
+      return "xdp";
+    case SteeringEnforcer::kSoftware:
+      return "software";
+  }
+  return "?";
+}
+
+std::unique_ptr<PortSteering> PortSteering::open(PortConfig config, const SteeringPolicy& policy,
+                                                 FlowApi& flow_api) {
+  std::unique_ptr<PortSteering> s(new PortSteering);
+  s->flow_api_ = &flow_api;
+  const bool af_xdp = devargs_kind(config.devargs) == PortKind::kAfXdp;
+  if (!af_xdp) {
+    // The enforcer needs the port id, known only once the PMD probed it.
+    config.before_start = [&s, &flow_api](uint16_t id) {
+      s->flows_ = std::make_unique<FlowEnforcer>(flow_api, id, FlowTargets{});
+      s->flows_->request_isolation();
+    };
+  }
+  s->port_ = DpdkPort::open(config);
+  if (af_xdp) {
+    s->xdp_ = XdpSteering::load(s->port_->kernel_ifname(), policy);
+    s->enforcer_ = SteeringEnforcer::kXdp;
+    s->reason_ = std::to_string(policy.rules.size()) + " rules in the XDP program's map";
+  } else {
+    s->enforce_with_rte_flow(policy);
+  }
+  spdlog::info("port {}: steering enforced by {} ({})", s->port_->name(), to_string(s->enforcer_),
+               s->reason_);
+  return s;
+}
+
+void PortSteering::enforce_with_rte_flow(const SteeringPolicy& policy) {
+  if (!flows_) flows_ = std::make_unique<FlowEnforcer>(*flow_api_, port_->id(), FlowTargets{});
+  std::string why;
+  if (flows_->install(policy, why)) {
+    enforcer_ = SteeringEnforcer::kRteFlow;
+    reason_ = std::to_string(flows_->flow_count()) + " flows" +
+              (flows_->isolated() ? ", isolated" : "") +
+              (flows_->counting() ? ", counted" : ", no counters");
+    return;
+  }
+  // Validation alone proves nothing (net_tap validates what it cannot create): only
+  // created flows count; anything less is the software classifier's job.
+  if (flows_->isolated()) port_->restart([this] { flows_->leave_isolation(); });
+  flows_.reset();
+  enforcer_ = SteeringEnforcer::kSoftware;
+  reason_ = why;
+}
+
+PortSteering::~PortSteering() {
+  flows_.reset();  // flushed while the port still exists
+  xdp_.reset();
+  port_.reset();
+}
+
+std::vector<uint64_t> PortSteering::rule_hits() const {
+  if (flows_) return flows_->rule_hits();
+  if (xdp_) return xdp_->hits();
+  return {};
+}
+
+}  // namespace vxsn

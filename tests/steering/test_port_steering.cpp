@@ -1,0 +1,92 @@
+// Ports opened with the policy pick their enforcer for real: PMDs without rte_flow (ring)
+// and net_tap, whose rte_flow needs the kernel's tc flower classifier (absent on these
+// machines: its flows are refused), end up with software enforcement, logged at start.
+// Runs in a private network namespace (unshared at start, gone with the process).
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <net/if.h>
+#include <sched.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <sstream>
+
+#include "driver/dpdk/eal.hpp"
+#include "driver/steering/port_steering.hpp"
+
+namespace vxsn {
+namespace {
+
+std::string g_skip;  // why this machine cannot run the tests, if it cannot
+
+class EalInPrivateNetns : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    if (geteuid() != 0) {
+      g_skip = "needs root (network namespace, /dev/net/tun)";
+      return;
+    }
+    if (unshare(CLONE_NEWNET) != 0) {
+      g_skip = "cannot unshare a network namespace";
+      return;
+    }
+    eal_init(default_eal_args());
+  }
+  void TearDown() override {
+    if (eal_initialised()) eal_cleanup();
+  }
+};
+const auto* const kEnv = ::testing::AddGlobalTestEnvironment(new EalInPrivateNetns);
+
+const SteeringPolicy& policy() {
+  static const SteeringPolicy p = compile_steering_policy(
+      {{*IpAddr::parse("10.77.0.1"), *IpAddr::parse("fd77::1")}, 4789, 10001});
+  return p;
+}
+
+class PortSteeringTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!g_skip.empty()) GTEST_SKIP() << g_skip;
+    sink_ = std::make_shared<spdlog::sinks::ostream_sink_mt>(log_);
+    spdlog::default_logger()->sinks().push_back(sink_);
+  }
+  void TearDown() override {
+    if (!sink_) return;
+    auto& sinks = spdlog::default_logger()->sinks();
+    sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
+  }
+  std::ostringstream log_;
+  std::shared_ptr<spdlog::sinks::ostream_sink_mt> sink_;
+  RteFlowApi api_;
+};
+
+TEST_F(PortSteeringTest, NetTapRefusesTheFlowsSoSoftwareEnforcesAndTheChoiceIsLogged) {
+  if (access("/dev/net/tun", R_OK | W_OK) != 0) GTEST_SKIP() << "no /dev/net/tun";
+  const std::string ifname = "vxst" + std::to_string(getpid() % 100000);
+  {
+    // 1514: DpdkPort sizes a kOther port's MTU from max_rx_pktlen, which net_tap reports
+    // larger than the frame its own overhead check accepts (1526 > 1522).
+    auto s = PortSteering::open({.devargs = "net_tap0,iface=" + ifname, .max_frame_len = 1514},
+                                policy(), api_);
+    EXPECT_EQ(s->enforcer(), SteeringEnforcer::kSoftware);
+    EXPECT_FALSE(s->isolated()) << "net_tap's isolation needs tc flower too";
+    EXPECT_NE(s->reason().find("refused"), std::string::npos) << s->reason();
+    EXPECT_TRUE(s->rule_hits().empty());
+    EXPECT_NE(if_nametoindex(ifname.c_str()), 0u) << "the tap exists while the port is open";
+    EXPECT_NE(log_.str().find("port net_tap0: steering enforced by software"), std::string::npos)
+        << log_.str();
+  }
+  EXPECT_EQ(if_nametoindex(ifname.c_str()), 0u) << "the tap is gone with the port";
+}
+
+TEST_F(PortSteeringTest, RingHasNoRteFlowSoSoftwareEnforces) {
+  auto s = PortSteering::open({.devargs = "net_ring0"}, policy(), api_);
+  EXPECT_EQ(s->enforcer(), SteeringEnforcer::kSoftware);
+  EXPECT_NE(s->reason().find("rte_flow_validate refused"), std::string::npos) << s->reason();
+  EXPECT_NE(log_.str().find("steering enforced by software"), std::string::npos) << log_.str();
+}
+
+}  // namespace
+}  // namespace vxsn
