@@ -21,3 +21,11 @@ endif()
 
 # clang compiles the AF_XDP steering program (driver/xdp).
 find_program(VXSN_CLANG clang REQUIRED)
+
+# civetweb (the Prometheus endpoint). Debian's CMake package config refers to a server binary
+# the -dev package does not ship, so the header and library are found directly.
+find_path(CIVETWEB_INCLUDE_DIR civetweb.h REQUIRED)
+find_library(CIVETWEB_LIBRARY civetweb REQUIRED)
+add_library(VxsnCivetweb INTERFACE)
+target_include_directories(VxsnCivetweb INTERFACE ${CIVETWEB_INCLUDE_DIR})
+target_link_libraries(VxsnCivetweb INTERFACE ${CIVETWEB_LIBRARY} Threads::Threads ${CMAKE_DL_LIBS})

@@ -19,6 +19,8 @@ packages=(
   libxrt-dev libxrt1 libxrt-utils uuid-dev
   # management API (Thrift IDL compiled at build time, TLS for TCP clients)
   thrift-compiler libthrift-dev libssl-dev libboost-dev openssl
+  # Prometheus metrics endpoint (HTTP server embedded in vxsnd)
+  libcivetweb-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # cycle model plot (sim/cycle_model)

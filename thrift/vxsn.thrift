@@ -90,6 +90,15 @@ struct ApiConnectionStats {
   2: i64 handshake_timeouts,   // TLS handshake not finished within api.idle_timeout_ms
 }
 
+// The table's (VNI, VTEP) entries by source; an entry held by two sources counts under both.
+// (API 1.3)
+struct TableSources {
+  1: i64 static_entries,
+  2: i64 registered,
+  3: i64 learned,
+  4: i64 peer,
+}
+
 struct NodeInfo {
   1: i32 api_version_major,
   2: i32 api_version_minor,
@@ -106,6 +115,7 @@ struct NodeInfo {
   13: TableLimits limits,
   14: optional CardStatus card,
   15: optional ApiConnectionStats api,  // absent from servers before API 1.1
+  16: optional TableSources sources,    // absent from servers before API 1.3
 }
 
 // ---- flood table ----

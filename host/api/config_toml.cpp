@@ -4,6 +4,8 @@
 
 #include <sstream>
 
+#include "host/config/metrics_settings.hpp"
+
 namespace vxsn {
 namespace {
 
@@ -111,8 +113,12 @@ std::string render_config_toml(const Config& c) {
   if (!a.tls_key.empty()) api.insert("tls_key", a.tls_key);
   if (!a.tls_ca.empty()) api.insert("tls_ca", a.tls_ca);
 
+  toml::table metrics{{"top_vnis", i(c.metrics.top_vnis)}};
+  if (c.metrics.enabled) metrics.insert("listen", listen_text(c.metrics));
+
   toml::table root{{"node", node},           {"datapath", datapath}, {"table", table},
-                   {"storm_control", storm}, {"log", log},           {"api", api}};
+                   {"storm_control", storm}, {"log", log},           {"api", api},
+                   {"metrics", metrics}};
   if (!ports.empty()) root.insert("port", ports);
   if (!vnis.empty()) root.insert("vni", vnis);
   if (!allow.empty()) root.insert("allow", allow);

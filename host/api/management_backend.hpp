@@ -14,6 +14,7 @@
 #include "driver/net_types.hpp"
 #include "host/config/config.hpp"
 #include "host/datapath/counters.hpp"
+#include "host/table/entries_by_source.hpp"
 
 namespace vxsn {
 
@@ -67,6 +68,7 @@ struct NodeStatus {
   uint16_t vxlan_port = 0;
   uint64_t table_generation = 0;
   uint64_t vnis = 0, members = 0, unresolved_members = 0;
+  EntriesBySource entries_by_source;  // the table manager's entries by origin
   uint64_t max_vnis = 0, max_members_per_vni = 0, max_entries = 0;
   std::optional<CardInfo> card;
 };
@@ -97,6 +99,8 @@ struct PortCountersInfo {
   std::string name, kernel_ifname;
   uint64_t rx_packets = 0, tx_packets = 0, rx_bytes = 0, tx_bytes = 0;
   uint64_t rx_missed = 0, rx_errors = 0, tx_errors = 0;
+  std::string mac;  // the stats file shows these two; the API does not
+  uint32_t max_frame_len = 0;
 };
 
 // Running totals since the daemon started; the API server subtracts its reset baseline.
@@ -110,7 +114,8 @@ struct CountersInfo {
 struct PeerInfo {
   std::string node_id, address, state;  // state: unknown, syncing, up, down
   uint64_t lag_ms = 0, last_sequence = 0;
-  int64_t silent_ms = -1;  // since last heard, -1 if never
+  uint64_t advertised_sequence = 0;  // the last sequence the peer said it published
+  int64_t silent_ms = -1;            // since last heard, -1 if never
   uint64_t resyncs = 0, gaps = 0;
 };
 

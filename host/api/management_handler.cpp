@@ -198,6 +198,12 @@ void ManagementHandler::getInfo(api::NodeInfo& out) {
   out.vnis = static_cast<int64_t>(s.vnis);
   out.members = static_cast<int64_t>(s.members);
   out.unresolved_members = static_cast<int64_t>(s.unresolved_members);
+  api::TableSources sources;
+  sources.static_entries = static_cast<int64_t>(s.entries_by_source.static_entries);
+  sources.registered = static_cast<int64_t>(s.entries_by_source.registered);
+  sources.learned = static_cast<int64_t>(s.entries_by_source.learned);
+  sources.peer = static_cast<int64_t>(s.entries_by_source.peer);
+  out.__set_sources(sources);
   out.limits.max_vnis = static_cast<int64_t>(s.max_vnis);
   out.limits.max_members_per_vni = static_cast<int64_t>(s.max_members_per_vni);
   out.limits.max_entries = static_cast<int64_t>(s.max_entries);

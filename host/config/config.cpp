@@ -9,6 +9,7 @@
 
 #include "hls/vxlan_wire.hpp"
 #include "host/config/member_address.hpp"
+#include "host/config/metrics_settings.hpp"
 #include "host/config/steering_inputs.hpp"
 
 namespace vxsn {
@@ -324,6 +325,23 @@ void read_api(const TomlReader& r, const toml::table& t, Config& c) {
   }
 }
 
+void read_metrics(const TomlReader& r, const toml::table& t, MetricsSettings& m) {
+  r.only_keys(t, "metrics", {"listen", "top_vnis"});
+  if (auto n = t.get("listen")) {
+    std::string why;
+    // A port alone is written as an integer as often as a string.
+    const std::string text =
+        n->is_integer() ? std::to_string(*n->value<int64_t>()) : r.string(*n, "metrics.listen");
+    auto listen = parse_listen_address(text, &why);
+    if (!listen) r.fail(*n, "metrics.listen", why);
+    m.enabled = true;
+    m.address = listen->address;
+    m.port = listen->port;
+  }
+  if (auto n = t.get("top_vnis"))
+    m.top_vnis = static_cast<uint32_t>(r.integer(*n, "metrics.top_vnis", 0, 100000));
+}
+
 }  // namespace
 
 std::optional<StormRateProblem> storm_rate_problem(const PolicerRate& rate, uint32_t burst_ms) {
@@ -390,7 +408,7 @@ Config parse_config(std::string_view text, const std::string& source) {
   // [ha] is read by host/ha's parse_ha_config from the same file (vxsnd loads both).
   r.only_keys(root, "",
               {"node", "datapath", "port", "vni", "log", "table", "allow", "learning",
-               "source_check", "storm_control", "api", "ha"});
+               "source_check", "storm_control", "api", "metrics", "ha"});
   if (auto n = root.get("node")) read_node(r, r.table(*n, "node"), c);
   if (auto n = root.get("datapath")) read_datapath(r, r.table(*n, "datapath"), c);
   if (auto n = root.get("port")) read_ports(r, *n, c);
@@ -402,6 +420,7 @@ Config parse_config(std::string_view text, const std::string& source) {
   if (auto n = root.get("source_check")) read_source_checks(r, *n, c);
   if (auto n = root.get("storm_control")) read_storm_control(r, r.table(*n, "storm_control"), c);
   if (auto n = root.get("api")) read_api(r, r.table(*n, "api"), c);
+  if (auto n = root.get("metrics")) read_metrics(r, r.table(*n, "metrics"), c.metrics);
   validate_config(c, source);
   return c;
 }

@@ -135,6 +135,16 @@ struct ApiSettings {
   bool operator==(const ApiSettings&) const = default;
 };
 
+// [metrics]: the Prometheus endpoint inside vxsnd. Off unless `listen` is set; a bare port
+// listens on localhost only, so the counters are never exposed to the network by accident.
+struct MetricsSettings {
+  bool enabled = false;
+  std::string address = "127.0.0.1";  // IPv4 or IPv6 literal
+  uint16_t port = 9464;
+  uint32_t top_vnis = 100;  // VNIs listed by name in a scrape (the busiest); the rest only in sums
+  bool operator==(const MetricsSettings&) const = default;
+};
+
 struct Config {
   std::string node_id = "vxsn";
   std::vector<IpAddr> service_addresses;  // outer destinations the node answers for
@@ -160,6 +170,7 @@ struct Config {
   StormSettings storm;
 
   ApiSettings api;
+  MetricsSettings metrics;
 
   std::string log_level = "info";
   std::string stats_file;  // JSON counters, rewritten every stats_interval_ms

@@ -35,6 +35,11 @@ json to_json(const api::NodeInfo& i) {
                {{"max_vnis", i.limits.max_vnis},
                 {"max_members_per_vni", i.limits.max_members_per_vni},
                 {"max_entries", i.limits.max_entries}}}};
+  if (i.__isset.sources)
+    out["sources"] = {{"static", i.sources.static_entries},
+                      {"registered", i.sources.registered},
+                      {"learned", i.sources.learned},
+                      {"peer", i.sources.peer}};
   if (i.__isset.api)
     out["api"] = {{"connections_refused", i.api.connections_refused},
                   {"handshake_timeouts", i.api.handshake_timeouts}};

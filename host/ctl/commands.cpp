@@ -24,6 +24,13 @@ std::string sources_text(const api::Member& m) {
 
 }  // namespace
 
+std::string entries_text(const api::NodeInfo& i) {
+  if (!i.__isset.sources) return "unknown (vxsnd before API 1.3)";
+  const api::TableSources& s = i.sources;
+  return num(s.static_entries) + " static, " + num(s.registered) + " registered, " +
+         num(s.learned) + " learned, " + num(s.peer) + " peer";
+}
+
 void show_status(ApiClient& c, Output& o) {
   api::NodeInfo i;
   c->getInfo(i);
@@ -38,6 +45,7 @@ void show_status(ApiClient& c, Output& o) {
         << "service     " << service << " (VXLAN port " << i.vxlan_port << ")\n"
         << "table       generation " << i.table_generation << ": " << i.vnis << " VNIs, "
         << i.members << " members, " << i.unresolved_members << " without next hop\n"
+        << "entries     " << entries_text(i) << '\n'
         << "limits      " << i.limits.max_vnis << " VNIs, " << i.limits.max_members_per_vni
         << " members per VNI, " << i.limits.max_entries << " entries\n";
   if (i.__isset.api)

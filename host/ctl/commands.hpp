@@ -18,6 +18,8 @@ struct Output {
 };
 
 void show_status(ApiClient& c, Output& o);
+// "6 static, 2 registered, 0 learned, 3 peer" (servers before API 1.3: "unknown").
+std::string entries_text(const api::NodeInfo& i);
 // All pages unless `limit` is set (then one page after `after`).
 void list_vnis(ApiClient& c, Output& o, int32_t after, int32_t limit);
 void list_members(ApiClient& c, Output& o, int32_t vni);

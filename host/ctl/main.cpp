@@ -11,6 +11,7 @@
 #include "host/ctl/api_client.hpp"
 #include "host/ctl/commands.hpp"
 #include "host/ctl/exit_codes.hpp"
+#include "host/ctl/top.hpp"
 #include "host/ha/curve_keys.hpp"
 
 namespace {
@@ -193,6 +194,19 @@ int main(int argc, char** argv) {
     }
     command = [&](ApiClient& c, Output& o) { set_storm_control(c, o, storm_limit); };
   });
+
+  TopOptions top_options;
+  auto* top = app.add_subcommand(
+      "top", "Live view: copies/s and bytes/s per VNI, drops/s by reason, table, peers");
+  top->add_flag("--once", top_options.once,
+                "Print one frame (two reads one interval apart) and exit, for scripts");
+  top->add_option("--vnis", top_options.vnis, "VNI rows: the busiest this many")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  top->add_option("--interval-ms", top_options.interval_ms, "Between frames")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 3600000));
+  top->callback([&] { command = [&](ApiClient& c, Output& o) { run_top(c, o, top_options); }; });
 
   app.add_subcommand("peers", "HA peers with state, lag and last sequence")->callback([&] {
     command = [](ApiClient& c, Output& o) { list_peers(c, o); };

@@ -34,6 +34,7 @@
 #include "host/datapath/counter_reclaim.hpp"
 #include "host/ha/hybrid_clock.hpp"
 #include "host/health/health_verdict.hpp"
+#include "host/metrics/metrics_server.hpp"
 #include "host/nexthop/next_hop_resolver.hpp"
 #include "host/registration/registration_server.hpp"
 #include "host/table/allow_list.hpp"
@@ -96,29 +97,6 @@ std::string describe(const CardLeftOut& l) {
   return out;
 }
 
-nlohmann::json card_json(const CardStatus& st, const CardCounters& c, const CardLeftOut& left) {
-  nlohmann::json left_out = nlohmann::json::object();
-  for (const auto& [reason, n] : left_out_by_reason(left)) left_out[reason] = n;
-  return {{"backend", st.backend},
-          {"device", st.device},
-          {"kernel", st.kernel_version},
-          {"layout_version", st.layout_version},
-          {"enabled", st.enabled},
-          {"active_bank", st.active_bank},
-          {"table_version", st.table_version},
-          {"tables_loaded", st.tables_loaded},
-          {"vnis", st.vni_count},
-          {"vni_capacity", st.vni_capacity},
-          {"members", st.member_count},
-          {"member_capacity", st.member_capacity},
-          {"learn_events", c.learn_events},
-          {"learn_suppressed", c.learn_suppressed},
-          {"learn_ring_full", c.learn_ring_full},
-          {"rx_disabled", c.rx_disabled},
-          {"rx_oversize", c.rx_oversize},
-          {"left_out", std::move(left_out)}};
-}
-
 LearnFilterParams learn_filter_params(const Config& c) {
   LearnFilterParams p;
   // A pair checked is quiet for one ageing interval: a learned member's traffic refreshes
@@ -138,35 +116,6 @@ uint32_t control_tick_ms(const Config& c) {
 bool same_layout(const Config& a, const Config& b) {
   return a.ttl == b.ttl && a.keep_source_ip == b.keep_source_ip && a.own_v4 == b.own_v4 &&
          a.own_v6 == b.own_v6 && VniPolicyRules(a) == VniPolicyRules(b) && a.storm == b.storm;
-}
-
-nlohmann::json table_manager_json(const TableManager& tm, const LearnFilterCounters* learn) {
-  const TableCounters k = tm.counters();
-  nlohmann::json j = {{"entries", tm.entry_count()},
-                      {"vnis", tm.vni_count()},
-                      {"registrations", k.registrations},
-                      {"withdrawals", k.withdrawals},
-                      {"replaced_by_identifier", k.replaced_by_identifier},
-                      {"learned", k.learned},
-                      {"learn_refreshes", k.learn_refreshes},
-                      {"learn_disabled", k.learn_disabled},
-                      {"learn_unknown_vni", k.learn_unknown_vni},
-                      {"expired", k.expired},
-                      {"entries_removed", k.entries_removed},
-                      {"refused",
-                       {{"vni_limit", k.refused_vni_limit},
-                        {"member_limit", k.refused_member_limit},
-                        {"entry_limit", k.refused_entry_limit},
-                        {"not_allowed", k.refused_not_allowed},
-                        {"rate", k.refused_rate},
-                        {"invalid", k.refused_invalid},
-                        {"registrations_per_entry", k.refused_registrations_per_entry}}}};
-  if (learn)
-    j["datapath_learn"] = {{"checked", learn->checked.get()},
-                           {"reported", learn->reported.get()},
-                           {"rate_limited", learn->rate_limited.get()},
-                           {"queue_full", learn->queue_full.get()}};
-  return j;
 }
 
 ParseConfig parse_config_of(const Config& c) {
@@ -228,6 +177,8 @@ struct Daemon::Impl : DaemonControl {
   ControlQueue api_queue;
   std::unique_ptr<ManagementService> management;
   std::unique_ptr<ApiServer> api_server;
+  // The Prometheus endpoint ([metrics]); serves what report() last published.
+  std::unique_ptr<MetricsServer> metrics;
   // VTEPs register on UDP 10001 (vxfld protocol); its own thread, the table manager's lock.
   std::unique_ptr<RegistrationServer> registration;
   // HA: the table's own changes go to the peers, theirs come in (after the table, so it
@@ -402,6 +353,10 @@ struct Daemon::Impl : DaemonControl {
     if (fresh.eal_args != config.eal_args) restart.push_back("datapath.eal_args");
     if (fresh.datapath != config.datapath) restart.push_back("datapath.mode");
     if (!(fresh.api == config.api)) restart.push_back("api");
+    if (fresh.metrics.enabled != config.metrics.enabled ||
+        fresh.metrics.address != config.metrics.address ||
+        fresh.metrics.port != config.metrics.port)
+      restart.push_back("metrics.listen");
     if (!(load_ha_config(config_path) == ha_config)) restart.push_back("ha");
     if (fresh.health_file != config.health_file ||
         fresh.health_interval_ms != config.health_interval_ms)
@@ -422,6 +377,8 @@ struct Daemon::Impl : DaemonControl {
     config.own_v4 = fresh.own_v4;
     config.own_v6 = fresh.own_v6;
     config.stats_interval_ms = fresh.stats_interval_ms;
+    config.metrics.top_vnis = fresh.metrics.top_vnis;
+    if (metrics) metrics->set_top_vnis(config.metrics.top_vnis);
     table_manager->reconfigure(config);
     registration->set_allow_list(std::make_shared<AllowList>(AllowList::from_config(config)));
     registration->set_limits(registration_limits(config));
@@ -446,6 +403,7 @@ struct Daemon::Impl : DaemonControl {
     s.vnis = summary.vnis;
     s.members = summary.members;
     s.unresolved_members = summary.unresolved;
+    s.entries_by_source = table_manager->entries_by_source();
     s.max_vnis = config.table.max_vnis;
     s.max_members_per_vni = config.table.max_members_per_vni;
     s.max_entries = config.table.max_entries;
@@ -509,12 +467,19 @@ struct Daemon::Impl : DaemonControl {
     health_written = written;
   }
   CountersInfo counters() override {
+    if (!card_mode()) return collect_counters(nullptr);
+    const CardCounters k = card->read_counters();
+    return collect_counters(&k);
+  }
+
+  // The datapath's, the VNIs' and the ports' counters; `k` is the card's counter block,
+  // read once by the caller, when a card counts.
+  CountersInfo collect_counters(const CardCounters* k) {
     CountersInfo c;
-    if (card_mode()) {
-      const CardCounters k = card->read_counters();
-      c.datapath = card_snapshot(k, card_datapath->host_counters().snapshot());
+    if (k) {
+      c.datapath = card_snapshot(*k, card_datapath->host_counters().snapshot());
       c.host_frames = card_datapath->host_frames();
-      c.vnis = counter_slots->vni_counters(k);
+      c.vnis = counter_slots->vni_counters(*k);
     } else {
       c.datapath = datapath->counters().snapshot();
       c.host_frames = datapath->host_frames();
@@ -523,7 +488,8 @@ struct Daemon::Impl : DaemonControl {
     for (DpdkPort* p : ports) {
       DpdkPort::Stats st = p->stats();
       c.ports.push_back(PortCountersInfo{p->name(), p->kernel_ifname(), st.ipackets, st.opackets,
-                                         st.ibytes, st.obytes, st.imissed, st.ierrors, st.oerrors});
+                                         st.ibytes, st.obytes, st.imissed, st.ierrors, st.oerrors,
+                                         p->mac().to_string(), p->max_frame_len()});
     }
     return c;
   }
@@ -563,71 +529,61 @@ struct Daemon::Impl : DaemonControl {
     spdlog::info("registration server listening on UDP {}", registration->port());
   }
 
-  nlohmann::json registration_json() const {
-    if (!registration) return nlohmann::json::object();
-    RegistrationCounters r = registration->counters();
-    nlohmann::json malformed = nlohmann::json::object();
-    for (size_t e = 1; e < kRefreshDecodeErrorCount; ++e)
-      malformed[std::string(kRefreshDecodeErrorLabels[e])] = r.malformed[e];
-    return {{"received", r.received},
-            {"applied", r.applied},
-            {"withdrawn", r.withdrawn},
-            {"replies", r.replies},
-            {"reply_send_errors", r.reply_send_errors},
-            {"reply_unbuildable", r.reply_unbuildable},
-            {"replies_truncated", r.replies_truncated},
-            {"holdtime_clamped", r.holdtime_clamped},
-            {"refused_not_allowed", r.refused_not_allowed},
-            {"refused_rate", r.refused_rate},
-            {"refused_limit", r.refused_limit},
-            {"refused_bad_address", r.refused_bad_address},
-            {"refused_identifier_limit", r.refused_identifier_limit},
-            {"refused_source_limit", r.refused_source_limit},
-            {"refused_tracking_full", r.refused_tracking_full},
-            {"malformed", malformed}};
-  }
-
-  nlohmann::json api_json() const {
-    const ApiConnectionCounters c =
-        api_server ? api_server->connection_counters() : ApiConnectionCounters{};
-    return {{"connections_refused", c.connections_refused},
-            {"handshake_timeouts", c.handshake_timeouts}};
-  }
-
   void stop_api() {
     api_queue.close();  // API threads waiting on this loop return with an error first
     if (api_server) api_server->stop();
   }
 
-  nlohmann::json stats() const {
-    double uptime = uptime_s();
-    if (!card_mode()) {
-      nlohmann::json j = stats_json(StatsSources{
-          config.node_id, uptime, config.datapath, datapath->counters().snapshot(),
-          datapath->host_frames(), vni_counters.snapshots(), ports, summary, generation, nullptr});
-      j["control"] = table_manager_json(*table_manager, &datapath->learn_counters());
-      j["registration"] = registration_json();
-      if (ha) j["ha"] = ha->stats_json();
-      j["api"] = api_json();
-      j["steering"] = steering_json(steering, owned_ports, datapath->steering_hits());
-      return j;
+  // Everything the node reports, collected in one place: the stats file and the metrics
+  // endpoint are views of it; the API's getCounters takes the same collect_counters(), on
+  // demand. Control thread.
+  NodeSnapshot snapshot() {
+    NodeSnapshot s;
+    s.status = node_status();
+    s.table_entries = table_manager->entry_count();
+    s.table_vnis = table_manager->vni_count();
+    s.control = table_manager->counters();
+    if (card_mode()) {
+      const CardCounters k = card->read_counters();  // once: every card figure of one instant
+      s.counters = collect_counters(&k);
+      s.card_counts = CardOnlyCounts{k.learn_events, k.learn_suppressed, k.learn_ring_full,
+                                     k.rx_disabled, k.rx_oversize};
+    } else {
+      s.counters = collect_counters(nullptr);
+      const LearnFilterCounters& l = datapath->learn_counters();
+      s.datapath_learn = DatapathLearnCounts{l.checked.get(), l.reported.get(),
+                                             l.rate_limited.get(), l.queue_full.get()};
     }
-    const CardCounters c = card->read_counters();
-    std::vector<std::pair<uint32_t, VniCountersSnapshot>> vnis = counter_slots->vni_counters(c);
-    nlohmann::json j = stats_json(StatsSources{
-        config.node_id, uptime, config.datapath,
-        card_snapshot(c, card_datapath->host_counters().snapshot()), card_datapath->host_frames(),
-        std::move(vnis), ports, summary, generation, card_json(card->status(), c, card_left_out)});
-    j["control"] = table_manager_json(*table_manager, nullptr);
-    j["registration"] = registration_json();
-    if (ha) j["ha"] = ha->stats_json();
-    j["api"] = api_json();
-    j["steering"] = steering_json(steering, owned_ports, card_datapath->steering_hits());
+    if (registration) s.registration = registration->counters();
+    if (api_server) s.api = api_server->connection_counters();
+    if (ha) s.ha = ha->snapshot();
+    return s;
+  }
+
+  // Off unless [metrics] listen is set; a listener that cannot start stops the daemon like
+  // the API's.
+  void start_metrics() {
+    if (!config.metrics.enabled) return;
+    metrics = std::make_unique<MetricsServer>(config.metrics, VXSN_VERSION);
+    spdlog::info("metrics: Prometheus endpoint on http://{}/metrics", metrics->endpoint());
+  }
+
+  // The stats file: the snapshot plus the steering section (rules and per-port enforcers,
+  // the stats file's alone for now).
+  nlohmann::json stats_file_json(const NodeSnapshot& s) const {
+    nlohmann::json j = stats_json(s);
+    j["steering"] =
+        steering_json(steering, owned_ports,
+                      card_mode() ? card_datapath->steering_hits() : datapath->steering_hits());
     return j;
   }
 
-  void write_stats() const {
-    if (!config.stats_file.empty()) write_stats_file(config.stats_file, stats());
+  // Every stats interval: one snapshot for the stats file and the metrics endpoint.
+  void report() {
+    if (config.stats_file.empty() && !metrics) return;
+    auto s = std::make_shared<const NodeSnapshot>(snapshot());
+    if (!config.stats_file.empty()) write_stats_file(config.stats_file, stats_file_json(*s));
+    if (metrics) metrics->publish(std::move(s));
   }
 
   static void arm(const Fd& timer, uint32_t interval_ms) {
@@ -661,6 +617,7 @@ struct Daemon::Impl : DaemonControl {
     // Before the datapath starts, so a listener that cannot start stops the daemon cleanly;
     // calls wait in the queue until the control loop below runs them.
     start_api();
+    start_metrics();
     start_registration();
     start_ha();
 
@@ -675,6 +632,7 @@ struct Daemon::Impl : DaemonControl {
     }
     spdlog::info("vxsnd {}: {} datapath running on {} port(s), VXLAN port {}", config.node_id,
                  config.datapath, ports.size(), config.vxlan_port);
+    report();  // the metrics endpoint answers 503 until this first snapshot
 
     sigset_t set = daemon_signals();
     Fd signals{signalfd(-1, &set, SFD_CLOEXEC)};
@@ -719,7 +677,7 @@ struct Daemon::Impl : DaemonControl {
       if (fds[2].revents & POLLIN) {
         uint64_t expirations;
         [[maybe_unused]] ssize_t n = ::read(stats_timer.get(), &expirations, sizeof expirations);
-        write_stats();
+        report();
       }
       if (fds[3].revents & POLLIN) {
         uint64_t expirations;
@@ -758,14 +716,17 @@ struct Daemon::Impl : DaemonControl {
       datapath->stop();
     resolver->stop();
     drain_learn_events();
-    write_stats();
-    spdlog::info("final counters: {}", stats().dump());
+    metrics.reset();
+    const nlohmann::json final_stats = stats_file_json(snapshot());
+    if (!config.stats_file.empty()) write_stats_file(config.stats_file, final_stats);
+    spdlog::info("final counters: {}", final_stats.dump());
     ha.reset();  // peers see silence and mark this node down, as after a crash
     return 0;
   }
 
   ~Impl() override {
-    stop_api();  // also when run() left by an exception
+    metrics.reset();  // its scrapes read nothing of ours, but stop serving first
+    stop_api();       // also when run() left by an exception
     ha.reset();
     datapath.reset();
     card_datapath.reset();

@@ -114,6 +114,7 @@ std::vector<PeerInfo> HaBridge::peers() const {
     i.state = ha_peer_state_name(p.state);
     i.lag_ms = p.lag_ms < 0 ? 0 : static_cast<uint64_t>(p.lag_ms);
     i.last_sequence = p.last_seq;
+    i.advertised_sequence = p.advertised_seq;
     i.silent_ms = p.silent_ms;
     i.resyncs = p.resyncs;
     i.gaps = p.gaps;
@@ -122,34 +123,8 @@ std::vector<PeerInfo> HaBridge::peers() const {
   return out;
 }
 
-nlohmann::json HaBridge::stats_json() const {
-  const HaStats s = replicator_->stats();
-  nlohmann::json peers = nlohmann::json::array();
-  for (const HaPeerStatus& p : replicator_->peers())
-    peers.push_back({{"name", p.name},
-                     {"state", ha_peer_state_name(p.state)},
-                     {"last_seq", p.last_seq},
-                     {"advertised_seq", p.advertised_seq},
-                     {"lag_ms", p.lag_ms},
-                     {"silent_ms", p.silent_ms},
-                     {"resyncs", p.resyncs},
-                     {"gaps", p.gaps}});
-  return {{"node_id", replicator_->config().node_id},
-          {"entries", replicator_->size()},
-          {"published", s.published},
-          {"refreshes_suppressed", s.refreshes_suppressed},
-          {"remote_applied", s.remote_applied},
-          {"remote_ignored", s.remote_ignored},
-          {"heartbeats_sent", s.heartbeats_sent},
-          {"gaps_detected", s.gaps_detected},
-          {"snapshots_served", s.snapshots_served},
-          {"snapshots_fetched", s.snapshots_fetched},
-          {"last_snapshot_entries", s.last_snapshot_entries},
-          {"last_snapshot_bytes", s.last_snapshot_bytes},
-          {"last_snapshot_total_ms", s.last_snapshot_total_ms},
-          {"auth_refused", s.auth_refused},
-          {"malformed", s.malformed},
-          {"peers", peers}};
+HaSnapshot HaBridge::snapshot() const {
+  return {replicator_->config().node_id, replicator_->size(), replicator_->stats(), peers()};
 }
 
 }  // namespace vxsn

@@ -9,10 +9,9 @@
 #include <mutex>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "host/api/management_backend.hpp"
 #include "host/ha/replicator.hpp"
+#include "host/metrics/node_snapshot.hpp"
 #include "host/table/table_manager.hpp"
 
 namespace vxsn {
@@ -32,7 +31,7 @@ class HaBridge : public ReplicaSink {
   void publish_local_changes();
 
   std::vector<PeerInfo> peers() const;
-  nlohmann::json stats_json() const;
+  HaSnapshot snapshot() const;
   const HaConfig& config() const { return replicator_->config(); }
 
   // ReplicaSink, on the replicator's thread: only queues.

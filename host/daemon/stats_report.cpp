@@ -6,45 +6,102 @@
 #include <fstream>
 
 namespace vxsn {
+namespace {
 
-nlohmann::json stats_json(const StatsSources& s) {
-  using nlohmann::json;
-  const DatapathCountersSnapshot& dp = s.datapath;
+using nlohmann::json;
+
+json object_of(const std::vector<NamedCount>& counts) {
+  json j = json::object();
+  for (const NamedCount& c : counts) j[c.name] = c.value;
+  return j;
+}
+
+json card_json(const CardInfo& st, const CardOnlyCounts& c) {
+  json j = {{"backend", st.backend},
+            {"device", st.device},
+            {"kernel", st.kernel_version},
+            {"layout_version", st.layout_version},
+            {"enabled", st.enabled},
+            {"active_bank", st.active_bank},
+            {"table_version", st.table_version},
+            {"tables_loaded", st.tables_loaded},
+            {"vnis", st.vnis},
+            {"vni_capacity", st.vni_capacity},
+            {"members", st.members},
+            {"member_capacity", st.member_capacity}};
+  j.update(object_of(card_only_counts(c)));
+  json left_out = json::object();
+  for (const auto& [reason, n] : st.left_out) left_out[reason] = n;
+  j["left_out"] = left_out;
+  return j;
+}
+
+json control_json(const NodeSnapshot& s) {
+  json j = object_of(control_counts(s.control));
+  j["entries"] = s.table_entries;
+  j["vnis"] = s.table_vnis;
+  j["by_source"] = object_of(source_counts(s.status.entries_by_source));
+  j["refused"] = object_of(control_refusals(s.control));
+  if (s.datapath_learn) j["datapath_learn"] = object_of(datapath_learn_counts(*s.datapath_learn));
+  return j;
+}
+
+json registration_json(const RegistrationCounters& r) {
+  json j = object_of(registration_counts(r));
+  json malformed = json::object();
+  for (size_t e = 1; e < kRefreshDecodeErrorCount; ++e)
+    malformed[std::string(kRefreshDecodeErrorLabels[e])] = r.malformed[e];
+  j["malformed"] = malformed;
+  return j;
+}
+
+json ha_json(const HaSnapshot& ha) {
+  json peers = json::array();
+  for (const PeerInfo& p : ha.peers)
+    peers.push_back({{"name", p.node_id},
+                     {"state", p.state},
+                     {"last_seq", p.last_sequence},
+                     {"advertised_seq", p.advertised_sequence},
+                     {"lag_ms", p.lag_ms},
+                     {"silent_ms", p.silent_ms},
+                     {"resyncs", p.resyncs},
+                     {"gaps", p.gaps}});
+  json j = object_of(ha_counts(ha.stats));
+  j["node_id"] = ha.node_id;
+  j["entries"] = ha.entries;
+  j["last_snapshot_entries"] = ha.stats.last_snapshot_entries;
+  j["last_snapshot_bytes"] = ha.stats.last_snapshot_bytes;
+  j["last_snapshot_total_ms"] = ha.stats.last_snapshot_total_ms;
+  j["peers"] = peers;
+  return j;
+}
+
+}  // namespace
+
+json stats_json(const NodeSnapshot& s) {
+  const DatapathCountersSnapshot& dp = s.counters.datapath;
   json drops = json::object();
   for (unsigned r = 1; r < kDropReasonCount; ++r)
     drops[drop_reason_label(static_cast<DropReason>(r))] = dp.drops[r];
 
   json vnis = json::object();
-  for (const auto& [vni, c] : s.vnis) {
-    vnis[std::to_string(vni)] = {{"frames_in", c.frames_in},
-                                 {"bytes_in", c.bytes_in},
-                                 {"copies_out", c.copies_out},
-                                 {"bytes_out", c.bytes_out},
-                                 {"source_not_member", c.source_not_member},
-                                 {"storm_policed", c.storm_policed}};
-  }
+  for (const auto& [vni, c] : s.counters.vnis) vnis[std::to_string(vni)] = object_of(vni_counts(c));
 
   json ports = json::array();
-  for (DpdkPort* p : s.ports) {
-    DpdkPort::Stats st = p->stats();
-    ports.push_back({{"name", p->name()},
-                     {"kernel_ifname", p->kernel_ifname()},
-                     {"mac", p->mac().to_string()},
-                     {"max_frame_len", p->max_frame_len()},
-                     {"rx_packets", st.ipackets},
-                     {"tx_packets", st.opackets},
-                     {"rx_bytes", st.ibytes},
-                     {"tx_bytes", st.obytes},
-                     {"rx_missed", st.imissed},
-                     {"rx_errors", st.ierrors},
-                     {"tx_errors", st.oerrors}});
+  for (const PortCountersInfo& p : s.counters.ports) {
+    json port = {{"name", p.name},
+                 {"kernel_ifname", p.kernel_ifname},
+                 {"mac", p.mac},
+                 {"max_frame_len", p.max_frame_len}};
+    port.update(object_of(port_counts(p)));
+    ports.push_back(port);
   }
 
-  json out = {{"node", s.node_id},
-              {"uptime_s", s.uptime_s},
-              {"datapath", s.datapath_mode},
+  json out = {{"node", s.status.node_id},
+              {"uptime_s", s.status.uptime_s},
+              {"datapath", s.status.datapath_mode},
               {"rx_frames", dp.rx_frames},
-              {"host_frames", s.host_frames},
+              {"host_frames", s.counters.host_frames},
               {"rx_bytes", dp.rx_bytes},
               {"tx_copies", dp.tx_copies},
               {"tx_bytes", dp.tx_bytes},
@@ -52,11 +109,18 @@ nlohmann::json stats_json(const StatsSources& s) {
               {"vnis", vnis},
               {"ports", ports},
               {"table",
-               {{"generation", s.table_generation},
-                {"vnis", s.table.vnis},
-                {"members", s.table.members},
-                {"unresolved", s.table.unresolved}}}};
-  if (!s.card.is_null()) out["card"] = s.card;
+               {{"generation", s.status.table_generation},
+                {"vnis", s.status.vnis},
+                {"members", s.status.members},
+                {"unresolved", s.status.unresolved_members}}},
+              {"control", control_json(s)},
+              {"registration", registration_json(s.registration)},
+              {"api",
+               {{"connections_refused", s.api.connections_refused},
+                {"handshake_timeouts", s.api.handshake_timeouts}}}};
+  if (s.status.card)
+    out["card"] = card_json(*s.status.card, s.card_counts.value_or(CardOnlyCounts{}));
+  if (s.ha) out["ha"] = ha_json(*s.ha);
   return out;
 }
 

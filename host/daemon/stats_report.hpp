@@ -4,31 +4,13 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
-#include <utility>
-#include <vector>
 
-#include "driver/dpdk/port.hpp"
-#include "host/daemon/table_compiler.hpp"
-#include "host/datapath/counters.hpp"
+#include "host/metrics/node_snapshot.hpp"
 
 namespace vxsn {
 
-// Counters come as snapshots so that either datapath can supply them: the software
-// datapath from its own counters, a card from its counter block (same keys either way).
-struct StatsSources {
-  const std::string& node_id;
-  double uptime_s;
-  const std::string& datapath_mode;  // software | emu | fpga
-  DatapathCountersSnapshot datapath;
-  uint64_t host_frames;
-  std::vector<std::pair<uint32_t, VniCountersSnapshot>> vnis;  // sorted by VNI
-  const std::vector<DpdkPort*>& ports;
-  const TableSummary& table;
-  uint64_t table_generation;
-  nlohmann::json card;  // card modes: status and card-only counters; null otherwise
-};
-
-nlohmann::json stats_json(const StatsSources& s);
+// The same keys whichever datapath counted (a card adds "card").
+nlohmann::json stats_json(const NodeSnapshot& s);
 
 // Replaces `path` atomically (write a temporary file, then rename), so readers never see
 // a half-written file. Returns false on failure.

@@ -58,23 +58,6 @@ struct HaPeerStatus {
   uint64_t gaps = 0;            // sequence gaps detected in its stream
 };
 
-struct HaStats {
-  uint64_t published = 0;  // local changes sent
-  uint64_t refreshes_suppressed = 0;
-  uint64_t remote_applied = 0;  // remote changes (stream + snapshots) that won LWW
-  uint64_t remote_ignored = 0;  // lost LWW or duplicates
-  uint64_t heartbeats_sent = 0;
-  uint64_t gaps_detected = 0;
-  uint64_t snapshots_served = 0;
-  uint64_t snapshots_fetched = 0;
-  uint64_t last_snapshot_entries = 0;
-  uint64_t last_snapshot_bytes = 0;
-  double last_snapshot_apply_ms = 0;  // merging it into the table and the sink (summed over chunks)
-  double last_snapshot_total_ms = 0;  // request sent to snapshot applied
-  uint64_t auth_refused = 0;          // handshakes refused by the ZAP handler
-  uint64_t malformed = 0;
-};
-
 class Replicator {
  public:
   // Binds the PUB and ROUTER endpoints and starts the thread. Throws zmq::error_t if an

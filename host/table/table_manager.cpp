@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <bit>
 #include <utility>
 
 #include "hls/vxlan_wire.hpp"
@@ -466,6 +467,11 @@ TableCounters TableManager::counters() const {
   return counters_;
 }
 
+EntriesBySource TableManager::entries_by_source() const {
+  std::lock_guard lock(mutex_);
+  return {by_source_[0], by_source_[1], by_source_[2], by_source_[3]};
+}
+
 // ---- internals (mutex_ held) ----
 
 TableManager::Entry* TableManager::find(uint32_t vni, const IpAddr& addr) {
@@ -503,6 +509,7 @@ TableManager::Entry* TableManager::find_or_create(uint32_t vni, const IpAddr& ad
 }
 
 void TableManager::add_source(uint32_t vni, const IpAddr& addr, Entry& e, EntrySource s) {
+  if (!(e.sources & bit(s))) ++by_source_[static_cast<size_t>(std::countr_zero(bit(s)))];
   e.sources |= bit(s);
   if (s != EntrySource::kPeer) mark_local_dirty(vni, addr);
   // The learned flag is part of what the datapath sees; other sources change nothing there.
@@ -512,6 +519,7 @@ void TableManager::add_source(uint32_t vni, const IpAddr& addr, Entry& e, EntryS
 bool TableManager::drop_source(uint32_t vni, const IpAddr& addr, EntrySource s) {
   Entry* e = find(vni, addr);
   if (e == nullptr) return false;
+  if (e->sources & bit(s)) --by_source_[static_cast<size_t>(std::countr_zero(bit(s)))];
   e->sources &= static_cast<uint8_t>(~bit(s));
   if (s != EntrySource::kPeer) mark_local_dirty(vni, addr);
   if (s == EntrySource::kLearned) {

@@ -5,6 +5,7 @@
 // daemon to compile into the datapath's table; only changed VNIs are reported.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -17,6 +18,7 @@
 #include "driver/net_types.hpp"
 #include "host/config/config.hpp"
 #include "host/table/allow_list.hpp"
+#include "host/table/entries_by_source.hpp"
 #include "host/table/membership_store.hpp"
 #include "host/table/rate_limiter.hpp"
 #include "host/table/timer_wheel.hpp"
@@ -160,6 +162,8 @@ class TableManager : public MembershipStore {
   std::optional<EntryInfo> entry(uint32_t vni, const IpAddr& vtep) const;
   size_t entry_count() const;
   size_t vni_count() const;
+  // Kept as sources come and go: reading it never walks the table.
+  EntriesBySource entries_by_source() const;
   TableCounters counters() const;
   const TableSettings& settings() const { return settings_; }
 
@@ -230,6 +234,7 @@ class TableManager : public MembershipStore {
   bool addresses_changed_ = true;
   std::function<void()> on_change_;
   TableCounters counters_;
+  std::array<uint64_t, 4> by_source_{};  // indexed by the EntrySource bit's position
   std::array<TimePoint, 6> last_refusal_log_{};
   std::array<uint64_t, 6> refusals_since_log_{};
 };

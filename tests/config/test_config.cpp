@@ -1,4 +1,5 @@
 #include "host/config/config.hpp"
+#include "host/config/metrics_settings.hpp"
 
 #include <gtest/gtest.h>
 
@@ -220,6 +221,62 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"ApiSocketTooLong",
                 kNodeAndPort + "[api]\nsocket = \"/" + std::string(120, 'a') + "\"\n", 6,
                 "api.socket"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+// ---- [metrics]: the Prometheus endpoint ----
+
+MetricsSettings metrics_of(const std::string& table) {
+  return parse_config(kNodeAndPort + "[metrics]\n" + table, "metrics.toml").metrics;
+}
+
+TEST(ConfigMetrics, OffByDefault) {
+  Config c = parse_config(kNodeAndPort, "min.toml");
+  EXPECT_FALSE(c.metrics.enabled);
+  EXPECT_EQ(c.metrics.top_vnis, 100u);
+  EXPECT_FALSE(metrics_of("top_vnis = 5\n").enabled) << "only listen switches it on";
+}
+
+TEST(ConfigMetrics, ListenForms) {
+  struct Form {
+    std::string listen;
+    std::string address;
+    uint16_t port;
+  };
+  for (const Form& f :
+       {Form{"9464", "127.0.0.1", 9464}, Form{"\"9100\"", "127.0.0.1", 9100},
+        Form{"\":9200\"", "127.0.0.1", 9200}, Form{"\"10.0.0.1:9300\"", "10.0.0.1", 9300},
+        Form{"\"0.0.0.0:9400\"", "0.0.0.0", 9400}, Form{"\"[::1]:9500\"", "::1", 9500}}) {
+    MetricsSettings m = metrics_of("listen = " + f.listen + "\ntop_vnis = 7\n");
+    EXPECT_TRUE(m.enabled) << f.listen;
+    EXPECT_EQ(m.address, f.address) << f.listen;
+    EXPECT_EQ(m.port, f.port) << f.listen;
+    EXPECT_EQ(m.top_vnis, 7u);
+  }
+  EXPECT_EQ(listen_text(metrics_of("listen = \"[::1]:9500\"\n")), "[::1]:9500");
+  EXPECT_EQ(listen_text(metrics_of("listen = 9464\n")), "127.0.0.1:9464");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    MetricsCases, BadConfig,
+    ::testing::Values(
+        BadCase{"MetricsUnknownKey", kNodeAndPort + "[metrics]\nenable = true\n", 6,
+                "metrics.enable"},
+        BadCase{"MetricsHostName", kNodeAndPort + "[metrics]\nlisten = \"localhost:9464\"\n", 6,
+                "metrics.listen"},
+        BadCase{"MetricsPortZero", kNodeAndPort + "[metrics]\nlisten = \"127.0.0.1:0\"\n", 6,
+                "metrics.listen"},
+        BadCase{"MetricsPortTooBig", kNodeAndPort + "[metrics]\nlisten = 70000\n", 6,
+                "metrics.listen"},
+        BadCase{"MetricsNoPort", kNodeAndPort + "[metrics]\nlisten = \"127.0.0.1\"\n", 6,
+                "metrics.listen"},
+        BadCase{"MetricsIpv6WithoutBrackets", kNodeAndPort + "[metrics]\nlisten = \"::1:9464\"\n",
+                6, "metrics.listen"},
+        BadCase{"MetricsUnclosedBracket", kNodeAndPort + "[metrics]\nlisten = \"[::1:9464\"\n", 6,
+                "metrics.listen"},
+        BadCase{"MetricsNotAList", kNodeAndPort + "[metrics]\nlisten = [9464]\n", 6,
+                "metrics.listen"},
+        BadCase{"MetricsTopVnisNegative",
+                kNodeAndPort + "[metrics]\nlisten = 9464\ntop_vnis = -1\n", 7, "metrics.top_vnis"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 // ---- [table], [[allow]], [[learning]]: the table manager's settings ----

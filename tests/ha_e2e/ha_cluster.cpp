@@ -114,7 +114,10 @@ std::string HaCluster::config_text(int i) const {
     // plane; the flood lists reach the datapath's table like any other entry.
     << "[[port]]\ndevice = \"net_ring0\"\n\n"
     << "[table]\nlearning = false\n\n"
-    << "[api]\nsocket = \"" << node_dir(i) << "/api.sock\"\n\n"
+    << "[api]\nsocket = \"" << node_dir(i)
+    << "/api.sock\"\n\n"
+    // Each node's Prometheus endpoint on its own namespace's loopback.
+    << "[metrics]\nlisten = " << kMetricsPort << "\n\n"
     << "[log]\nlevel = \"info\"\nstats_file = \"" << node_dir(i)
     << "/stats.json\"\nstats_interval_ms = 100\n\n";
   c << "[ha]\nnode_id = \"" << me.name << "\"\npublish = \"" << publish_endpoint(i)

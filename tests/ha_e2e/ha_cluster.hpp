@@ -16,6 +16,9 @@
 
 namespace vxsn::hae2e {
 
+// Every node serves its metrics on this port of its namespace's loopback.
+inline constexpr uint16_t kMetricsPort = 9464;
+
 struct NodeSpec {
   std::string name;  // node id, and the peer name the others know it by
   // false: no other node lists this one as a peer (it still lists the trusted nodes).

@@ -13,6 +13,8 @@
 
 #include "tests/ha_e2e/ha_cluster.hpp"
 #include "tests/ha_e2e/table_dump.hpp"
+#include "tests/metrics/http_get.hpp"
+#include "tests/metrics/prometheus_parser.hpp"
 
 namespace vxsn::hae2e {
 namespace {
@@ -49,6 +51,14 @@ class HaClusterTest : public ::testing::Test {
     }
   }
   void start_three() { start_cluster({{"sn-a"}, {"sn-b"}, {"sn-c"}}); }
+  // All three up, and one change of C's applied on A, so the peers have a sequence to show.
+  void three_up_with_a_change_from_c(uint32_t vni, const std::string& member) {
+    start_three();
+    ASSERT_TRUE(wait_all_up(15s));
+    api::Member m;
+    (*api(kC))->addMember(m, static_cast<int32_t>(vni), member);
+    ASSERT_TRUE(wait_for([&] { return peers_of(kA)["sn-c"].last_sequence >= 1; }, 10s));
+  }
 
   void TearDown() override {
     if (HasFailure() && cluster_) {
@@ -524,11 +534,8 @@ TEST_F(HaClusterTest, UntrustedKeysNeverGetAnEntryIn) {
 
 // 5. listPeers: a killed peer turns "down" after dead_interval_ms, and "up" after restart.
 TEST_F(HaClusterTest, ListPeersFollowsAPeersDeathAndReturn) {
-  start_three();
-  ASSERT_TRUE(wait_all_up(15s));
-  api::Member m;
-  (*api(kC))->addMember(m, 5001, addr(66, 0, 1));
-  ASSERT_TRUE(wait_for([&] { return peers_of(kA)["sn-c"].last_sequence >= 1; }, 10s));
+  three_up_with_a_change_from_c(5001, addr(66, 0, 1));
+  if (HasFatalFailure()) return;
 
   auto on_a = peers_of(kA);
   ASSERT_EQ(on_a.size(), 2u);
@@ -561,6 +568,43 @@ TEST_F(HaClusterTest, ListPeersFollowsAPeersDeathAndReturn) {
       "[ figures ] dead_interval %u ms: C shown down on A and B %.0f ms after SIGKILL; "
       "up everywhere %.0f ms after restart began\n",
       cluster().timers().dead_interval_ms, down_ms, up_ms);
+}
+
+// The Prometheus endpoint shows the same peers: their state and lag, and a death.
+TEST_F(HaClusterTest, MetricsShowPeersStateAndLag) {
+  three_up_with_a_change_from_c(5002, addr(67, 0, 1));
+  if (HasFatalFailure()) return;
+  auto scrape = [&] {
+    const test::HttpResponse r = test::http_request(cluster().fabric().node_ns(kA), "127.0.0.1",
+                                                    kMetricsPort, "GET", "/metrics");
+    EXPECT_EQ(r.status, 200);
+    test::PromParseResult p = test::parse_prometheus_text(r.body);
+    EXPECT_TRUE(p.ok()) << p.error;
+    return p.exposition;
+  };
+  ASSERT_TRUE(wait_for(
+      [&] {
+        return scrape().value("vxsn_ha_peer_last_sequence", {{"peer", "sn-c"}}).value_or(0) >= 1;
+      },
+      5s));
+  test::PromExposition up = scrape();
+  EXPECT_EQ(up.value("vxsn_ha_enabled"), 1.0);
+  EXPECT_EQ(up.value("vxsn_ha_peer_state", {{"peer", "sn-b"}, {"state", "up"}}), 1.0);
+  EXPECT_EQ(up.value("vxsn_ha_peer_state", {{"peer", "sn-c"}, {"state", "up"}}), 1.0);
+  EXPECT_EQ(up.value("vxsn_ha_peer_state", {{"peer", "sn-c"}, {"state", "down"}}), 0.0);
+  EXPECT_GE(up.value("vxsn_ha_peer_lag_seconds", {{"peer", "sn-c"}}).value_or(-1), 0.0);
+  EXPECT_GT(up.value("vxsn_ha_remote_applied_total").value_or(0), 0.0);
+  EXPECT_EQ(up.value("vxsn_table_entries_by_source", {{"source", "peer"}}), 1.0)
+      << "C's member reached A as a peer entry";
+
+  cluster().kill_hard(kC);
+  EXPECT_TRUE(wait_for(
+      [&] {
+        return scrape().value("vxsn_ha_peer_state", {{"peer", "sn-c"}, {"state", "down"}}) == 1.0;
+      },
+      10s))
+      << "C's death shows on A's endpoint";
+  EXPECT_EQ(scrape().value("vxsn_ha_peer_state", {{"peer", "sn-b"}, {"state", "up"}}), 1.0);
 }
 
 }  // namespace

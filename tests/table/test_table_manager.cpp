@@ -28,6 +28,26 @@ class TableManagerTest : public ::testing::Test {
   std::unique_ptr<TableManager> tm;
 };
 
+TEST_F(TableManagerTest, EntriesBySourceFollowEverySourceChange) {
+  make(table_config({StaticVni{100, {ip("10.0.0.1")}}}));
+  ASSERT_EQ(reg(100, "10.0.0.1", 7, 90), StoreResult::kOk);  // static and registered
+  ASSERT_EQ(reg(100, "10.0.0.2", 8, 90), StoreResult::kOk);
+  ASSERT_EQ(reg(100, "10.0.0.2", 8, 90), StoreResult::kOk);  // a refresh counts once
+  ASSERT_EQ(tm->learn(100, ip("10.0.0.3")), LearnOutcome::kLearned);
+  EntriesBySource b = tm->entries_by_source();
+  EXPECT_EQ(b.static_entries, 1u);
+  EXPECT_EQ(b.registered, 2u);
+  EXPECT_EQ(b.learned, 1u);
+  EXPECT_EQ(b.peer, 0u);
+  at(90'000ms);  // both registrations expire; the static entry stays
+  b = tm->entries_by_source();
+  EXPECT_EQ(b.registered, 0u);
+  EXPECT_EQ(b.static_entries, 1u);
+  EXPECT_EQ(b.learned, 1u);
+  tm->reconfigure(table_config());  // no longer static: the static entry goes
+  EXPECT_EQ(tm->entries_by_source().static_entries, 0u);
+}
+
 TEST_F(TableManagerTest, RegisteredEntryExpiresAtItsHoldtime) {
   make(table_config());
   ASSERT_EQ(reg(100, "10.0.0.1", 7, 90), StoreResult::kOk);
