@@ -409,11 +409,12 @@ struct Daemon::Impl : DaemonControl {
     s.max_entries = config.table.max_entries;
     if (card_mode()) {
       const CardStatus st = card->status();
-      s.card = CardInfo{st.backend,   st.device,       st.kernel_version, st.layout_version,
-                        st.enabled,   st.active_bank,  st.table_version,  st.tables_loaded,
-                        st.vni_count, st.vni_capacity, st.member_count,   st.member_capacity};
-      for (const auto& [reason, n] : left_out_by_reason(card_left_out))
-        s.card->left_out[reason] = n;
+      std::map<std::string, uint64_t> left_out;
+      for (const auto& [reason, n] : left_out_by_reason(card_left_out)) left_out[reason] = n;
+      s.card = CardInfo{st.backend,         st.device,       st.kernel_version, st.layout_version,
+                        st.enabled,         st.active_bank,  st.table_version,  st.tables_loaded,
+                        st.vni_count,       st.vni_capacity, st.member_count,   st.member_capacity,
+                        std::move(left_out)};
     }
     return s;
   }

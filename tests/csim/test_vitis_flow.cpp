@@ -48,12 +48,16 @@ TEST(VitisFlow, ConnectivityNamesEveryKernelPortAndNoOther) {
   const std::regex sc(R"(^stream_connect=(\S+):(\S+))", std::regex::multiline);
   for (auto it = std::sregex_iterator(cfg.begin(), cfg.end(), sc); it != std::sregex_iterator();
        ++it)
-    for (const std::string end : {(*it)[1].str(), (*it)[2].str()})
+    for (const std::string& end : {(*it)[1].str(), (*it)[2].str()})
       if (end.rfind("vxsn_datapath_1.", 0) == 0) streamed.insert(end.substr(16));
 
   for (const auto& [port, mode] : ports) {
-    if (mode == "m_axi") EXPECT_TRUE(mapped.count(port)) << port << " has no sp= line";
-    if (mode == "axis") EXPECT_TRUE(streamed.count(port)) << port << " is not stream_connect-ed";
+    if (mode == "m_axi") {
+      EXPECT_TRUE(mapped.count(port)) << port << " has no sp= line";
+    }
+    if (mode == "axis") {
+      EXPECT_TRUE(streamed.count(port)) << port << " is not stream_connect-ed";
+    }
   }
   for (const std::string& p : mapped)
     EXPECT_EQ(ports.count(p) ? ports.at(p) : "", "m_axi") << "sp= names " << p;

@@ -83,9 +83,11 @@ TEST_F(MetricsEndToEnd, ScrapeParsesAndFollowsTrafficAndTheApi) {
             *after.value("vxsn_vni_copies_out_total", {{"vni", a}}));
   // Counters never go backwards between scrapes.
   const auto old_series = before.series();
-  for (const auto& [key, value] : after.series())
-    if (key.find("_total{") != std::string::npos && old_series.count(key))
+  for (const auto& [key, value] : after.series()) {
+    if (key.find("_total{") != std::string::npos && old_series.count(key)) {
       EXPECT_GE(value, old_series.at(key)) << key;
+    }
+  }
 
   // An API change: the table's occupancy follows.
   CommandResult removed = ctl("vtep remove " + std::to_string(vni_b) + " " + tb_.vtep_ips()[2]);
