@@ -183,7 +183,7 @@ struct Counters {
   4: i64 tx_copies,
   5: i64 tx_bytes,
   6: i64 host_frames,          // frames steered to the host kernel instead of replicated
-  7: map<string, i64> drops,   // by drop reason label ("bad_vxlan_flags", ...)
+  7: map<string, i64> drops,   // by drop reason label ("vxlan_bad_flags", ...)
   8: list<VniCounters> vnis,   // ascending VNI
   9: list<PortCounters> ports,
 }

@@ -58,7 +58,7 @@ void read_node(const TomlReader& r, const toml::table& t, Config& c) {
 }
 
 void read_datapath(const TomlReader& r, const toml::table& t, Config& c) {
-  r.only_keys(t, "datapath", {"mode", "eal_args"});
+  r.only_keys(t, "datapath", {"mode", "eal_args", "xclbin", "card_device"});
   if (auto n = t.get("mode")) {
     c.datapath = r.string(*n, "datapath.mode");
     if (c.datapath != "software" && c.datapath != "emu" && c.datapath != "fpga")
@@ -71,6 +71,9 @@ void read_datapath(const TomlReader& r, const toml::table& t, Config& c) {
     for (size_t i = 0; i < arr->size(); ++i)
       c.eal_args.push_back(r.string((*arr)[i], "datapath.eal_args[" + std::to_string(i) + "]"));
   }
+  if (auto n = t.get("xclbin")) c.card.xclbin = r.string(*n, "datapath.xclbin");
+  if (auto n = t.get("card_device"))
+    c.card.device = static_cast<unsigned>(r.integer(*n, "datapath.card_device", 0, 255));
 }
 
 void read_ports(const TomlReader& r, const toml::node& n, Config& c) {
@@ -437,6 +440,9 @@ void validate_config(Config& c, const std::string& source) {
   if (c.service_addresses.empty())
     throw ConfigError(source, 0, "node.service_addresses", "at least one address is required");
   if (c.ports.empty()) throw ConfigError(source, 0, "port", "at least one [[port]] is required");
+  if (c.datapath == "fpga" && c.card.xclbin.empty())
+    throw ConfigError(source, 0, "datapath.xclbin",
+                      "mode fpga needs the card's xclbin (built by hls/vitis)");
   // The steering policy compiles from these (a VXLAN port the node keeps for BFD or
   // registrations would hand those to the datapath): refused here, not at port start.
   try {

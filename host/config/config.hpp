@@ -14,6 +14,13 @@
 
 namespace vxsn {
 
+// The card of datapath mode fpga: which XRT device, and the xclbin to load into it.
+struct CardSettings {
+  unsigned device = 0;
+  std::string xclbin;
+  bool operator==(const CardSettings&) const = default;
+};
+
 struct PortSettings {
   std::string device;             // EAL device string, e.g. "net_af_xdp0,iface=sn0"
   uint32_t max_frame_len = 9216;  // largest underlay frame to carry whole
@@ -158,6 +165,7 @@ struct Config {
   uint32_t health_interval_ms = 100;
 
   std::string datapath = "software";  // software | emu | fpga
+  CardSettings card;                  // fpga only
   std::vector<std::string> eal_args;  // empty: the driver's defaults
   std::vector<PortSettings> ports;
 

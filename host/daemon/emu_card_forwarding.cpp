@@ -1,0 +1,21 @@
+#include "host/daemon/emu_card_forwarding.hpp"
+
+namespace vxsn {
+
+CardControl card_control_of(const Config& c) {
+  CardControl control;
+  control.vxlan_port = c.vxlan_port;
+  control.service_addrs = c.service_addresses;  // more than the card holds: CardError
+  control.enable = true;
+  return control;
+}
+
+EmuCardForwarding::EmuCardForwarding(std::vector<DpdkPort*> ports, const Config& config,
+                                     const SteeringPolicy& steering,
+                                     VniCounterRegistry& vni_counters)
+    : agent_(card_, vni_counters) {
+  card_.configure(card_control_of(config));
+  datapath_ = std::make_unique<CardDatapath>(std::move(ports), card_, steering);
+}
+
+}  // namespace vxsn

@@ -1,0 +1,47 @@
+// The emulated card as the daemon's forwarding component: the hls/ kernels on the CPU
+// behind the Card interface, fed by the card poll loop from the DPDK ports.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "driver/card/emu_card.hpp"
+#include "driver/dpdk/port.hpp"
+#include "driver/steering/steering_policy.hpp"
+#include "host/config/config.hpp"
+#include "host/daemon/card_agent.hpp"
+#include "host/daemon/card_datapath.hpp"
+#include "host/daemon/forwarding.hpp"
+
+namespace vxsn {
+
+// The card's control settings from the config (VXLAN port, service addresses).
+CardControl card_control_of(const Config& c);
+
+class EmuCardForwarding final : public Forwarding {
+ public:
+  // Throws CardError when the card cannot hold the config's settings. `steering` and
+  // `vni_counters` outlive this.
+  EmuCardForwarding(std::vector<DpdkPort*> ports, const Config& config,
+                    const SteeringPolicy& steering, VniCounterRegistry& vni_counters);
+
+  void start() override { datapath_->start(); }
+  void stop() override { datapath_->stop(); }
+  bool publish(std::unique_ptr<FloodTable> table, uint64_t generation) override {
+    return agent_.publish(*table, generation);
+  }
+  void drain_learn_events(const LearnSink& learn) override { agent_.drain_learn_events(learn); }
+  uint64_t poll_turns() const override { return datapath_->poll_turns(); }
+  ForwardingReading read_counters() override {
+    return agent_.read_counters(datapath_->host_counters().snapshot(), datapath_->host_frames());
+  }
+  std::vector<uint64_t> steering_hits() const override { return datapath_->steering_hits(); }
+  std::optional<CardInfo> card_info() override { return agent_.card_info(); }
+
+ private:
+  EmuCard card_;
+  CardAgent agent_;
+  std::unique_ptr<CardDatapath> datapath_;
+};
+
+}  // namespace vxsn

@@ -1,0 +1,39 @@
+// The software datapath as the daemon's forwarding component: tables published with RCU
+// to the DPDK poll loop (host/datapath's reference model), learn reports through a queue.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "driver/dpdk/port.hpp"
+#include "driver/steering/steering_policy.hpp"
+#include "host/config/config.hpp"
+#include "host/daemon/forwarding.hpp"
+#include "host/daemon/software_datapath.hpp"
+#include "host/datapath/vni_counter_registry.hpp"
+
+namespace vxsn {
+
+class SoftwareForwarding final : public Forwarding {
+ public:
+  // `steering` and `vni_counters` (the compiler's per-VNI counters) outlive this.
+  SoftwareForwarding(std::vector<DpdkPort*> ports, const Config& config,
+                     const SteeringPolicy& steering, VniCounterRegistry& vni_counters);
+
+  void start() override { datapath_->start(); }
+  void stop() override { datapath_->stop(); }
+  bool publish(std::unique_ptr<FloodTable> table, uint64_t generation) override;
+  void drain_learn_events(const LearnSink& learn) override;
+  uint64_t poll_turns() const override { return datapath_->poll_turns(); }
+  ForwardingReading read_counters() override;
+  std::vector<uint64_t> steering_hits() const override { return datapath_->steering_hits(); }
+  std::optional<CardInfo> card_info() override { return std::nullopt; }
+
+ private:
+  VniCounterRegistry& vni_counters_;
+  FloodTablePublisher tables_;
+  LearnQueue learn_queue_;  // datapath thread -> control loop
+  std::unique_ptr<SoftwareDatapath> datapath_;
+};
+
+}  // namespace vxsn

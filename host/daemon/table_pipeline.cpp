@@ -1,0 +1,103 @@
+#include "host/daemon/table_pipeline.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+
+#include "host/ha/hybrid_clock.hpp"
+#include "host/table/vni_policy_rules.hpp"
+
+namespace vxsn {
+
+TablePipeline::TablePipeline(const Config& config, const std::vector<DpdkPort*>& ports,
+                             VniCounterRegistry& vni_counters, Forwarding& forwarding)
+    : ports_(ports), vni_counters_(vni_counters), forwarding_(forwarding) {
+  // The control loop coalesces bursts of next-hop changes into one table rebuild.
+  resolver_ = std::make_unique<NextHopResolver>([this] { next_hops_changed_.notify(); });
+  manager_ = std::make_unique<TableManager>(config);
+  manager_->align_ticks_to_wall_clock(static_cast<int64_t>(HybridClock::system_ms()));
+  // Registrations change the table on their own thread: the datapath and the peers get it
+  // now rather than on the next control tick.
+  manager_->set_change_callback([this] { changed_elsewhere_.notify(); });
+  compiler_ = std::make_unique<IncrementalCompiler>(
+      [this](MemberSpec& m) { resolve_member(m, *resolver_, ports_); },
+      [this](uint32_t vni) { return vni_counters_.get_or_create(vni); });
+  set_layout(config);
+}
+
+TablePipeline::~TablePipeline() = default;
+
+void TablePipeline::start() {
+  if (auto addresses = manager_->take_address_changes())
+    resolver_->set_targets(std::move(*addresses));
+  resolver_->start();
+  publish();
+}
+
+void TablePipeline::stop() {
+  resolver_->stop();
+}
+
+void TablePipeline::set_layout(const Config& config) {
+  compiler_->set_layout(replication_params(config), egress_ports(ports_), VniPolicyRules(config));
+}
+
+// The VNIs of members whose next hop changed compile again.
+void TablePipeline::next_hops_changed() {
+  next_hops_changed_.consume();
+  std::unordered_map<IpAddr, NextHop, IpAddrHash> now;
+  for (auto& [addr, hop] : resolver_->all()) {
+    auto old = compiled_hops_.find(addr);
+    if (old == compiled_hops_.end() || !same_resolution(old->second, hop))
+      compiler_->invalidate_address(addr);
+    now.emplace(addr, std::move(hop));
+  }
+  compiled_hops_ = std::move(now);
+  publish();
+}
+
+void TablePipeline::changed_elsewhere() {
+  changed_elsewhere_.consume();
+  publish();
+}
+
+void TablePipeline::publish() {
+  if (auto addresses = manager_->take_address_changes())
+    resolver_->set_targets(std::move(*addresses));
+  compiler_->apply(manager_->take_changes());
+  if (!compiler_->pending()) return;
+  std::unique_ptr<FloodTable> table;
+  try {
+    table = compiler_->build(generation_ + 1);
+  } catch (const std::invalid_argument& e) {
+    spdlog::error("table generation {} not built, the running table stays: {}", generation_ + 1,
+                  e.what());
+    return;
+  }
+  const CompileStats& cs = compiler_->stats();
+  const TableSummary s{cs.vnis, cs.members, cs.unresolved};
+  if (!forwarding_.publish(std::move(table), generation_ + 1)) return;
+  ++generation_;
+  if (s.unresolved != summary_.unresolved || s.vnis != summary_.vnis ||
+      s.members != summary_.members)
+    spdlog::info("table generation {}: {} VNIs, {} members, {} without next hop", generation_,
+                 s.vnis, s.members, s.unresolved);
+  summary_ = s;
+}
+
+void TablePipeline::learn(uint32_t vni, const IpAddr& vtep) {
+  if (manager_->learn(vni, vtep) == LearnOutcome::kLearned)
+    spdlog::info("learned: VNI {} VTEP {}", vni, vtep.to_string());
+}
+
+void TablePipeline::take_learn_events() {
+  forwarding_.drain_learn_events([this](uint32_t vni, const IpAddr& vtep) { learn(vni, vtep); });
+}
+
+void TablePipeline::tick() {
+  take_learn_events();
+  manager_->advance();
+  publish();
+}
+
+}  // namespace vxsn

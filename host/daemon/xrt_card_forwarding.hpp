@@ -1,0 +1,71 @@
+// A real card through XRT as the daemon's forwarding component (`[datapath] mode = "fpga"`).
+// Frames never pass through the host: the card's own network ports (CMAC) take them in and
+// send the copies out, the kernels run free. The daemon loads tables into the card's idle
+// bank and flips, reads counters and drains the learn ring, all from the control loop.
+//
+// The host's [[port]]s still matter: port i is the kernel interface beside the card's
+// network port i, through which members' next hops are resolved (a copy leaves through
+// card port i with the MAC the kernel resolved there).
+//
+// XRT picks its shim once per process from XILINX_XRT and XCL_EMULATION_MODE. With
+// XILINX_XRT set (Xilinx's own XRT install), those are used as they are; otherwise the
+// Debian install is used, with its hardware shim (a real card) or, when
+// XCL_EMULATION_MODE=noop, the noop shim, where every host call is real but no kernel
+// runs (CI and tests).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "driver/xrt/shim_environment.hpp"
+#include "driver/xrt/xrt_card.hpp"
+#include "host/config/config.hpp"
+#include "host/daemon/card_agent.hpp"
+#include "host/daemon/forwarding.hpp"
+
+namespace vxsn {
+
+class XrtCardForwarding final : public Forwarding {
+ public:
+  // Opens device config.card.device with config.card.xclbin and writes the control
+  // registers with the card's input disabled. Throws CardError (no device, wrong xclbin,
+  // settings the card cannot hold) or std::runtime_error (no XRT shim library).
+  XrtCardForwarding(const Config& config, VniCounterRegistry& vni_counters);
+  ~XrtCardForwarding() override;
+
+  // Enables the card's input: frames are replicated from now on.
+  void start() override;
+  // Disables it: frames arriving now are consumed and counted as rx_disabled.
+  void stop() override;
+  bool publish(std::unique_ptr<FloodTable> table, uint64_t generation) override {
+    return agent_->publish(*table, generation);
+  }
+  // A card that cannot be read is logged (once until it answers again), never thrown.
+  void drain_learn_events(const LearnSink& learn) override;
+  // Successful reads of the card by the control loop (every learn-ring drain): they stop
+  // when the card stops answering, which the health check reports as a stall.
+  uint64_t poll_turns() const override { return reads_; }
+  // The last good reading when the card cannot be read (logged once).
+  ForwardingReading read_counters() override;
+  // No software classifier runs in front of the card.
+  std::vector<uint64_t> steering_hits() const override { return {}; }
+  std::optional<CardInfo> card_info() override { return agent_->card_info(); }
+
+ private:
+  void set_enabled(bool enabled);
+  // Counts a read's outcome; logs the first failure and the recovery.
+  void read_succeeded();
+  void read_failed(const CardError& e, const char* what);
+
+  std::unique_ptr<xrtcard::XrtShimEnvironment> shim_;  // only when XILINX_XRT was unset
+  CardControl control_;
+  std::unique_ptr<XrtCard> card_;
+  std::unique_ptr<CardAgent> agent_;
+  uint64_t reads_ = 0;
+  bool read_failing_ = false;
+  ForwardingReading last_reading_;
+};
+
+}  // namespace vxsn
