@@ -27,27 +27,32 @@ void datapath_frame(AxisStream& rx, AxisStream& tx, const Word512* table_mem, Wo
   parse(rx, frame_data, frame_meta, ctrl);
   replicate(frame_data, frame_meta, tx, table_mem, ctrl.table_bank, replicated);
   learn(replicated, learned, learn_ring);
-  count(learned, counters);
+  count(learned, counters, ctrl.counter_snapshot);
 }
 
 }  // namespace
 
 void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem, Word512* learn_ring,
-                   uint64_t* counters, const ControlRegs& ctrl, bool reset) {
+                   uint64_t* counters, const ControlRegs& ctrl, uint32_t command) {
 #pragma HLS INTERFACE mode = axis port = rx
 #pragma HLS INTERFACE mode = axis port = tx
 #pragma HLS INTERFACE mode = m_axi port = table_mem offset = slave bundle = gmem_table depth = 67714
 #pragma HLS INTERFACE mode = m_axi port = learn_ring offset = slave bundle = gmem_learn depth = 1026
 #pragma HLS INTERFACE mode = m_axi port = counters offset = slave bundle = gmem_ctr depth = 32832
 #pragma HLS INTERFACE mode = s_axilite port = ctrl bundle = control
-#pragma HLS INTERFACE mode = s_axilite port = reset bundle = control
+#pragma HLS INTERFACE mode = s_axilite port = command bundle = control
 #pragma HLS INTERFACE mode = s_axilite port = return bundle = control
   static_assert(card::kTableMemoryWords == 67714, "keep the m_axi depth pragma in step");
   static_assert(card::kLearnRingWords == 1026, "keep the m_axi depth pragma in step");
   static_assert(card::kCounterWords == 32832, "keep the m_axi depth pragma in step");
-  if (reset) {
+  if (command == kCmdReset) {
     learn_reset();
     storm_reset();
+    counters_reset();
+    return;
+  }
+  if (command == kCmdControl) {
+    counters_serve_snapshot(counters, ctrl.counter_snapshot);
     return;
   }
   datapath_frame(rx, tx, table_mem, learn_ring, counters, ctrl);

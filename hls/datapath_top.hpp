@@ -4,9 +4,12 @@
 // One call processes ONE frame: it reads the frame's beats from `rx` up to and including
 // the beat with `last` set (the caller must have queued a whole frame), writes every copy
 // to `tx` (each copy's last beat has `last` set; copies follow one another in member
-// order), appends learn events to the ring and adds to the counters. With `reset` set the
-// call touches no stream: it clears the kernel's on-chip state (the learn cache, the storm
-// policers' buckets) and returns.
+// order), appends learn events to the ring and adds to the on-chip counters (command
+// kCmdFrame). kCmdReset touches no stream: it clears the kernel's on-chip state (the learn
+// cache, the storm policers' buckets, the counters) and returns. kCmdControl touches no
+// stream and clears nothing: it takes the registers and serves a pending counter snapshot
+// request (ControlRegs::counter_snapshot, hls/counters.hpp); a frame call serves one too,
+// after counting its frame.
 //
 // Interfaces (Vitis):
 //   rx, tx        AXI4-Stream, 512-bit data + keep + last (byte 0 of a frame = bits 7..0 of
@@ -15,8 +18,8 @@
 //                 card::kTableMemoryWords words
 //   learn_ring    m_axi (bundle gmem_learn): hls/learn_ring_layout.hpp
 //   counters      m_axi (bundle gmem_ctr): card::kCounterWords 64-bit counters,
-//                 hls/counter_layout.hpp
-//   ctrl, reset   s_axilite (bundle control): hls/control_regs.hpp; plus the m_axi base
+//                 hls/counter_layout.hpp, written only by a snapshot
+//   ctrl, command s_axilite (bundle control): hls/control_regs.hpp; plus the m_axi base
 //                 addresses and ap_ctrl (start/done) in the same register file
 // Internally a DATAFLOW region of four processes: parse -> replicate -> learn -> count.
 #pragma once
@@ -27,6 +30,6 @@
 namespace vxsn::hw {
 
 void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem, Word512* learn_ring,
-                   uint64_t* counters, const ControlRegs& ctrl, bool reset);
+                   uint64_t* counters, const ControlRegs& ctrl, uint32_t command);
 
 }  // namespace vxsn::hw

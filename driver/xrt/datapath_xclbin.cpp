@@ -10,7 +10,7 @@
 namespace vxsn::xrtcard {
 
 // Vitis packs s_axilite arguments one after another, each followed by a reserved word.
-static_assert(kRegReset == kRegCtrl + kControlImageBytes + 4, "reset follows ctrl");
+static_assert(kRegCommand == kRegCtrl + kControlImageBytes + 4, "command follows ctrl");
 
 std::string datapath_build_metadata(uint16_t layout_version) {
   nlohmann::json meta;
@@ -62,7 +62,8 @@ xclbin::XclbinSpec datapath_xclbin_spec() {
        "unsigned long*", kBankState},
       {"ctrl", kArgCtrl, ArgKind::kScalar, "s_axi_control", kRegCtrl, kControlImageBytes,
        kControlImageBytes, "ControlRegs const&", -1},
-      {"reset", kArgReset, ArgKind::kScalar, "s_axi_control", kRegReset, 4, 4, "bool", -1},
+      {"command", kArgCommand, ArgKind::kScalar, "s_axi_control", kRegCommand, 4, 4, "unsigned int",
+       -1},
   };
   return spec;
 }

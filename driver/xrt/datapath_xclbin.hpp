@@ -10,7 +10,7 @@
 //   3   learn_ring   m_axi gmem_learn                   0x1C      1 "state"
 //   4   counters     m_axi gmem_ctr                     0x28      1 "state"
 //   5   ctrl         s_axilite, kControlImageBytes      0x34      -
-//   6   reset        s_axilite, 32-bit                  0xD0      -
+//   6   command      s_axilite, 32-bit (hw::kCmd*)      0xD0      -
 // Offsets follow Vitis' packing: 0x00..0x0F ap_ctrl/interrupt registers, each argument
 // followed by one reserved word. The layout of `ctrl` is driver/xrt/control_image.hpp.
 #pragma once
@@ -32,14 +32,14 @@ inline constexpr int kArgTableMem = 2;
 inline constexpr int kArgLearnRing = 3;
 inline constexpr int kArgCounters = 4;
 inline constexpr int kArgCtrl = 5;
-inline constexpr int kArgReset = 6;
+inline constexpr int kArgCommand = 6;
 inline constexpr int kArgCount = 7;
 
 inline constexpr uint32_t kRegTableMem = 0x10;
 inline constexpr uint32_t kRegLearnRing = 0x1C;
 inline constexpr uint32_t kRegCounters = 0x28;
 inline constexpr uint32_t kRegCtrl = 0x34;
-inline constexpr uint32_t kRegReset = 0xD0;
+inline constexpr uint32_t kRegCommand = 0xD0;
 inline constexpr uint64_t kControlRegisterRange = 0x1000;
 
 inline constexpr int kBankTable = 0;  // MEM_TOPOLOGY index of the table memory

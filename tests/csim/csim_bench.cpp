@@ -96,9 +96,9 @@ size_t CsimBench::run(const std::string& name, const std::vector<CorpusFrame>& f
   return compared;
 }
 
-void CsimBench::expect_counters_equal() const {
+void CsimBench::expect_counters_equal() {
   const DatapathCountersSnapshot r = ref_.counters();
-  const CardHarness& c = card_;
+  CardHarness& c = card_;
   EXPECT_EQ(r.rx_frames, c.counter(card::kCtrRxFrames)) << "rx_frames";
   EXPECT_EQ(r.rx_bytes, c.counter(card::kCtrRxBytes)) << "rx_bytes";
   EXPECT_EQ(r.tx_copies, c.counter(card::kCtrTxCopies)) << "tx_copies";

@@ -142,12 +142,12 @@ TEST_F(XclbinWriter, MetadataXmlNamesTheKernelAndEveryArgument) {
     const char* offset;
     const char* size;
   };
-  // hls/datapath_top.hpp: streams are axis (4), pointers m_axi (1), ctrl/reset s_axilite (0).
+  // hls/datapath_top.hpp: streams are axis (4), pointers m_axi (1), ctrl/command s_axilite (0).
   for (const Expect& e :
        {Expect{"rx", 4, 0, "0x0", "0x0"}, Expect{"tx", 4, 1, "0x0", "0x0"},
         Expect{"table_mem", 1, 2, "0x10", "0x8"}, Expect{"learn_ring", 1, 3, "0x1C", "0x8"},
         Expect{"counters", 1, 4, "0x28", "0x8"}, Expect{"ctrl", 0, 5, "0x34", "0x98"},
-        Expect{"reset", 0, 6, "0xD0", "0x4"}}) {
+        Expect{"command", 0, 6, "0xD0", "0x4"}}) {
     SCOPED_TRACE(e.name);
     const std::regex arg(std::string("<arg name=\"") + e.name + "\" addressQualifier=\"" +
                          std::to_string(e.qualifier) + "\" id=\"" + std::to_string(e.id) +

@@ -289,12 +289,12 @@ TEST(XrtCardNoop, CorruptXclbinsAreBadXclbin) {
                     [&] { XrtCard card(options_for(dir.path() / "missing.xclbin")); });
 }
 
-TEST(XrtCardNoop, KernelWithoutItsResetArgumentIsBadXclbin) {
+TEST(XrtCardNoop, KernelWithoutItsCommandArgumentIsBadXclbin) {
   TempDir dir;
   xclbin::XclbinSpec spec = xrtcard::datapath_xclbin_spec();
-  std::erase_if(spec.kernel.args, [](const xclbin::KernelArg& a) { return a.name == "reset"; });
+  std::erase_if(spec.kernel.args, [](const xclbin::KernelArg& a) { return a.name == "command"; });
   const std::string what = expect_card_error(Kind::kBadXclbin, [&] {
-    XrtCard card(options_for(write_variant(dir, "no_reset.xclbin", spec)));
+    XrtCard card(options_for(write_variant(dir, "no_command.xclbin", spec)));
   });
   EXPECT_NE(what.find("6 arguments"), std::string::npos) << what;
 }
