@@ -14,8 +14,11 @@
 // Interfaces (Vitis):
 //   rx, tx        AXI4-Stream, 512-bit data + keep + last (byte 0 of a frame = bits 7..0 of
 //                 its first beat)
-//   table_mem     m_axi (bundle gmem_table): both flood table banks, hls/table_layout.hpp;
-//                 card::kTableMemoryWords words
+//   table_mem     m_axi (bundle gmem_lookup): both flood table banks, hls/table_layout.hpp;
+//                 card::kTableMemoryWords words; read by lookup_vni (bank header, VNI slots)
+//   member_mem    m_axi (bundle gmem_members): the SAME table memory (the host passes the
+//                 same buffer twice), read by fetch_members (policer profiles, member
+//                 records): one port per reader, none shared between DATAFLOW processes
 //   learn_ring    m_axi (bundle gmem_learn): hls/learn_ring_layout.hpp
 //   counters      m_axi (bundle gmem_ctr): card::kCounterWords 64-bit counters,
 //                 hls/counter_layout.hpp, written only by a snapshot
@@ -29,7 +32,8 @@
 
 namespace vxsn::hw {
 
-void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem, Word512* learn_ring,
-                   uint64_t* counters, const ControlRegs& ctrl, uint32_t command);
+void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
+                   const Word512* member_mem, Word512* learn_ring, uint64_t* counters,
+                   const ControlRegs& ctrl, uint32_t command);
 
 }  // namespace vxsn::hw

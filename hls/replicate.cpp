@@ -402,7 +402,8 @@ copy_loop:
 }  // namespace
 
 void replicate(FrameDataStream& data_in, FrameMetaStream& meta_in, AxisStream& tx,
-               const Word512* table_mem, uint8_t table_bank, OutcomeStream& outcome_out) {
+               const Word512* table_mem, const Word512* member_mem, uint8_t table_bank,
+               OutcomeStream& outcome_out) {
 #pragma HLS DATAFLOW
   // The frame buffer: written by store_frame, read by copy_frames, so HLS builds it as a
   // ping-pong (PIPO) of two banks of kMaxFrameBeats words: frame n+1 is stored while frame
@@ -445,7 +446,7 @@ void replicate(FrameDataStream& data_in, FrameMetaStream& meta_in, AxisStream& t
   frame_tap(data_in, meta_in, table_bank, tapped, tapped_meta, requests);
   store_frame(tapped, tapped_meta, frame, stored);
   lookup_vni(requests, table_mem, looked_up);
-  fetch_members(looked_up, table_mem, lists, records);
+  fetch_members(looked_up, member_mem, lists, records);
   plan_copies(stored, lists, records, jobs, outcome_out);
   copy_frames(frame, jobs, tx);
 }

@@ -71,8 +71,8 @@ EmuCard::~EmuCard() {
 void EmuCard::claim_kernel_locked() {
   if (kernel_lock().owner == this) return;
   if (kernel_lock().owner != nullptr) kernel_lock().owner->release_kernel_locked();
-  hw::vxsn_datapath(rx_, tx_, table_mem_.data(), learn_ring_.data(), counters_.data(), regs_,
-                    hw::kCmdReset);
+  hw::vxsn_datapath(rx_, tx_, table_mem_.data(), table_mem_.data(), learn_ring_.data(),
+                    counters_.data(), regs_, hw::kCmdReset);
   regs_.counter_snapshot = 0;  // what a reset kernel has acknowledged: nothing pending
   kernel_lock().owner = this;
 }
@@ -86,8 +86,8 @@ void EmuCard::release_kernel_locked() {
 
 void EmuCard::snapshot_counters_locked() {
   regs_.counter_snapshot = hw::next_snapshot_request(regs_.counter_snapshot);
-  hw::vxsn_datapath(rx_, tx_, table_mem_.data(), learn_ring_.data(), counters_.data(), regs_,
-                    hw::kCmdControl);
+  hw::vxsn_datapath(rx_, tx_, table_mem_.data(), table_mem_.data(), learn_ring_.data(),
+                    counters_.data(), regs_, hw::kCmdControl);
   if (counters_[card::kCtrSnapshotAck] != regs_.counter_snapshot)
     throw CardError(CardError::Kind::kIo, "card: counter snapshot not acknowledged");
 }
@@ -193,8 +193,8 @@ void EmuCard::process_locked(std::span<const uint8_t> frame, EmuCopySink& sink) 
     b.last = k + 1 == beats ? 1 : 0;
     rx_.write(b);
   }
-  hw::vxsn_datapath(rx_, tx_, table_mem_.data(), learn_ring_.data(), counters_.data(), regs_,
-                    hw::kCmdFrame);
+  hw::vxsn_datapath(rx_, tx_, table_mem_.data(), table_mem_.data(), learn_ring_.data(),
+                    counters_.data(), regs_, hw::kCmdFrame);
   // The kernel reads a whole frame per call; a leftover beat would be a kernel bug that
   // shifts every later frame, so drop it here rather than carry it on.
   while (!rx_.empty()) rx_.read();

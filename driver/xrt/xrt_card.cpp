@@ -76,7 +76,7 @@ void check_kernel(const xrt::xclbin& xb) {
   if (!kernel) fail(Kind::kBadXclbin, std::string("xclbin has no kernel '") + kKernelName + "'");
 
   static constexpr std::array<const char*, kArgCount> kNames = {
-      "rx", "tx", "table_mem", "learn_ring", "counters", "ctrl", "command"};
+      "rx", "tx", "table_mem", "member_mem", "learn_ring", "counters", "ctrl", "command"};
   const std::vector<xrt::xclbin::arg> args = kernel.get_args();
   if (args.size() != kArgCount)
     fail(Kind::kBadXclbin, std::string("kernel '") + kKernelName + "' has " +
@@ -105,6 +105,13 @@ void check_kernel(const xrt::xclbin& xb) {
                                      std::to_string(bytes_needed) + " needed");
   };
   check_memory(kArgTableMem, card::kTableMemoryBytes);
+  check_memory(kArgMemberMem, card::kTableMemoryBytes);
+  // One buffer is bound to both table arguments: they must sit in the same memory.
+  if (args[kArgTableMem].get_mems().front().get_tag() !=
+      args[kArgMemberMem].get_mems().front().get_tag())
+    fail(Kind::kBadXclbin,
+         "kernel arguments 'table_mem' and 'member_mem' are connected to "
+         "different memories; the driver binds one table buffer to both");
   check_memory(kArgLearnRing, card::kLearnRingBytes);
   check_memory(kArgCounters, uint64_t{card::kCounterWords} * sizeof(uint64_t));
 }
@@ -209,6 +216,7 @@ XrtCard::Impl::Impl(const XrtCardOptions& options)
 
     run = xrt::run(kernel);
     run.set_arg(kArgTableMem, table_mem);
+    run.set_arg(kArgMemberMem, table_mem);  // the same buffer: the member records' own port
     run.set_arg(kArgLearnRing, learn_ring);
     run.set_arg(kArgCounters, counters);
   } catch (const CardError&) {

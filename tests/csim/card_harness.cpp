@@ -46,8 +46,8 @@ void CardHarness::set_service_addresses(std::span<const IpAddr> addrs) {
 
 void CardHarness::reset_kernel() {
   hw::AxisStream rx("rx"), tx("tx");
-  hw::vxsn_datapath(rx, tx, table_mem_.data(), ring_.data(), counters_.data(), regs_,
-                    hw::kCmdReset);
+  hw::vxsn_datapath(rx, tx, table_mem_.data(), table_mem_.data(), ring_.data(), counters_.data(),
+                    regs_, hw::kCmdReset);
   regs_.counter_snapshot = 0;  // what a reset kernel has served: nothing pending
   counters_stale_ = true;
 }
@@ -55,8 +55,8 @@ void CardHarness::reset_kernel() {
 void CardHarness::snapshot_counters() {
   hw::AxisStream rx("rx"), tx("tx");
   regs_.counter_snapshot = hw::next_snapshot_request(regs_.counter_snapshot);
-  hw::vxsn_datapath(rx, tx, table_mem_.data(), ring_.data(), counters_.data(), regs_,
-                    hw::kCmdControl);
+  hw::vxsn_datapath(rx, tx, table_mem_.data(), table_mem_.data(), ring_.data(), counters_.data(),
+                    regs_, hw::kCmdControl);
   if (counters_[card::kCtrSnapshotAck] != regs_.counter_snapshot)
     throw std::logic_error("kernel did not acknowledge the counter snapshot");
   counters_stale_ = false;
@@ -95,8 +95,8 @@ std::vector<uint8_t> CardHarness::from_beats(std::span<const hw::AxisBeat> beats
 std::vector<OutputCopy> CardHarness::process(std::span<const uint8_t> frame) {
   hw::AxisStream rx("rx"), tx("tx");
   for (const hw::AxisBeat& b : to_beats(frame)) rx.write(b);
-  hw::vxsn_datapath(rx, tx, table_mem_.data(), ring_.data(), counters_.data(), regs_,
-                    hw::kCmdFrame);
+  hw::vxsn_datapath(rx, tx, table_mem_.data(), table_mem_.data(), ring_.data(), counters_.data(),
+                    regs_, hw::kCmdFrame);
   counters_stale_ = true;
   if (!rx.empty()) throw std::logic_error("kernel left beats of the frame unread");
   std::vector<OutputCopy> copies;

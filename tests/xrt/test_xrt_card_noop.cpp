@@ -69,7 +69,7 @@ uint32_t le32(const std::vector<uint8_t>& b, size_t at) {
 TEST(XrtCardNoop, OpensOnTheBuildXclbinWithBuffersInTheKernelsMemoryGroups) {
   XrtCard card(build_options());
   const XrtHostRecord r = card.host_record();
-  // The build's xclbin connects table_mem to bank 0 and learn_ring/counters to bank 1.
+  // The build's xclbin connects table_mem/member_mem to bank 0, learn_ring/counters to 1.
   EXPECT_EQ(r.table_group, 0);
   EXPECT_EQ(r.learn_group, 1);
   EXPECT_EQ(r.counter_group, 1);
@@ -83,7 +83,7 @@ TEST(XrtCardNoop, BufferGroupsFollowTheXclbinConnectivityNotAFixedChoice) {
   TempDir dir;
   xclbin::XclbinSpec spec = xrtcard::datapath_xclbin_spec();
   for (xclbin::KernelArg& a : spec.kernel.args) {
-    if (a.name == "table_mem") a.memory_bank = 1;
+    if (a.name == "table_mem" || a.name == "member_mem") a.memory_bank = 1;
     if (a.name == "learn_ring" || a.name == "counters") a.memory_bank = 0;
   }
   XrtCard card(options_for(write_variant(dir, "swapped.xclbin", spec)));
@@ -91,6 +91,18 @@ TEST(XrtCardNoop, BufferGroupsFollowTheXclbinConnectivityNotAFixedChoice) {
   EXPECT_EQ(r.table_group, 1);
   EXPECT_EQ(r.learn_group, 0);
   EXPECT_EQ(r.counter_group, 0);
+}
+
+// One table buffer is bound to both table arguments, so they must share a memory.
+TEST(XrtCardNoop, TableArgumentsInDifferentMemoriesAreBadXclbin) {
+  TempDir dir;
+  xclbin::XclbinSpec spec = xrtcard::datapath_xclbin_spec();
+  for (xclbin::KernelArg& a : spec.kernel.args)
+    if (a.name == "member_mem") a.memory_bank = xrtcard::kBankState;
+  const std::string what = expect_card_error(Kind::kBadXclbin, [&] {
+    XrtCard card(options_for(write_variant(dir, "split_table.xclbin", spec)));
+  });
+  EXPECT_NE(what.find("member_mem"), std::string::npos) << what;
 }
 
 TEST(XrtCardNoop, InitialControlRegistersAreTheDefaultsOnBankZero) {
@@ -296,7 +308,7 @@ TEST(XrtCardNoop, KernelWithoutItsCommandArgumentIsBadXclbin) {
   const std::string what = expect_card_error(Kind::kBadXclbin, [&] {
     XrtCard card(options_for(write_variant(dir, "no_command.xclbin", spec)));
   });
-  EXPECT_NE(what.find("6 arguments"), std::string::npos) << what;
+  EXPECT_NE(what.find("7 arguments"), std::string::npos) << what;
 }
 
 TEST(XrtCardNoop, XclbinWithoutTheDatapathKernelIsBadXclbin) {
