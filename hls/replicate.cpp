@@ -242,9 +242,13 @@ plan_loop:
     // II=1: one member per cycle (its record from the prefetch FIFO, the checks, the
     // header build and checksum fold), latency ~4; a frame's first iteration also does the
     // admission (source check answer from the list, the two policer updates of
-    // hls/storm_policer.hpp). Members run ahead of the copies (a
-    // copy is >= 2 beats for frames >= 110 bytes), so headers are ready before their
-    // turn. One iteration for a frame without members. `rewind`: no drain between frames.
+    // hls/storm_policer.hpp). `jobs` is written at most ONCE per iteration (a second
+    // write to one FIFO in an iteration would force II=2): a member's job goes out when
+    // the next job is made (so the last can be marked), and one closing iteration after
+    // the members sends the held job marked last_of_frame (or the empty job of a frame
+    // without copies). So a frame takes members + 1 cycles here; its copies take >= 2
+    // beats each (frames >= 110 bytes), so at fan-out >= 2 members run ahead of the copies
+    // and headers are ready before their turn. `rewind`: no drain between frames.
 #pragma HLS PIPELINE II = 1 rewind
     if (m == 0) {
       f = stored_in.read();
@@ -257,7 +261,7 @@ plan_loop:
       others = 0;
       holding = false;
       replicating = false;
-      iterations = list.vni.member_count > 0 ? list.vni.member_count : 1;
+      iterations = list.vni.member_count + 1u;  // the members, then the closing write
       if (meta.disabled || meta.oversize || meta.drop != drop_code(DropReason::kNone)) {
         out.frame_drop = meta.disabled || meta.oversize ? drop_code(DropReason::kNone) : meta.drop;
       } else {
@@ -322,14 +326,14 @@ plan_loop:
         }
       }
     }
-    ++m;
-    if (m == iterations) {
+    if (m == iterations - 1) {  // the closing iteration: no member record in it
       if (replicating && others == 0) out.frame_drop = drop_code(DropReason::kNoOtherMember);
       if (!holding) held = CopyJob{};  // no copy: an empty job turns the buffer over
       held.last_of_frame = true;
       jobs.write(held);
       outcome_out.write(out);
     }
+    ++m;
   } while (m < iterations);
 }
 
