@@ -66,4 +66,17 @@ void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
   datapath_frame(rx, tx, table_mem, member_mem, learn_ring, counters, ctrl);
 }
 
+void vxsn_datapath_stream(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
+                          const Word512* member_mem, Word512* learn_ring, uint64_t* counters,
+                          const ControlRegs& ctrl, uint32_t frames) {
+stream_loop:
+  for (uint32_t i = 0; i < frames; ++i) {
+    // One frame per iteration, as one restart of the card per frame; on the card the
+    // restarts overlap (ap_ctrl_chain), so a frame's parse starts while the previous
+    // frame's copies still go out: the egress rate is the copy loop's (sim/cycle_model).
+#pragma HLS LOOP_TRIPCOUNT max = 4096
+    vxsn_datapath(rx, tx, table_mem, member_mem, learn_ring, counters, ctrl, kCmdFrame);
+  }
+}
+
 }  // namespace vxsn::hw

@@ -32,8 +32,21 @@
 
 namespace vxsn::hw {
 
+// On the card the kernel AUTO-RESTARTS (the host sets ap_ctrl's auto_restart bit once):
+// every restart is one kCmdFrame call, so the datapath runs frame after frame without the
+// host, picking up the s_axilite registers (table_bank, counter_snapshot, ...) at each
+// restart; with ap_ctrl_chain successive runs overlap in the DATAFLOW region. A free-running
+// ap_ctrl_none kernel is not an option: Vitis allows it only for stream-only kernels, and
+// this one reads its tables and writes the learn ring and counters through m_axi.
 void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
                    const Word512* member_mem, Word512* learn_ring, uint64_t* counters,
                    const ControlRegs& ctrl, uint32_t command);
+
+// The bounded form of that endless run, for C simulation: `frames` whole frames queued in
+// `rx` are processed one after another (the restarts of an auto-restarting card, with the
+// same registers), their copies left on `tx` in order. "Feed N frames, drain, compare."
+void vxsn_datapath_stream(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
+                          const Word512* member_mem, Word512* learn_ring, uint64_t* counters,
+                          const ControlRegs& ctrl, uint32_t frames);
 
 }  // namespace vxsn::hw

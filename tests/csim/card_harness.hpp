@@ -37,6 +37,9 @@ class CardHarness {
 
   // One kernel call for one frame; the copies it sent, in order.
   std::vector<OutputCopy> process(std::span<const uint8_t> frame);
+  // Many frames queued at once and run back to back (hw::vxsn_datapath_stream), the copies
+  // drained afterwards; every frame's copies in order.
+  std::vector<OutputCopy> process_stream(std::span<const std::vector<uint8_t>> frames);
   void reset_kernel();
 
   // Counter `index` of the block, as the host reads it: after frames were processed, a
