@@ -431,18 +431,19 @@ void replicate(FrameDataStream& data_in, FrameMetaStream& meta_in, AxisStream& t
   MemberRecordStream records("replicate_records");
   StoredFrameStream stored("replicate_stored");
   CopyJobStream jobs("replicate_jobs");
-  // On the card: the tap runs up to 32 frames ahead of the store (tapped: the frame FIFO
-  // in front of the buffer), lookups up to 32 frames ahead of the copies (sim/cycle_model:
-  // enough for BRAM/URAM tables; HBM wants 64 at the smallest frames), headers a few
+  // On the card: the tap runs up to 64 frames ahead of the store (tapped: the frame FIFO
+  // in front of the buffer), lookups up to 64 frames ahead of the copies (sim/cycle_model:
+  // 64 covers HBM's ~300-cycle lookup chain at the smallest frames at fan-out 2; 32 left
+  // 114 B x2 at 73 % of 100 GbE), headers a few
   // copies ahead. `records` holds a whole VNI's records (kMaxMembersPerVni): fetch_members
   // sends a frame's list, with its source check answer, only after the last record, so the
   // FIFO must take them all; it also lets the next frame's records stream in while this
   // frame's are planned.
 #pragma HLS STREAM variable = tapped depth = 160
-#pragma HLS STREAM variable = tapped_meta depth = 32
-#pragma HLS STREAM variable = requests depth = 32
-#pragma HLS STREAM variable = looked_up depth = 32
-#pragma HLS STREAM variable = lists depth = 32
+#pragma HLS STREAM variable = tapped_meta depth = 64
+#pragma HLS STREAM variable = requests depth = 64
+#pragma HLS STREAM variable = looked_up depth = 64
+#pragma HLS STREAM variable = lists depth = 64
 #pragma HLS STREAM variable = records depth = 128
 #pragma HLS STREAM variable = stored depth = 2
 #pragma HLS STREAM variable = jobs depth = 4
