@@ -4,10 +4,11 @@
 //
 // What the backend does with XRT:
 //   open        reads and checks the xclbin (structure, the vxsn BUILD_METADATA with the
-//               table layout version, the kernel and its seven arguments, bank sizes), then
+//               table layout version, the kernel and its eight arguments, bank sizes), then
 //               xrt::device{index}, load_xclbin, xrt::kernel, one xrt::bo per memory in the
 //               group the kernel argument is connected to (kernel.group_id), with the table
-//               memory split into two sub-buffers (the banks); both banks get the empty
+//               memory split into two sub-buffers (the banks) and bound to both table
+//               arguments (table_mem, member_mem: a read port each); both banks get the empty
 //               table, the learn ring and counters are zeroed; then a control run.
 //   control     the `ctrl` argument (driver/xrt/control_image.hpp) is written by a kernel
 //               run with command kCmdControl (kCmdReset at open, which also clears the

@@ -186,6 +186,30 @@ TEST(XrtCardNoop, CountersAreReadFromTheDeviceAndListTheActiveTablesCountedVnis)
   EXPECT_EQ(c.vnis[0].frames_in, 0u);
 }
 
+// The counters live on chip: every read first asks the kernel for a snapshot (a control
+// run with a new request number in the register image, command kCmdControl), then syncs.
+TEST(XrtCardNoop, EveryCounterReadRequestsASnapshotFirst) {
+  XrtCard card(build_options());
+  const XrtHostRecord opened = card.host_record();
+  EXPECT_EQ(opened.last_command, hw::kCmdReset);  // open clears the on-chip state
+  EXPECT_EQ(opened.control[xrtcard::kCtrlCounterSnapshot], 0);
+  card.read_counters();
+  XrtHostRecord r = card.host_record();
+  EXPECT_EQ(r.counter_snapshots, 1u);
+  EXPECT_EQ(r.control_runs, opened.control_runs + 1);
+  EXPECT_EQ(r.last_command, hw::kCmdControl);
+  EXPECT_EQ(r.control[xrtcard::kCtrlCounterSnapshot], 1);
+  card.read_counter_slot(7);
+  r = card.host_record();
+  EXPECT_EQ(r.counter_snapshots, 2u);
+  EXPECT_EQ(r.counter_syncs, 2u);
+  EXPECT_EQ(r.control[xrtcard::kCtrlCounterSnapshot], 2);
+  // A later register write keeps the served request number (no new snapshot).
+  card.configure(CardControl{});
+  EXPECT_EQ(card.host_record().control[xrtcard::kCtrlCounterSnapshot], 2);
+  EXPECT_EQ(card.host_record().counter_snapshots, 2u);
+}
+
 TEST(XrtCardNoop, DrainLearnReadsTheRingAndFindsItEmpty) {
   XrtCard card(build_options());
   std::vector<LearnEvent> events(2);  // drain appends; what is there stays
