@@ -28,6 +28,22 @@ struct ControlRegs {
   // datapath reads its clock once per burst too); on a board this register is the shell's
   // free-running timestamp (see README, "What only a board can show").
   uint64_t now_ns = 0;
+  // "Snapshot counters": the host writes a new request number (never 0, which is the
+  // number a reset kernel has served); the kernel copies its on-chip counters to the
+  // counter block and acknowledges in card::kCtrSnapshotAck (hls/counters.hpp).
+  uint8_t counter_snapshot = 0;
 };
+
+// The kernel's `command` argument: what one call (one run) does.
+inline constexpr uint32_t kCmdFrame = 0;    // process one frame from rx
+inline constexpr uint32_t kCmdReset = 1;    // clear on-chip state (learn cache, storm
+                                            // buckets, counters); touches no stream
+inline constexpr uint32_t kCmdControl = 2;  // take the registers, serve a pending counter
+                                            // snapshot; clears nothing, touches no stream
+
+// The next snapshot request number after `n` (skips 0).
+inline constexpr uint8_t next_snapshot_request(uint8_t n) {
+  return static_cast<uint8_t>(n == 255 ? 1 : n + 1);
+}
 
 }  // namespace vxsn::hw

@@ -1,5 +1,6 @@
 // The counter block in card memory (64-bit little-endian counters, written by the kernel's
-// counter process only; the host reads). The first part mirrors the reference datapath's
+// counter process only, as a snapshot of its on-chip counters the host requests; the host
+// reads). The first part mirrors the reference datapath's
 // DatapathCounters one to one (rx/tx and one counter per DropReason code), so the
 // C-simulation bench and the metrics compare them directly. Card-only counters follow, then
 // eight counters per VNI counter slot (the slot is named by the VNI's table record, so it
@@ -24,6 +25,9 @@ inline constexpr unsigned kCtrLearnSuppressed = 41;  // pairs already reported (
 inline constexpr unsigned kCtrLearnRingFull = 42;    // events lost to a full ring
 inline constexpr unsigned kCtrRxDisabled = 43;       // frames consumed while not enabled
 inline constexpr unsigned kCtrRxOversize = 44;       // frames longer than the frame buffer
+// The last snapshot request served (hls/counters.hpp): written after every other word of a
+// snapshot, so the block is complete once it equals the host's request number.
+inline constexpr unsigned kCtrSnapshotAck = 45;
 // Per VNI counter slot s: kCtrVniBase + 8*s + {frames_in, bytes_in, copies_out, bytes_out,
 // source_not_member, storm_policed, 2 spare}.
 inline constexpr unsigned kCtrVniBase = 64;
@@ -43,6 +47,6 @@ inline constexpr unsigned vni_counter(unsigned slot, unsigned which) {
 
 static_assert(kDropReasonCount <= kCtrDropSlots, "drop counters fit their block");
 static_assert(kCtrDropBase + kCtrDropSlots <= kCtrLearnEvents);
-static_assert(kCtrRxOversize < kCtrVniBase);
+static_assert(kCtrSnapshotAck < kCtrVniBase);
 
 }  // namespace vxsn::card

@@ -1,16 +1,44 @@
-// count: adds one frame's outcome to the counter block in card memory
-// (hls/counter_layout.hpp). The only writer of that block; the host only reads it.
+// count: adds one frame's outcome to the kernel's ON-CHIP counters and, when the host asks
+// for it, copies them to the counter block in card memory (hls/counter_layout.hpp).
 //
-// Timing intent: one outcome per frame, a handful of read-modify-writes on m_axi (~10
-// accesses); frames are >= 1 beat apart on the wire but a 64-byte frame stream would
-// outrun it, so on the card the global counters would be kept in registers and flushed
-// periodically. The C model keeps the simple form: the memory is the truth.
+// Why on chip: the counter block used to be updated in card memory, up to 14
+// read-modify-writes on m_axi per frame (~1 M frames/s). Now every frame does exactly one
+// update of each on-chip store, at II=1:
+//   global counters (rx/tx, card-only)   registers, one adder each
+//   drop counters (one per DropReason)   registers (the array is partitioned completely);
+//                                        a frame's three drop kinds (the frame's reason,
+//                                        no_next_hop and too_large copies) update their
+//                                        own registers in the same cycle
+//   per-VNI counters (kMaxVniCounterSlots slots x 6 counters)
+//                                        one 384-bit row per slot in BRAM/URAM: ONE
+//                                        read-modify-write of the frame's slot per frame.
+// The per-VNI read-modify-write is the only loop-carried hazard: a frame of the same slot
+// can follow one cycle later, before the previous row is written back. It is resolved by
+// design with a forwarding register: the last kForwardDepth (slot, row) pairs written are
+// kept in registers and win over the (possibly stale) array read, and the array carries
+// `#pragma HLS DEPENDENCE inter false` so HLS does not serialise the loop for it.
+//
+// Snapshot protocol (the host's "snapshot counters" request, ControlRegs::counter_snapshot):
+// the host writes a new request number into the register; the kernel, at the next frame
+// boundary or control call, copies every counter to the block (one 64-bit word per cycle
+// on gmem_ctr, ~kCounterWords cycles) and then writes the request number into
+// card::kCtrSnapshotAck. The host reads the block after it sees its number acknowledged.
+// A snapshot taken while frames are counted is consistent per frame: the copy runs between
+// two frames' updates.
 #pragma once
 
 #include "hls/kernel_streams.hpp"
 
 namespace vxsn::hw {
 
-void count(OutcomeStream& in, uint64_t* counters);
+// One frame's outcome counted; then a pending snapshot request (`snapshot_request` differs
+// from the one last acknowledged) is served.
+void count(OutcomeStream& in, uint64_t* counters, uint8_t snapshot_request);
+
+// Serves a pending snapshot request without counting a frame (a control call).
+void counters_serve_snapshot(uint64_t* counters, uint8_t snapshot_request);
+
+// Every on-chip counter back to zero, no request pending (kernel reset).
+void counters_reset();
 
 }  // namespace vxsn::hw

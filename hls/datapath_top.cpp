@@ -15,8 +15,9 @@ namespace {
 // One frame through the four processes. Every process reads and writes exactly one
 // metadata/outcome element per frame, so the region is a clean single-producer,
 // single-consumer chain.
-void datapath_frame(AxisStream& rx, AxisStream& tx, const Word512* table_mem, Word512* learn_ring,
-                    uint64_t* counters, const ControlRegs& ctrl) {
+void datapath_frame(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
+                    const Word512* member_mem, Word512* learn_ring, uint64_t* counters,
+                    const ControlRegs& ctrl) {
 #pragma HLS DATAFLOW
   FrameDataStream frame_data("frame_data");
 #pragma HLS STREAM variable = frame_data depth = 160
@@ -25,32 +26,57 @@ void datapath_frame(AxisStream& rx, AxisStream& tx, const Word512* table_mem, Wo
   OutcomeStream learned("learned");
 
   parse(rx, frame_data, frame_meta, ctrl);
-  replicate(frame_data, frame_meta, tx, table_mem, ctrl.table_bank, replicated);
+  replicate(frame_data, frame_meta, tx, table_mem, member_mem, ctrl.table_bank, replicated);
   learn(replicated, learned, learn_ring);
-  count(learned, counters);
+  count(learned, counters, ctrl.counter_snapshot);
 }
 
 }  // namespace
 
-void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem, Word512* learn_ring,
-                   uint64_t* counters, const ControlRegs& ctrl, bool reset) {
+void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
+                   const Word512* member_mem, Word512* learn_ring, uint64_t* counters,
+                   const ControlRegs& ctrl, uint32_t command) {
 #pragma HLS INTERFACE mode = axis port = rx
 #pragma HLS INTERFACE mode = axis port = tx
-#pragma HLS INTERFACE mode = m_axi port = table_mem offset = slave bundle = gmem_table depth = 67714
+  // One m_axi bundle (adapter, read channel) per reader: the VNI lookup and the member
+  // records read the same table memory through two ports, so neither DATAFLOW process
+  // waits for the other's bursts; the host binds both pointers to the one buffer.
+#pragma HLS INTERFACE mode = m_axi port = table_mem offset = slave bundle = gmem_lookup depth = \
+    67714
+#pragma HLS INTERFACE mode = m_axi port = member_mem offset = slave bundle = gmem_members depth = \
+    67714
 #pragma HLS INTERFACE mode = m_axi port = learn_ring offset = slave bundle = gmem_learn depth = 1026
 #pragma HLS INTERFACE mode = m_axi port = counters offset = slave bundle = gmem_ctr depth = 32832
 #pragma HLS INTERFACE mode = s_axilite port = ctrl bundle = control
-#pragma HLS INTERFACE mode = s_axilite port = reset bundle = control
+#pragma HLS INTERFACE mode = s_axilite port = command bundle = control
 #pragma HLS INTERFACE mode = s_axilite port = return bundle = control
   static_assert(card::kTableMemoryWords == 67714, "keep the m_axi depth pragma in step");
   static_assert(card::kLearnRingWords == 1026, "keep the m_axi depth pragma in step");
   static_assert(card::kCounterWords == 32832, "keep the m_axi depth pragma in step");
-  if (reset) {
+  if (command == kCmdReset) {
     learn_reset();
     storm_reset();
+    counters_reset();
     return;
   }
-  datapath_frame(rx, tx, table_mem, learn_ring, counters, ctrl);
+  if (command == kCmdControl) {
+    counters_serve_snapshot(counters, ctrl.counter_snapshot);
+    return;
+  }
+  datapath_frame(rx, tx, table_mem, member_mem, learn_ring, counters, ctrl);
+}
+
+void vxsn_datapath_stream(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
+                          const Word512* member_mem, Word512* learn_ring, uint64_t* counters,
+                          const ControlRegs& ctrl, uint32_t frames) {
+stream_loop:
+  for (uint32_t i = 0; i < frames; ++i) {
+    // One frame per iteration, as one restart of the card per frame; on the card the
+    // restarts overlap (ap_ctrl_chain), so a frame's parse starts while the previous
+    // frame's copies still go out: the egress rate is the copy loop's (sim/cycle_model).
+#pragma HLS LOOP_TRIPCOUNT max = 4096
+    vxsn_datapath(rx, tx, table_mem, member_mem, learn_ring, counters, ctrl, kCmdFrame);
+  }
 }
 
 }  // namespace vxsn::hw

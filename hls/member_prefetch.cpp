@@ -91,7 +91,7 @@ void lookup_vni(LookupRequestStream& requests, const Word512* table_mem, MemberL
   lists.write(list);
 }
 
-void fetch_members(MemberListStream& lists_in, const Word512* table_mem,
+void fetch_members(MemberListStream& lists_in, const Word512* member_mem,
                    MemberListStream& lists_out, MemberRecordStream& records) {
   MemberList list;
   Word512 word0 = 0;
@@ -114,14 +114,15 @@ fetch_loop:
     }
     if (w < profile_words) {
       const unsigned profile = list.vni.policer_profile;
-      const Word512 p = table_mem[card::policer_profile_word(list.bank, profile)];
+      const Word512 p = member_mem[card::policer_profile_word(list.bank, profile)];
       const unsigned at = card::policer_profile_byte_in_word(profile);
       list.vni.storm.frames_per_s = le64_at(p, at + card::kProfFramesPerS);
       list.vni.storm.bytes_per_s = le64_at(p, at + card::kProfBytesPerS);
     } else if (w < words) {
       const unsigned m = w - profile_words;
       const unsigned member = list.vni.first_member + m / card::kMemberWords;
-      const Word512 word = table_mem[card::member_word(list.bank, member) + m % card::kMemberWords];
+      const Word512 word =
+          member_mem[card::member_word(list.bank, member) + m % card::kMemberWords];
       if (m % card::kMemberWords == 0) {
         word0 = word;
       } else {

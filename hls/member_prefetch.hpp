@@ -10,8 +10,9 @@
 //                  loop at II=1 (a word per cycle, a record every second cycle), latency
 //                  ~L+2; `rewind`: the next frame's reads follow without a drain.
 //
-// Both read the table port. On the card they need a read channel each (see README: a
-// second m_axi bundle on the same buffer, or HLS arbitration of one adapter).
+// Each has its own m_axi port on the table memory (lookup_vni: bundle gmem_lookup,
+// fetch_members: bundle gmem_members; the host binds one buffer to both), so the two
+// processes never share a read channel.
 #pragma once
 
 #include "hls/replicate_channels.hpp"
@@ -20,7 +21,7 @@ namespace vxsn::hw {
 
 void lookup_vni(LookupRequestStream& requests, const Word512* table_mem, MemberListStream& lists);
 
-void fetch_members(MemberListStream& lists_in, const Word512* table_mem,
+void fetch_members(MemberListStream& lists_in, const Word512* member_mem,
                    MemberListStream& lists_out, MemberRecordStream& records);
 
 }  // namespace vxsn::hw

@@ -25,14 +25,24 @@ struct HeaderWindow {
   }
 };
 
-// Number of valid bytes of a beat: keep is contiguous from byte 0 (CMAC/OpenNIC framing).
+// Number of valid bytes of a beat: the run of set keep bits from byte 0 (CMAC/OpenNIC
+// framing keeps them contiguous; a hole ends the run). A priority encoder as a balanced
+// binary search, not a 64-step chain: six stages (32, 16, 8, 4, 2, 1 bits), each an AND
+// reduction of the low half and a shift, then the last bit; depth ~log2(64) LUT levels, so
+// it fits in the beat loop's II=1 cycle.
 unsigned valid_bytes(const ap_uint<kBeatBytes>& keep) {
+  static_assert(kBeatBytes == 64, "six stages for 64 keep bits");
+  uint64_t k = keep.to_uint64();
   unsigned n = 0;
-  for (unsigned i = 0; i < kBeatBytes; ++i) {
+  for (unsigned w = 32; w >= 1; w /= 2) {
 #pragma HLS UNROLL
-    if (keep[i] && n == i) n = i + 1;
+    const uint64_t low = (uint64_t{1} << w) - 1;
+    if ((k & low) == low) {
+      n += w;
+      k >>= w;
+    }
   }
-  return n;
+  return n + static_cast<unsigned>(k & 1);
 }
 
 // The beat with bytes at and past `valid` cleared.

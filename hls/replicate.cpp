@@ -242,9 +242,13 @@ plan_loop:
     // II=1: one member per cycle (its record from the prefetch FIFO, the checks, the
     // header build and checksum fold), latency ~4; a frame's first iteration also does the
     // admission (source check answer from the list, the two policer updates of
-    // hls/storm_policer.hpp). Members run ahead of the copies (a
-    // copy is >= 2 beats for frames >= 110 bytes), so headers are ready before their
-    // turn. One iteration for a frame without members. `rewind`: no drain between frames.
+    // hls/storm_policer.hpp). `jobs` is written at most ONCE per iteration (a second
+    // write to one FIFO in an iteration would force II=2): a member's job goes out when
+    // the next job is made (so the last can be marked), and one closing iteration after
+    // the members sends the held job marked last_of_frame (or the empty job of a frame
+    // without copies). So a frame takes members + 1 cycles here; its copies take >= 2
+    // beats each (frames >= 110 bytes), so at fan-out >= 2 members run ahead of the copies
+    // and headers are ready before their turn. `rewind`: no drain between frames.
 #pragma HLS PIPELINE II = 1 rewind
     if (m == 0) {
       f = stored_in.read();
@@ -257,7 +261,7 @@ plan_loop:
       others = 0;
       holding = false;
       replicating = false;
-      iterations = list.vni.member_count > 0 ? list.vni.member_count : 1;
+      iterations = list.vni.member_count + 1u;  // the members, then the closing write
       if (meta.disabled || meta.oversize || meta.drop != drop_code(DropReason::kNone)) {
         out.frame_drop = meta.disabled || meta.oversize ? drop_code(DropReason::kNone) : meta.drop;
       } else {
@@ -322,14 +326,14 @@ plan_loop:
         }
       }
     }
-    ++m;
-    if (m == iterations) {
+    if (m == iterations - 1) {  // the closing iteration: no member record in it
       if (replicating && others == 0) out.frame_drop = drop_code(DropReason::kNoOtherMember);
       if (!holding) held = CopyJob{};  // no copy: an empty job turns the buffer over
       held.last_of_frame = true;
       jobs.write(held);
       outcome_out.write(out);
     }
+    ++m;
   } while (m < iterations);
 }
 
@@ -402,7 +406,8 @@ copy_loop:
 }  // namespace
 
 void replicate(FrameDataStream& data_in, FrameMetaStream& meta_in, AxisStream& tx,
-               const Word512* table_mem, uint8_t table_bank, OutcomeStream& outcome_out) {
+               const Word512* table_mem, const Word512* member_mem, uint8_t table_bank,
+               OutcomeStream& outcome_out) {
 #pragma HLS DATAFLOW
   // The frame buffer: written by store_frame, read by copy_frames, so HLS builds it as a
   // ping-pong (PIPO) of two banks of kMaxFrameBeats words: frame n+1 is stored while frame
@@ -426,18 +431,19 @@ void replicate(FrameDataStream& data_in, FrameMetaStream& meta_in, AxisStream& t
   MemberRecordStream records("replicate_records");
   StoredFrameStream stored("replicate_stored");
   CopyJobStream jobs("replicate_jobs");
-  // On the card: the tap runs up to 32 frames ahead of the store (tapped: the frame FIFO
-  // in front of the buffer), lookups up to 32 frames ahead of the copies (sim/cycle_model:
-  // enough for BRAM/URAM tables; HBM wants 64 at the smallest frames), headers a few
+  // On the card: the tap runs up to 64 frames ahead of the store (tapped: the frame FIFO
+  // in front of the buffer), lookups up to 64 frames ahead of the copies (sim/cycle_model:
+  // 64 covers HBM's ~300-cycle lookup chain at the smallest frames at fan-out 2; 32 left
+  // 114 B x2 at 73 % of 100 GbE), headers a few
   // copies ahead. `records` holds a whole VNI's records (kMaxMembersPerVni): fetch_members
   // sends a frame's list, with its source check answer, only after the last record, so the
   // FIFO must take them all; it also lets the next frame's records stream in while this
   // frame's are planned.
 #pragma HLS STREAM variable = tapped depth = 160
-#pragma HLS STREAM variable = tapped_meta depth = 32
-#pragma HLS STREAM variable = requests depth = 32
-#pragma HLS STREAM variable = looked_up depth = 32
-#pragma HLS STREAM variable = lists depth = 32
+#pragma HLS STREAM variable = tapped_meta depth = 64
+#pragma HLS STREAM variable = requests depth = 64
+#pragma HLS STREAM variable = looked_up depth = 64
+#pragma HLS STREAM variable = lists depth = 64
 #pragma HLS STREAM variable = records depth = 128
 #pragma HLS STREAM variable = stored depth = 2
 #pragma HLS STREAM variable = jobs depth = 4
@@ -445,7 +451,7 @@ void replicate(FrameDataStream& data_in, FrameMetaStream& meta_in, AxisStream& t
   frame_tap(data_in, meta_in, table_bank, tapped, tapped_meta, requests);
   store_frame(tapped, tapped_meta, frame, stored);
   lookup_vni(requests, table_mem, looked_up);
-  fetch_members(looked_up, table_mem, lists, records);
+  fetch_members(looked_up, member_mem, lists, records);
   plan_copies(stored, lists, records, jobs, outcome_out);
   copy_frames(frame, jobs, tx);
 }

@@ -17,7 +17,8 @@
 //                  stored while this one's copies go out).
 //   lookup_vni,    the member prefetch (hls/member_prefetch.hpp): bank header, VNI slot,
 //   fetch_members  storm profile, member records, read ahead of the copies; the source
-//                  check is answered as the records pass.
+//                  check is answered as the records pass. Each reads its own m_axi port
+//                  (table_mem / member_mem: one buffer, two bundles).
 //   plan_copies    per frame: admission (source check, storm policers); per member at
 //                  II=1: split horizon, the drop checks, the copy's outer header built
 //                  ahead of its turn; the frame's outcome.
@@ -34,6 +35,7 @@
 namespace vxsn::hw {
 
 void replicate(FrameDataStream& data_in, FrameMetaStream& meta_in, AxisStream& tx,
-               const Word512* table_mem, uint8_t table_bank, OutcomeStream& outcome_out);
+               const Word512* table_mem, const Word512* member_mem, uint8_t table_bank,
+               OutcomeStream& outcome_out);
 
 }  // namespace vxsn::hw

@@ -21,12 +21,12 @@ namespace {
 static_assert(std::endian::native == std::endian::little);
 static_assert(sizeof(hw::Word512) == hw::kBeatBytes);
 
-// The kernel has process-wide state (the learn cache) and the card is one pipeline: every
-// kernel call of every EmuCard goes through this lock. `owner` is the card whose frames the
-// learn cache currently remembers.
+// The kernel has process-wide state (the learn cache, storm buckets, on-chip counters) and
+// the card is one pipeline: every kernel call of every EmuCard goes through this lock.
+// `owner` is the card whose frames that state currently holds.
 struct KernelLock {
   std::mutex mutex;
-  const void* owner = nullptr;
+  EmuCard* owner = nullptr;
 };
 KernelLock& kernel_lock() {
   static KernelLock lock;
@@ -50,7 +50,8 @@ uint8_t* bytes_of(std::vector<hw::Word512>& words, size_t word) {
 EmuCard::EmuCard()
     : table_mem_(card::kTableMemoryWords),
       learn_ring_(card::kLearnRingWords),
-      counters_(card::kCounterWords, 0) {
+      counters_(card::kCounterWords, 0),
+      counter_base_(card::kCounterWords, 0) {
   // Both banks hold a valid empty table, so status() and counters describe something real.
   const std::vector<uint8_t> empty = serialise_bank(CardTableSpec{});
   for (unsigned bank = 0; bank < card::kBankCount; ++bank)
@@ -69,8 +70,34 @@ EmuCard::~EmuCard() {
 
 void EmuCard::claim_kernel_locked() {
   if (kernel_lock().owner == this) return;
-  hw::vxsn_datapath(rx_, tx_, table_mem_.data(), learn_ring_.data(), counters_.data(), regs_, true);
+  if (kernel_lock().owner != nullptr) kernel_lock().owner->release_kernel_locked();
+  hw::vxsn_datapath(rx_, tx_, table_mem_.data(), table_mem_.data(), learn_ring_.data(),
+                    counters_.data(), regs_, hw::kCmdReset);
+  regs_.counter_snapshot = 0;  // what a reset kernel has acknowledged: nothing pending
   kernel_lock().owner = this;
+}
+
+void EmuCard::release_kernel_locked() {
+  // The on-chip counters are about to be cleared for another card: keep what they counted
+  // for this one.
+  snapshot_counters_locked();
+  for (size_t i = 0; i < counter_base_.size(); ++i) counter_base_[i] += counters_[i];
+}
+
+void EmuCard::snapshot_counters_locked() {
+  regs_.counter_snapshot = hw::next_snapshot_request(regs_.counter_snapshot);
+  hw::vxsn_datapath(rx_, tx_, table_mem_.data(), table_mem_.data(), learn_ring_.data(),
+                    counters_.data(), regs_, hw::kCmdControl);
+  if (counters_[card::kCtrSnapshotAck] != regs_.counter_snapshot)
+    throw CardError(CardError::Kind::kIo, "card: counter snapshot not acknowledged");
+}
+
+std::vector<uint64_t> EmuCard::counter_totals_locked() {
+  std::vector<uint64_t> totals = counter_base_;
+  if (kernel_lock().owner != this) return totals;  // released: the base holds everything
+  snapshot_counters_locked();
+  for (size_t i = 0; i < totals.size(); ++i) totals[i] += counters_[i];
+  return totals;
 }
 
 void EmuCard::configure(const CardControl& control) {
@@ -99,12 +126,12 @@ void EmuCard::load_table(std::span<const uint8_t> bank_image) {
 
 CardCounters EmuCard::read_counters() {
   std::lock_guard lock(kernel_lock().mutex);
-  return decode_counters(counters_, active_);
+  return decode_counters(counter_totals_locked(), active_);
 }
 
 CardSlotCounters EmuCard::read_counter_slot(uint16_t slot) {
   std::lock_guard lock(kernel_lock().mutex);
-  return decode_counter_slot(counters_, slot);
+  return decode_counter_slot(counter_totals_locked(), slot);
 }
 
 size_t EmuCard::drain_learn_events(std::vector<LearnEvent>& out) {
@@ -166,8 +193,8 @@ void EmuCard::process_locked(std::span<const uint8_t> frame, EmuCopySink& sink) 
     b.last = k + 1 == beats ? 1 : 0;
     rx_.write(b);
   }
-  hw::vxsn_datapath(rx_, tx_, table_mem_.data(), learn_ring_.data(), counters_.data(), regs_,
-                    false);
+  hw::vxsn_datapath(rx_, tx_, table_mem_.data(), table_mem_.data(), learn_ring_.data(),
+                    counters_.data(), regs_, hw::kCmdFrame);
   // The kernel reads a whole frame per call; a leftover beat would be a kernel bug that
   // shifts every later frame, so drop it here rather than carry it on.
   while (!rx_.empty()) rx_.read();

@@ -8,8 +8,13 @@
 // Threading: any number of threads may call process() and the Card methods. Kernel calls
 // are serialised (one kernel, like one card); load_table writes the idle bank without
 // stopping the datapath and holds the kernel only for the bank flip. The kernel's on-chip
-// learn cache is one object per process (it is a static in hls/learn.cpp); when two EmuCards
-// take turns the cache is cleared at each switch, which can only cause extra learn events.
+// state (learn cache, storm buckets, counters) is one object per process (statics in hls/);
+// when two EmuCards take turns it is reset at each switch, which can only cause extra learn
+// events and fresh storm buckets. Counters survive the switch: the card losing the kernel
+// takes a snapshot first and keeps it as its base (counter_base_).
+//
+// Counters are read as on a card: a snapshot request (ControlRegs::counter_snapshot and a
+// control call), its acknowledgement checked, then the block read.
 #pragma once
 
 #include <cstdint>
@@ -57,12 +62,16 @@ class EmuCard final : public Card {
  private:
   void process_locked(std::span<const uint8_t> frame, EmuCopySink& sink);
   void claim_kernel_locked();
+  void release_kernel_locked();
+  void snapshot_counters_locked();
+  std::vector<uint64_t> counter_totals_locked();
 
   std::mutex load_mutex_;  // one load_table at a time
   // Card memory. Word512 of the compat layer is 64 bytes with byte i at memory byte i.
   std::vector<hw::Word512> table_mem_;
   std::vector<hw::Word512> learn_ring_;
-  std::vector<uint64_t> counters_;
+  std::vector<uint64_t> counters_;      // the kernel's counter block (its last snapshot)
+  std::vector<uint64_t> counter_base_;  // counted for this card in its earlier turns
 
   // Guarded by the process-wide kernel mutex (emu_card.cpp).
   CardControl control_;

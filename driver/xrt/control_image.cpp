@@ -17,6 +17,7 @@ ControlImage control_image(const hw::ControlRegs& regs) {
           static_cast<uint8_t>(regs.service_addr[i].range(8 * b + 7, 8 * b).to_uint());
     }
   }
+  image[kCtrlCounterSnapshot] = regs.counter_snapshot;
   for (unsigned b = 0; b < 8; ++b)
     image[kCtrlNowNs + b] = static_cast<uint8_t>(regs.now_ns >> (8 * b));
   return image;

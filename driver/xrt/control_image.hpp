@@ -8,7 +8,8 @@
 //   bytes 2..3    vxlan_port, little-endian
 //   byte 4        service_addr_count
 //   bytes 5..12   service_family[8] (4 or 6; 0 unused)
-//   bytes 13..15  zero
+//   byte 13       counter_snapshot (request number, hls/counters.hpp)
+//   bytes 14..15  zero
 //   bytes 16+16i  service_addr[i], network order, IPv4 in the first 4 bytes
 //   bytes 144..151 now_ns, little-endian (the storm policers' clock)
 #pragma once
@@ -25,10 +26,12 @@ inline constexpr unsigned kCtrlTableBank = 1;
 inline constexpr unsigned kCtrlVxlanPort = 2;
 inline constexpr unsigned kCtrlServiceCount = 4;
 inline constexpr unsigned kCtrlServiceFamily = 5;
+inline constexpr unsigned kCtrlCounterSnapshot = 13;
 inline constexpr unsigned kCtrlServiceAddr = 16;
 inline constexpr unsigned kCtrlNowNs = kCtrlServiceAddr + 16 * hw::kMaxServiceAddrs;
 inline constexpr unsigned kControlImageBytes = kCtrlNowNs + 8;
-static_assert(kCtrlServiceFamily + hw::kMaxServiceAddrs <= kCtrlServiceAddr);
+static_assert(kCtrlServiceFamily + hw::kMaxServiceAddrs <= kCtrlCounterSnapshot &&
+              kCtrlCounterSnapshot < kCtrlServiceAddr);
 static_assert(kControlImageBytes == 152);
 
 using ControlImage = std::array<uint8_t, kControlImageBytes>;

@@ -10,7 +10,7 @@
 namespace vxsn::xrtcard {
 
 // Vitis packs s_axilite arguments one after another, each followed by a reserved word.
-static_assert(kRegReset == kRegCtrl + kControlImageBytes + 4, "reset follows ctrl");
+static_assert(kRegCommand == kRegCtrl + kControlImageBytes + 4, "command follows ctrl");
 
 std::string datapath_build_metadata(uint16_t layout_version) {
   nlohmann::json meta;
@@ -45,7 +45,8 @@ xclbin::XclbinSpec datapath_xclbin_spec() {
   k.base_address = kKernelBaseAddress;
   k.ports = {
       {"s_axi_control", Mode::kSlave, kControlRegisterRange, 32},
-      {"m_axi_gmem_table", Mode::kMaster, ~0ull, 512},
+      {"m_axi_gmem_lookup", Mode::kMaster, ~0ull, 512},
+      {"m_axi_gmem_members", Mode::kMaster, ~0ull, 512},
       {"m_axi_gmem_learn", Mode::kMaster, ~0ull, 512},
       {"m_axi_gmem_ctr", Mode::kMaster, ~0ull, 64},
       {"rx", Mode::kStreamIn, 0, 512},
@@ -54,7 +55,9 @@ xclbin::XclbinSpec datapath_xclbin_spec() {
   k.args = {
       {"rx", kArgRx, ArgKind::kStream, "rx", 0, 0, 64, "stream<ap_axiu<512,0,0,0>>&", -1},
       {"tx", kArgTx, ArgKind::kStream, "tx", 0, 0, 64, "stream<ap_axiu<512,0,0,0>>&", -1},
-      {"table_mem", kArgTableMem, ArgKind::kGlobal, "m_axi_gmem_table", kRegTableMem, 8, 8,
+      {"table_mem", kArgTableMem, ArgKind::kGlobal, "m_axi_gmem_lookup", kRegTableMem, 8, 8,
+       "Word512 const*", kBankTable},
+      {"member_mem", kArgMemberMem, ArgKind::kGlobal, "m_axi_gmem_members", kRegMemberMem, 8, 8,
        "Word512 const*", kBankTable},
       {"learn_ring", kArgLearnRing, ArgKind::kGlobal, "m_axi_gmem_learn", kRegLearnRing, 8, 8,
        "Word512*", kBankState},
@@ -62,7 +65,8 @@ xclbin::XclbinSpec datapath_xclbin_spec() {
        "unsigned long*", kBankState},
       {"ctrl", kArgCtrl, ArgKind::kScalar, "s_axi_control", kRegCtrl, kControlImageBytes,
        kControlImageBytes, "ControlRegs const&", -1},
-      {"reset", kArgReset, ArgKind::kScalar, "s_axi_control", kRegReset, 4, 4, "bool", -1},
+      {"command", kArgCommand, ArgKind::kScalar, "s_axi_control", kRegCommand, 4, 4, "unsigned int",
+       -1},
   };
   return spec;
 }

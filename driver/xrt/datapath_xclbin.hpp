@@ -6,11 +6,14 @@
 //   id  argument     interface                          register  memory bank
 //   0   rx           axis (512-bit data, keep, last)    -         -
 //   1   tx           axis                               -         -
-//   2   table_mem    m_axi gmem_table (both banks)      0x10      0 "table"
-//   3   learn_ring   m_axi gmem_learn                   0x1C      1 "state"
-//   4   counters     m_axi gmem_ctr                     0x28      1 "state"
-//   5   ctrl         s_axilite, kControlImageBytes      0x34      -
-//   6   reset        s_axilite, 32-bit                  0xD0      -
+//   2   table_mem    m_axi gmem_lookup (both banks)     0x10      0 "table"
+//   3   member_mem   m_axi gmem_members (the same)      0x1C      0 "table"
+//   4   learn_ring   m_axi gmem_learn                   0x28      1 "state"
+//   5   counters     m_axi gmem_ctr                     0x34      1 "state"
+//   6   ctrl         s_axilite, kControlImageBytes      0x40      -
+//   7   command      s_axilite, 32-bit (hw::kCmd*)      0xDC      -
+// table_mem and member_mem are one buffer bound to two arguments: the VNI lookup and the
+// member records each read it through their own m_axi port.
 // Offsets follow Vitis' packing: 0x00..0x0F ap_ctrl/interrupt registers, each argument
 // followed by one reserved word. The layout of `ctrl` is driver/xrt/control_image.hpp.
 #pragma once
@@ -29,17 +32,19 @@ inline constexpr uint64_t kKernelBaseAddress = 0x1800000;
 inline constexpr int kArgRx = 0;
 inline constexpr int kArgTx = 1;
 inline constexpr int kArgTableMem = 2;
-inline constexpr int kArgLearnRing = 3;
-inline constexpr int kArgCounters = 4;
-inline constexpr int kArgCtrl = 5;
-inline constexpr int kArgReset = 6;
-inline constexpr int kArgCount = 7;
+inline constexpr int kArgMemberMem = 3;
+inline constexpr int kArgLearnRing = 4;
+inline constexpr int kArgCounters = 5;
+inline constexpr int kArgCtrl = 6;
+inline constexpr int kArgCommand = 7;
+inline constexpr int kArgCount = 8;
 
 inline constexpr uint32_t kRegTableMem = 0x10;
-inline constexpr uint32_t kRegLearnRing = 0x1C;
-inline constexpr uint32_t kRegCounters = 0x28;
-inline constexpr uint32_t kRegCtrl = 0x34;
-inline constexpr uint32_t kRegReset = 0xD0;
+inline constexpr uint32_t kRegMemberMem = 0x1C;
+inline constexpr uint32_t kRegLearnRing = 0x28;
+inline constexpr uint32_t kRegCounters = 0x34;
+inline constexpr uint32_t kRegCtrl = 0x40;
+inline constexpr uint32_t kRegCommand = 0xDC;
 inline constexpr uint64_t kControlRegisterRange = 0x1000;
 
 inline constexpr int kBankTable = 0;  // MEM_TOPOLOGY index of the table memory

@@ -27,8 +27,8 @@ namespace {
 using Kind = CardError::Kind;
 using namespace xrtcard;
 
-// A control run returns at once on a card (reset=1 touches no stream); this bounds a hung
-// card, not a slow one.
+// A control run returns at once on a card (kCmdReset/kCmdControl touch no stream; a
+// counter snapshot takes ~kCounterWords cycles); this bounds a hung card, not a slow one.
 constexpr std::chrono::milliseconds kControlRunTimeout{5000};
 constexpr size_t kWord = card::kWordBytes;
 
@@ -76,7 +76,7 @@ void check_kernel(const xrt::xclbin& xb) {
   if (!kernel) fail(Kind::kBadXclbin, std::string("xclbin has no kernel '") + kKernelName + "'");
 
   static constexpr std::array<const char*, kArgCount> kNames = {
-      "rx", "tx", "table_mem", "learn_ring", "counters", "ctrl", "reset"};
+      "rx", "tx", "table_mem", "member_mem", "learn_ring", "counters", "ctrl", "command"};
   const std::vector<xrt::xclbin::arg> args = kernel.get_args();
   if (args.size() != kArgCount)
     fail(Kind::kBadXclbin, std::string("kernel '") + kKernelName + "' has " +
@@ -105,6 +105,13 @@ void check_kernel(const xrt::xclbin& xb) {
                                      std::to_string(bytes_needed) + " needed");
   };
   check_memory(kArgTableMem, card::kTableMemoryBytes);
+  check_memory(kArgMemberMem, card::kTableMemoryBytes);
+  // One buffer is bound to both table arguments: they must sit in the same memory.
+  if (args[kArgTableMem].get_mems().front().get_tag() !=
+      args[kArgMemberMem].get_mems().front().get_tag())
+    fail(Kind::kBadXclbin,
+         "kernel arguments 'table_mem' and 'member_mem' are connected to "
+         "different memories; the driver binds one table buffer to both");
   check_memory(kArgLearnRing, card::kLearnRingBytes);
   check_memory(kArgCounters, uint64_t{card::kCounterWords} * sizeof(uint64_t));
 }
@@ -144,7 +151,7 @@ xrt::xclbin checked_xclbin(const std::filesystem::path& path) {
 struct XrtCard::Impl {
   explicit Impl(const XrtCardOptions& options);
 
-  void control_run_locked(const hw::ControlRegs& regs);
+  void control_run_locked(hw::ControlRegs regs, uint32_t command);
   void write_bank_locked(unsigned bank, std::span<const uint8_t> image);
   std::vector<uint64_t> read_counter_block_locked();
 
@@ -165,6 +172,8 @@ struct XrtCard::Impl {
   BankSummary active;
   uint64_t tables_loaded = 0;
   XrtHostRecord record;
+  uint8_t snapshot_request = 0;  // the last counter snapshot request number written
+  hw::ControlRegs last_regs;     // the registers of the last control run
 };
 
 XrtCard::Impl::Impl(const XrtCardOptions& options)
@@ -207,6 +216,7 @@ XrtCard::Impl::Impl(const XrtCardOptions& options)
 
     run = xrt::run(kernel);
     run.set_arg(kArgTableMem, table_mem);
+    run.set_arg(kArgMemberMem, table_mem);  // the same buffer: the member records' own port
     run.set_arg(kArgLearnRing, learn_ring);
     run.set_arg(kArgCounters, counters);
   } catch (const CardError&) {
@@ -215,7 +225,7 @@ XrtCard::Impl::Impl(const XrtCardOptions& options)
     fail(Kind::kIo, "setting up card memory: " + std::string(e.what()));
   }
   active = inspect_bank_image(empty_bank);
-  control_run_locked(initial_regs);
+  control_run_locked(initial_regs, hw::kCmdReset);
 }
 
 void XrtCard::Impl::write_bank_locked(unsigned bank, std::span<const uint8_t> image) {
@@ -228,13 +238,13 @@ void XrtCard::Impl::write_bank_locked(unsigned bank, std::span<const uint8_t> im
   ++record.bank_writes[bank];
 }
 
-void XrtCard::Impl::control_run_locked(const hw::ControlRegs& regs) {
+void XrtCard::Impl::control_run_locked(hw::ControlRegs regs, uint32_t command) {
+  regs.counter_snapshot = snapshot_request;  // a request already served stays served
   const ControlImage image = control_image(regs);
-  const uint32_t reset = 1;  // take the registers, touch no stream
   ert_cmd_state state = ERT_CMD_STATE_NEW;
   try {
     run.set_arg(kArgCtrl, image);  // passes sizeof(image) bytes
-    run.set_arg(kArgReset, reset);
+    run.set_arg(kArgCommand, command);
     run.start();
     state = run.wait(kControlRunTimeout);
   } catch (const std::exception& e) {
@@ -244,6 +254,8 @@ void XrtCard::Impl::control_run_locked(const hw::ControlRegs& regs) {
     fail(Kind::kIo, "control run ended in state " + std::to_string(state));
   ++record.control_runs;
   record.control = image;
+  record.last_command = command;
+  last_regs = regs;
 }
 
 XrtCard::XrtCard(const XrtCardOptions& options) : impl_(std::make_unique<Impl>(options)) {}
@@ -254,7 +266,7 @@ void XrtCard::configure(const CardControl& control) {
   std::lock_guard lock(impl_->mutex);
   const hw::ControlRegs regs =
       encode_control(control, static_cast<uint8_t>(impl_->active_bank));  // throws first
-  impl_->control_run_locked(regs);
+  impl_->control_run_locked(regs, hw::kCmdControl);
   impl_->control = control;
 }
 
@@ -265,13 +277,19 @@ void XrtCard::load_table(std::span<const uint8_t> bank_image) {
   const hw::ControlRegs regs = encode_control(impl_->control, static_cast<uint8_t>(idle));
   // The kernel reads only the active bank, so a failure here leaves it untouched.
   impl_->write_bank_locked(idle, bank_image);
-  impl_->control_run_locked(regs);
+  impl_->control_run_locked(regs, hw::kCmdControl);
   impl_->active_bank = idle;
   impl_->active = std::move(summary);
   ++impl_->tables_loaded;
 }
 
 std::vector<uint64_t> XrtCard::Impl::read_counter_block_locked() {
+  // The counters live on chip; ask for a snapshot into the block first. The run completes
+  // (ap_done) after the copy and its acknowledgement word, so the block is whole when
+  // wait() returns. (Under the noop shim no kernel runs and the block stays as written.)
+  snapshot_request = hw::next_snapshot_request(snapshot_request);
+  control_run_locked(last_regs, hw::kCmdControl);
+  ++record.counter_snapshots;
   std::vector<uint64_t> block(card::kCounterWords);
   try {
     counters.sync(XCL_BO_SYNC_BO_FROM_DEVICE);

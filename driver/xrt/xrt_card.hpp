@@ -4,19 +4,23 @@
 //
 // What the backend does with XRT:
 //   open        reads and checks the xclbin (structure, the vxsn BUILD_METADATA with the
-//               table layout version, the kernel and its seven arguments, bank sizes), then
+//               table layout version, the kernel and its eight arguments, bank sizes), then
 //               xrt::device{index}, load_xclbin, xrt::kernel, one xrt::bo per memory in the
 //               group the kernel argument is connected to (kernel.group_id), with the table
-//               memory split into two sub-buffers (the banks); both banks get the empty
+//               memory split into two sub-buffers (the banks) and bound to both table
+//               arguments (table_mem, member_mem: a read port each); both banks get the empty
 //               table, the learn ring and counters are zeroed; then a control run.
 //   control     the `ctrl` argument (driver/xrt/control_image.hpp) is written by a kernel
-//               run with reset=1: the kernel takes its registers, clears its learn cache and
-//               returns without touching the streams. XRT's noop shim cannot access xrt::ip
+//               run with command kCmdControl (kCmdReset at open, which also clears the
+//               kernel's on-chip state): the kernel takes its registers and returns without
+//               touching the streams. XRT's noop shim cannot access xrt::ip
 //               registers and corrupts its heap on run.update_arg, so run arguments are the
 //               one control path that is exercised in CI.
 //   load_table  write + sync the IDLE bank's sub-buffer, then a control run with
 //               table_bank = idle.
-//   counters    sync the counter buffer from the device and decode it.
+//   counters    a control run with a new counter snapshot request (the kernel copies its
+//               on-chip counters to the counter buffer), then sync the buffer from the
+//               device and decode it.
 //   learn       sync the ring from the device, decode producer..consumer, write the new
 //               consumer index back (one 64-byte word synced to the device).
 //
@@ -51,6 +55,8 @@ struct XrtHostRecord {
   uint64_t bank_writes[2] = {};     // bank images written and synced, per bank
   uint64_t learn_syncs = 0;         // learn ring reads from the device
   uint64_t counter_syncs = 0;       // counter block reads from the device
+  uint64_t counter_snapshots = 0;   // snapshot requests (control runs) before those reads
+  uint32_t last_command = 0;        // the `command` argument of the last control run
   xrtcard::ControlImage control{};  // the `ctrl` argument of the last control run
 };
 

@@ -35,9 +35,11 @@ struct Architecture {
   enum class CopyFill { kPerCopy, kPerFrame, kNever } copy_fill = CopyFill::kPerCopy;
   // Prefetcher depth: VNI lookups done ahead (frames, the one being copied included) and
   // member records read ahead (a FIFO of records with headers built, 128 B each on chip).
-  // To hide a read latency the queues must cover it (Little's law): 32 covers HBM's ~100
-  // cycles at fan-out >= 2; fan-out 1 with 114 B frames on HBM needs ~64 lookups.
-  unsigned prefetch_lookups = 32;
+  // To hide a read latency the queues must cover it (Little's law): the as-built lookup
+  // chain (beat 1, bank header, probe, records: ~3 HBM reads, ~300 cycles) at 7-8 cycles a
+  // frame (114-128 B at fan-out 2) needs ~40 frames ahead, so the kernel's lookahead
+  // FIFOs are 64 deep (hls/replicate.cpp); 32 would leave 114 B x2 on HBM at 73 %.
+  unsigned prefetch_lookups = 64;
   unsigned prefetch_records = 32;
   // How the prefetcher looks a VNI up. The idealised form (prefetch, target) reads one
   // VNI-table word per frame (bank header latched on a bank flip) from the frame's first
@@ -48,7 +50,8 @@ struct Architecture {
   unsigned lookup_start_beat = 0;
   unsigned lookup_interval = 1;
   // One table read port shared by the lookup and the member records (one m_axi adapter:
-  // one read address per cycle), or a read channel each.
+  // one read address per cycle, the kernel before issue 11), or a read channel each (the
+  // kernel now: table_mem and member_mem, two bundles on one buffer).
   bool shared_table_port = false;
   // A copy's header is built once its record is in AND the frame's metadata is (the
   // kernel's plan_copies needs lengths and the sender from parse), or from the record alone.

@@ -19,7 +19,7 @@ struct SweepOptions {
   int copy_len_delta = 0;
   bool sender_in_list = true;
   unsigned egress_fifo_beats = 64;
-  unsigned prefetch_lookups = 32;
+  unsigned prefetch_lookups = 64;  // the kernel's lookahead FIFOs
   unsigned prefetch_records = 32;
 };
 

@@ -122,6 +122,31 @@ TEST(EmuCard, CountsPerVniInTheSlotTheTableNames) {
   EXPECT_EQ(c.vnis[0].bytes_out, 3 * frame.size());
 }
 
+// The kernel's on-chip counters are one per process: two cards taking turns must each keep
+// their own (the card losing the kernel snapshots them into its base before the reset).
+TEST(EmuCard, TwoCardsTakingTurnsKeepTheirOwnCounters) {
+  EmuCard a, b;
+  a.load_table(image_of(*ipv4_table(100, {1, 2, 3})));
+  b.load_table(image_of(*ipv4_table(100, {1, 2})));
+  const auto frame = frame_from(1, 100, 250);
+  for (int round = 0; round < 3; ++round) {
+    ASSERT_EQ(send(a, frame).size(), 2u);
+    ASSERT_EQ(send(a, frame).size(), 2u);
+    ASSERT_EQ(send(b, frame).size(), 1u);
+    // Reading one card's counters while the other holds the kernel, and vice versa.
+    EXPECT_EQ(a.read_counters().rx_frames, 2u * (round + 1));
+    EXPECT_EQ(b.read_counters().tx_copies, 1u * (round + 1));
+  }
+  const CardCounters ca = a.read_counters(), cb = b.read_counters();
+  EXPECT_EQ(ca.tx_copies, 12u);
+  EXPECT_EQ(cb.rx_frames, 3u);
+  ASSERT_EQ(ca.vnis.size(), 1u);
+  ASSERT_EQ(cb.vnis.size(), 1u);
+  EXPECT_EQ(ca.vnis[0].frames_in, 6u);
+  EXPECT_EQ(cb.vnis[0].copies_out, 3u);
+  EXPECT_EQ(a.read_counter_slot(100 % 64).bytes_out, 12 * frame.size());
+}
+
 TEST(EmuCard, NonMemberSenderBecomesOneLearnEvent) {
   EmuCard card;
   card.load_table(image_of(*ipv4_table(100, {1, 2}, 5)));

@@ -46,7 +46,25 @@ void CardHarness::set_service_addresses(std::span<const IpAddr> addrs) {
 
 void CardHarness::reset_kernel() {
   hw::AxisStream rx("rx"), tx("tx");
-  hw::vxsn_datapath(rx, tx, table_mem_.data(), ring_.data(), counters_.data(), regs_, true);
+  hw::vxsn_datapath(rx, tx, table_mem_.data(), table_mem_.data(), ring_.data(), counters_.data(),
+                    regs_, hw::kCmdReset);
+  regs_.counter_snapshot = 0;  // what a reset kernel has served: nothing pending
+  counters_stale_ = true;
+}
+
+void CardHarness::snapshot_counters() {
+  hw::AxisStream rx("rx"), tx("tx");
+  regs_.counter_snapshot = hw::next_snapshot_request(regs_.counter_snapshot);
+  hw::vxsn_datapath(rx, tx, table_mem_.data(), table_mem_.data(), ring_.data(), counters_.data(),
+                    regs_, hw::kCmdControl);
+  if (counters_[card::kCtrSnapshotAck] != regs_.counter_snapshot)
+    throw std::logic_error("kernel did not acknowledge the counter snapshot");
+  counters_stale_ = false;
+}
+
+uint64_t CardHarness::counter(unsigned index) {
+  if (counters_stale_) snapshot_counters();
+  return counters_.at(index);
 }
 
 std::vector<hw::AxisBeat> CardHarness::to_beats(std::span<const uint8_t> frame) {
@@ -74,11 +92,10 @@ std::vector<uint8_t> CardHarness::from_beats(std::span<const hw::AxisBeat> beats
   return bytes;
 }
 
-std::vector<OutputCopy> CardHarness::process(std::span<const uint8_t> frame) {
-  hw::AxisStream rx("rx"), tx("tx");
-  for (const hw::AxisBeat& b : to_beats(frame)) rx.write(b);
-  hw::vxsn_datapath(rx, tx, table_mem_.data(), ring_.data(), counters_.data(), regs_, false);
-  if (!rx.empty()) throw std::logic_error("kernel left beats of the frame unread");
+namespace {
+
+// Every copy the kernel left on `tx`, split at `last` beats.
+std::vector<OutputCopy> drain_copies(hw::AxisStream& tx) {
   std::vector<OutputCopy> copies;
   std::vector<hw::AxisBeat> beats;
   while (!tx.empty()) {
@@ -86,13 +103,36 @@ std::vector<OutputCopy> CardHarness::process(std::span<const uint8_t> frame) {
     if (beats.back().last == 1) {
       OutputCopy c;
       c.egress_port = static_cast<uint16_t>(beats.front().dest.to_uint64());
-      c.bytes = from_beats(beats);
+      c.bytes = CardHarness::from_beats(beats);
       copies.push_back(std::move(c));
       beats.clear();
     }
   }
   if (!beats.empty()) throw std::logic_error("kernel sent a copy without its last beat");
   return copies;
+}
+
+}  // namespace
+
+std::vector<OutputCopy> CardHarness::process(std::span<const uint8_t> frame) {
+  hw::AxisStream rx("rx"), tx("tx");
+  for (const hw::AxisBeat& b : to_beats(frame)) rx.write(b);
+  hw::vxsn_datapath(rx, tx, table_mem_.data(), table_mem_.data(), ring_.data(), counters_.data(),
+                    regs_, hw::kCmdFrame);
+  counters_stale_ = true;
+  if (!rx.empty()) throw std::logic_error("kernel left beats of the frame unread");
+  return drain_copies(tx);
+}
+
+std::vector<OutputCopy> CardHarness::process_stream(std::span<const std::vector<uint8_t>> frames) {
+  hw::AxisStream rx("rx"), tx("tx");
+  for (const std::vector<uint8_t>& f : frames)
+    for (const hw::AxisBeat& b : to_beats(f)) rx.write(b);
+  hw::vxsn_datapath_stream(rx, tx, table_mem_.data(), table_mem_.data(), ring_.data(),
+                           counters_.data(), regs_, static_cast<uint32_t>(frames.size()));
+  counters_stale_ = true;
+  if (!rx.empty()) throw std::logic_error("kernel left beats of the stream unread");
+  return drain_copies(tx);
 }
 
 uint32_t CardHarness::learn_producer() const {

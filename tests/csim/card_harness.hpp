@@ -1,5 +1,6 @@
 // Runs the hls/ kernels on the CPU the way the card's shell would: table memory with two
-// banks, a learn ring, a counter block, control registers, and one kernel call per frame.
+// banks, a learn ring, a counter block, control registers, and one kernel call per frame;
+// counters are read the way the host reads them (snapshot request, acknowledgement).
 // Frames go in as 512-bit beats and copies come back as byte vectors with their egress port.
 #pragma once
 
@@ -36,9 +37,19 @@ class CardHarness {
 
   // One kernel call for one frame; the copies it sent, in order.
   std::vector<OutputCopy> process(std::span<const uint8_t> frame);
+  // Many frames queued at once and run back to back (hw::vxsn_datapath_stream), the copies
+  // drained afterwards; every frame's copies in order.
+  std::vector<OutputCopy> process_stream(std::span<const std::vector<uint8_t>> frames);
   void reset_kernel();
 
-  uint64_t counter(unsigned index) const { return counters_.at(index); }
+  // Counter `index` of the block, as the host reads it: after frames were processed, a
+  // snapshot is requested (a control call) and its acknowledgement checked first.
+  uint64_t counter(unsigned index);
+  // Asks the kernel for a snapshot of its on-chip counters; throws if it is not
+  // acknowledged.
+  void snapshot_counters();
+  // Word `index` of the counter block as it is, without asking for a snapshot.
+  uint64_t block_word(unsigned index) const { return counters_.at(index); }
   // Events the kernel produced since the last drain; advances the consumer index.
   std::vector<LearnEvent> drain_learn();
   // The producer index the kernel last wrote.
@@ -52,6 +63,7 @@ class CardHarness {
   std::vector<hw::Word512> table_mem_;
   std::vector<hw::Word512> ring_;
   std::vector<uint64_t> counters_;
+  bool counters_stale_ = true;  // frames processed since the last snapshot
   hw::ControlRegs regs_;
 };
 

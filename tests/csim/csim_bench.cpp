@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <stdexcept>
 
 #include "hls/counter_layout.hpp"
 #include "hls/table_layout.hpp"
@@ -96,9 +97,28 @@ size_t CsimBench::run(const std::string& name, const std::vector<CorpusFrame>& f
   return compared;
 }
 
-void CsimBench::expect_counters_equal() const {
+size_t CsimBench::run_stream(const std::string& name, const std::vector<CorpusFrame>& frames) {
+  if (frames.empty()) return 0;
+  std::vector<OutputCopy> ref;
+  std::vector<std::vector<uint8_t>> bytes;
+  for (const CorpusFrame& f : frames) {
+    if (f.bank != frames.front().bank || f.now_ns != frames.front().now_ns)
+      throw std::invalid_argument("run_stream: one bank and clock per stream");
+    ParsedFrame parsed;
+    for (OutputCopy& c : ref_.process(f.bytes, *tables_[f.bank], &parsed, f.now_ns))
+      ref.push_back(std::move(c));
+    bytes.push_back(f.bytes);
+  }
+  card_.regs().table_bank = static_cast<uint8_t>(frames.front().bank);
+  card_.regs().now_ns = frames.front().now_ns;
+  const std::vector<OutputCopy> got = card_.process_stream(bytes);
+  EXPECT_EQ(describe_difference(ref, got), "identical") << name;
+  return ref.size();
+}
+
+void CsimBench::expect_counters_equal() {
   const DatapathCountersSnapshot r = ref_.counters();
-  const CardHarness& c = card_;
+  CardHarness& c = card_;
   EXPECT_EQ(r.rx_frames, c.counter(card::kCtrRxFrames)) << "rx_frames";
   EXPECT_EQ(r.rx_bytes, c.counter(card::kCtrRxBytes)) << "rx_bytes";
   EXPECT_EQ(r.tx_copies, c.counter(card::kCtrTxCopies)) << "tx_copies";

@@ -38,8 +38,13 @@ class CsimBench {
   using Inspector = std::function<void(const CorpusFrame&, const std::vector<OutputCopy>&)>;
   size_t run(const std::string& name, const std::vector<CorpusFrame>& frames,
              const Inspector& inspect = nullptr);
+  // The frames as ONE stream through the card (hw::vxsn_datapath_stream: all queued, run
+  // back to back, drained), each through the reference; the kernel's copies in order must
+  // equal the reference's, byte for byte. One register setting for the whole stream: every
+  // frame must name the same bank and clock. Returns the number of copies compared.
+  size_t run_stream(const std::string& name, const std::vector<CorpusFrame>& frames);
   // Every reference counter (rx, tx, each drop reason, each VNI) against the card's.
-  void expect_counters_equal() const;
+  void expect_counters_equal();
 
   CardHarness& card() { return card_; }
   const DatapathCountersSnapshot reference_counters() const { return ref_.counters(); }

@@ -1,5 +1,6 @@
 #include "tests/csim/hls_discipline_scanner.hpp"
 
+#include <cctype>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -121,6 +122,68 @@ void find_recursion(const std::string& file, const std::string& code,
   }
 }
 
+// The text of the braced block opening at `open` (a '{'), without the braces; empty if
+// `open` is not a '{'.
+std::string block_at(const std::string& code, size_t open) {
+  if (open >= code.size() || code[open] != '{') return {};
+  int depth = 0;
+  size_t close = open;
+  for (; close < code.size(); ++close) {
+    if (code[close] == '{') ++depth;
+    if (code[close] == '}' && --depth == 0) break;
+  }
+  return code.substr(open + 1, close - open - 1);
+}
+
+size_t skip_space(const std::string& code, size_t at) {
+  while (at < code.size() && std::isspace(static_cast<unsigned char>(code[at]))) ++at;
+  return at;
+}
+
+// Every loop must be bounded or pipelined: it states its schedule with a PIPELINE, UNROLL
+// or LOOP_TRIPCOUNT pragma at the top of its own body (before any nested loop), or it is a
+// `for` whose condition compares with a constant (a number or a k-named constant).
+void find_unscheduled_loops(const std::string& file, const std::string& code,
+                            std::vector<DisciplineViolation>& out) {
+  static const std::regex head(R"(\b(for|while)\s*\(|\bdo\s*\{)");
+  static const std::regex schedule(R"(#\s*pragma\s+HLS\s+(PIPELINE|UNROLL|LOOP_TRIPCOUNT)\b)");
+  static const std::regex nested(R"(\b(for|while)\s*\(|\bdo\s*\{)");
+  static const std::regex constant_bound(
+      R"(^[^;]*;\s*\w+\s*(<|<=|>|>=)\s*([0-9]+u?|(\w+\s*::\s*)*k\w+)(\s*[-+*/]\s*([0-9]+u?|(\w+\s*::\s*)*k\w+))*\s*;)");
+  for (auto it = std::sregex_iterator(code.begin(), code.end(), head); it != std::sregex_iterator();
+       ++it) {
+    const size_t at = it->position();
+    const std::string kw = (*it)[1];
+    if (kw == "while") {  // the tail of a do-while is not a loop of its own
+      size_t b = at;
+      while (b > 0 && std::isspace(static_cast<unsigned char>(code[b - 1]))) --b;
+      if (b > 0 && code[b - 1] == '}') continue;
+    }
+    size_t body_open;
+    std::string header;
+    if (kw.empty()) {  // do {
+      body_open = at + it->length() - 1;
+    } else {
+      size_t open = at + it->length() - 1;  // '('
+      int depth = 0;
+      size_t close = open;
+      for (; close < code.size(); ++close) {
+        if (code[close] == '(') ++depth;
+        if (code[close] == ')' && --depth == 0) break;
+      }
+      header = code.substr(open + 1, close - open - 1);
+      body_open = skip_space(code, close + 1);
+    }
+    if (kw == "for" && std::regex_search(header, constant_bound)) continue;
+    std::string body = block_at(code, body_open);
+    std::smatch m;
+    if (std::regex_search(body, m, nested)) body = body.substr(0, m.position());
+    if (!std::regex_search(body, schedule))
+      out.push_back(
+          {file, line_of(code, at), "loop neither bounded nor pipelined", kw.empty() ? "do" : kw});
+  }
+}
+
 }  // namespace
 
 std::vector<DisciplineViolation> scan_hls_source(const std::string& file_name,
@@ -141,6 +204,7 @@ std::vector<DisciplineViolation> scan_hls_source(const std::string& file_name,
       out.push_back({file_name, line_of(code, it->position()), rule.name, it->str()});
   }
   find_recursion(file_name, code, out);
+  find_unscheduled_loops(file_name, code, out);
   return out;
 }
 

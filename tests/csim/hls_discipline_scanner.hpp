@@ -1,8 +1,10 @@
 // A cheap static check of the HLS discipline (DEVELOPERS.md): kernel sources under hls/
 // (hls/compat/ excepted: it is CPU-only simulation support) must not use the heap, std
 // containers/strings/smart pointers/std::function, virtual calls, exceptions, endless
-// process loops, recursion, or include anything outside hls/. Comments and string literals
-// are blanked before matching, so prose about "new" or "std::vector" is not a violation.
+// process loops, recursion, loops that are neither bounded (a constant `for` bound) nor
+// scheduled (a PIPELINE/UNROLL/LOOP_TRIPCOUNT pragma), or include anything outside hls/. Comments
+// and string literals are blanked before matching, so prose about "new" or "std::vector" is not a
+// violation.
 #pragma once
 
 #include <filesystem>

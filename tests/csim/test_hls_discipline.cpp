@@ -44,6 +44,13 @@ TEST(HlsDiscipline, ScannerCatchesEachViolation) {
       {"unsigned fact(unsigned n) {\n  return n ? n * fact(n - 1) : 1;\n}", "recursion"},
       {"int walk(const Node& n, int d) const {\n if (d) return walk(n, d - 1);\n return 0; }",
        "recursion"},
+      {"void f(unsigned n) { for (unsigned i = 0; i < n; ++i) step(); }",
+       "loop neither bounded nor pipelined"},
+      {"void f() { do { step(); } while (!last); }", "loop neither bounded nor pipelined"},
+      {"void f() { while (more()) {\n step(); } }", "loop neither bounded nor pipelined"},
+      {"void f(unsigned n) { for (unsigned i = 0; i < n; ++i) {\n for (unsigned j = 0; j < 4; "
+       "++j) {\n#pragma HLS UNROLL\n } } }",
+       "loop neither bounded nor pipelined"},
   };
   for (const auto& [snippet, rule] : bad) {
     const auto hit = rules_hit(snippet);
@@ -60,7 +67,9 @@ TEST(HlsDiscipline, ScannerIgnoresProseAndLegalCode) {
       "#include \"hls/table_layout.hpp\"\n#include <cstdint>",
       "unsigned renew(unsigned x) { return x + 1; }\nunsigned twice(unsigned x) { return "
       "renew(renew(x)); }",
-      "void loop() { do { step(); } while (!last); }",
+      "void loop() { do {\n#pragma HLS PIPELINE II = 1\n step(); } while (!last); }",
+      "void f() { for (unsigned i = 0; i < card::kMaxProbes * 2; ++i) step(i); }",
+      "void f(unsigned n) { for (unsigned i = 0; i < n; ++i) {\n#pragma HLS UNROLL\n step(); } }",
       "std::uint32_t x = 0;",
   };
   for (const auto& snippet : fine) {

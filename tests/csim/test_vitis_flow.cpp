@@ -65,6 +65,48 @@ TEST(VitisFlow, ConnectivityNamesEveryKernelPortAndNoOther) {
     EXPECT_EQ(ports.count(p) ? ports.at(p) : "", "axis") << "stream_connect names " << p;
 }
 
+// m_axi port -> bundle, from the interface pragmas.
+std::map<std::string, std::string> m_axi_bundles() {
+  const std::string top = read(kRepo / "hls/datapath_top.cpp");
+  const std::regex pragma(R"(#pragma HLS INTERFACE mode = m_axi port = (\w+) .*bundle = (\w+))");
+  std::map<std::string, std::string> bundles;
+  for (auto it = std::sregex_iterator(top.begin(), top.end(), pragma); it != std::sregex_iterator();
+       ++it)
+    bundles[(*it)[1]] = (*it)[2];
+  return bundles;
+}
+
+// One m_axi bundle per reader: the VNI lookup and the member records (two DATAFLOW
+// processes) never share a port, and neither shares with the learn ring or the counters.
+TEST(VitisFlow, EveryMemoryPortHasItsOwnBundle) {
+  const auto bundles = m_axi_bundles();
+  ASSERT_EQ(bundles.size(), 4u) << "table_mem, member_mem, learn_ring, counters";
+  ASSERT_TRUE(bundles.count("table_mem") && bundles.count("member_mem"));
+  std::set<std::string> distinct;
+  for (const auto& [port, bundle] : bundles) {
+    EXPECT_TRUE(distinct.insert(bundle).second) << port << " shares bundle " << bundle;
+  }
+  // The noop xclbin the driver builds names the same AXI master ports.
+  const std::string spec = read(kRepo / "driver/xrt/datapath_xclbin.cpp");
+  for (const auto& [port, bundle] : bundles) {
+    EXPECT_NE(spec.find("\"m_axi_" + bundle + "\""), std::string::npos)
+        << "driver/xrt/datapath_xclbin.cpp has no port m_axi_" << bundle;
+  }
+}
+
+// The host binds ONE table buffer to table_mem and member_mem: the link must put both
+// ports on the same memory.
+TEST(VitisFlow, BothTablePortsMapToTheSameMemory) {
+  const std::string cfg = read(kRepo / "hls/vitis/connectivity_u55c.cfg");
+  const std::regex sp(R"(^sp=vxsn_datapath_1\.(\w+):(\S+))", std::regex::multiline);
+  std::map<std::string, std::string> memory;
+  for (auto it = std::sregex_iterator(cfg.begin(), cfg.end(), sp); it != std::sregex_iterator();
+       ++it)
+    memory[(*it)[1]] = (*it)[2];
+  ASSERT_TRUE(memory.count("table_mem") && memory.count("member_mem"));
+  EXPECT_EQ(memory.at("table_mem"), memory.at("member_mem"));
+}
+
 TEST(VitisFlow, MakefileCompilesEveryKernelSource) {
   const std::string make = read(kRepo / "hls/vitis/Makefile");
   for (const auto& entry : std::filesystem::directory_iterator(kRepo / "hls")) {

@@ -69,7 +69,7 @@ uint32_t le32(const std::vector<uint8_t>& b, size_t at) {
 TEST(XrtCardNoop, OpensOnTheBuildXclbinWithBuffersInTheKernelsMemoryGroups) {
   XrtCard card(build_options());
   const XrtHostRecord r = card.host_record();
-  // The build's xclbin connects table_mem to bank 0 and learn_ring/counters to bank 1.
+  // The build's xclbin connects table_mem/member_mem to bank 0, learn_ring/counters to 1.
   EXPECT_EQ(r.table_group, 0);
   EXPECT_EQ(r.learn_group, 1);
   EXPECT_EQ(r.counter_group, 1);
@@ -83,7 +83,7 @@ TEST(XrtCardNoop, BufferGroupsFollowTheXclbinConnectivityNotAFixedChoice) {
   TempDir dir;
   xclbin::XclbinSpec spec = xrtcard::datapath_xclbin_spec();
   for (xclbin::KernelArg& a : spec.kernel.args) {
-    if (a.name == "table_mem") a.memory_bank = 1;
+    if (a.name == "table_mem" || a.name == "member_mem") a.memory_bank = 1;
     if (a.name == "learn_ring" || a.name == "counters") a.memory_bank = 0;
   }
   XrtCard card(options_for(write_variant(dir, "swapped.xclbin", spec)));
@@ -91,6 +91,18 @@ TEST(XrtCardNoop, BufferGroupsFollowTheXclbinConnectivityNotAFixedChoice) {
   EXPECT_EQ(r.table_group, 1);
   EXPECT_EQ(r.learn_group, 0);
   EXPECT_EQ(r.counter_group, 0);
+}
+
+// One table buffer is bound to both table arguments, so they must share a memory.
+TEST(XrtCardNoop, TableArgumentsInDifferentMemoriesAreBadXclbin) {
+  TempDir dir;
+  xclbin::XclbinSpec spec = xrtcard::datapath_xclbin_spec();
+  for (xclbin::KernelArg& a : spec.kernel.args)
+    if (a.name == "member_mem") a.memory_bank = xrtcard::kBankState;
+  const std::string what = expect_card_error(Kind::kBadXclbin, [&] {
+    XrtCard card(options_for(write_variant(dir, "split_table.xclbin", spec)));
+  });
+  EXPECT_NE(what.find("member_mem"), std::string::npos) << what;
 }
 
 TEST(XrtCardNoop, InitialControlRegistersAreTheDefaultsOnBankZero) {
@@ -172,6 +184,30 @@ TEST(XrtCardNoop, CountersAreReadFromTheDeviceAndListTheActiveTablesCountedVnis)
   EXPECT_EQ(c.vnis[0].vni, 100u);
   EXPECT_EQ(c.vnis[0].counter_slot, 7);
   EXPECT_EQ(c.vnis[0].frames_in, 0u);
+}
+
+// The counters live on chip: every read first asks the kernel for a snapshot (a control
+// run with a new request number in the register image, command kCmdControl), then syncs.
+TEST(XrtCardNoop, EveryCounterReadRequestsASnapshotFirst) {
+  XrtCard card(build_options());
+  const XrtHostRecord opened = card.host_record();
+  EXPECT_EQ(opened.last_command, hw::kCmdReset);  // open clears the on-chip state
+  EXPECT_EQ(opened.control[xrtcard::kCtrlCounterSnapshot], 0);
+  card.read_counters();
+  XrtHostRecord r = card.host_record();
+  EXPECT_EQ(r.counter_snapshots, 1u);
+  EXPECT_EQ(r.control_runs, opened.control_runs + 1);
+  EXPECT_EQ(r.last_command, hw::kCmdControl);
+  EXPECT_EQ(r.control[xrtcard::kCtrlCounterSnapshot], 1);
+  card.read_counter_slot(7);
+  r = card.host_record();
+  EXPECT_EQ(r.counter_snapshots, 2u);
+  EXPECT_EQ(r.counter_syncs, 2u);
+  EXPECT_EQ(r.control[xrtcard::kCtrlCounterSnapshot], 2);
+  // A later register write keeps the served request number (no new snapshot).
+  card.configure(CardControl{});
+  EXPECT_EQ(card.host_record().control[xrtcard::kCtrlCounterSnapshot], 2);
+  EXPECT_EQ(card.host_record().counter_snapshots, 2u);
 }
 
 TEST(XrtCardNoop, DrainLearnReadsTheRingAndFindsItEmpty) {
@@ -289,14 +325,14 @@ TEST(XrtCardNoop, CorruptXclbinsAreBadXclbin) {
                     [&] { XrtCard card(options_for(dir.path() / "missing.xclbin")); });
 }
 
-TEST(XrtCardNoop, KernelWithoutItsResetArgumentIsBadXclbin) {
+TEST(XrtCardNoop, KernelWithoutItsCommandArgumentIsBadXclbin) {
   TempDir dir;
   xclbin::XclbinSpec spec = xrtcard::datapath_xclbin_spec();
-  std::erase_if(spec.kernel.args, [](const xclbin::KernelArg& a) { return a.name == "reset"; });
+  std::erase_if(spec.kernel.args, [](const xclbin::KernelArg& a) { return a.name == "command"; });
   const std::string what = expect_card_error(Kind::kBadXclbin, [&] {
-    XrtCard card(options_for(write_variant(dir, "no_reset.xclbin", spec)));
+    XrtCard card(options_for(write_variant(dir, "no_command.xclbin", spec)));
   });
-  EXPECT_NE(what.find("6 arguments"), std::string::npos) << what;
+  EXPECT_NE(what.find("7 arguments"), std::string::npos) << what;
 }
 
 TEST(XrtCardNoop, XclbinWithoutTheDatapathKernelIsBadXclbin) {
