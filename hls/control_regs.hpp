@@ -35,11 +35,16 @@ struct ControlRegs {
 };
 
 // The kernel's `command` argument: what one call (one run) does.
-inline constexpr uint32_t kCmdFrame = 0;    // process one frame from rx
+inline constexpr uint32_t kCmdFrame = 0;    // process one frame from rx; with none for
+                                            // kIdleRestartCycles, serve a pending counter
+                                            // snapshot and return (an idle restart)
 inline constexpr uint32_t kCmdReset = 1;    // clear on-chip state (learn cache, storm
                                             // buckets, counters); touches no stream
 inline constexpr uint32_t kCmdControl = 2;  // take the registers, serve a pending counter
                                             // snapshot; clears nothing, touches no stream
+
+// How long a kCmdFrame run waits for a frame before it returns idle (cycles).
+inline constexpr uint32_t kIdleRestartCycles = 65536;
 
 // The next snapshot request number after `n` (skips 0).
 inline constexpr uint8_t next_snapshot_request(uint8_t n) {

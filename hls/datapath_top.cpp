@@ -31,6 +31,24 @@ void datapath_frame(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
   count(learned, counters, ctrl.counter_snapshot);
 }
 
+// Waits up to kIdleRestartCycles for the first beat of a frame. Auto-restarting with no
+// traffic, the kernel would otherwise block in parse forever and never take the host's
+// new registers (a bank flip, a counter snapshot request: the mailbox is copied in at a
+// restart); returning idle lets the next restart pick them up. II=1, one poll per cycle:
+// an idle card restarts about every 65 K cycles (~0.2 ms at 322 MHz).
+bool frame_arriving(AxisStream& rx) {
+  bool arriving = false;
+idle_wait:
+  for (uint32_t cycle = 0; cycle < kIdleRestartCycles; ++cycle) {
+#pragma HLS PIPELINE II = 1
+    if (!rx.empty()) {
+      arriving = true;
+      break;
+    }
+  }
+  return arriving;
+}
+
 }  // namespace
 
 void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
@@ -50,6 +68,9 @@ void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
 #pragma HLS INTERFACE mode = s_axilite port = ctrl bundle = control
 #pragma HLS INTERFACE mode = s_axilite port = command bundle = control
 #pragma HLS INTERFACE mode = s_axilite port = return bundle = control
+  // Started once by the host and restarted by the card itself (hls/vitis/hls_pre.tcl:
+  // auto-restart counter, mailbox); chained restarts overlap in the DATAFLOW region.
+#pragma HLS INTERFACE mode = ap_ctrl_chain port = return bundle = control
   static_assert(card::kTableMemoryWords == 67714, "keep the m_axi depth pragma in step");
   static_assert(card::kLearnRingWords == 1026, "keep the m_axi depth pragma in step");
   static_assert(card::kCounterWords == 32832, "keep the m_axi depth pragma in step");
@@ -60,6 +81,11 @@ void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
     return;
   }
   if (command == kCmdControl) {
+    counters_serve_snapshot(counters, ctrl.counter_snapshot);
+    return;
+  }
+  // kCmdFrame: one frame, or an idle restart that still serves a snapshot request.
+  if (!frame_arriving(rx)) {
     counters_serve_snapshot(counters, ctrl.counter_snapshot);
     return;
   }

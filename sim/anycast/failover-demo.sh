@@ -2,9 +2,10 @@
 # Anycast failover demo: three vxsnd nodes announce one service address over BGP (FRR),
 # each through vxsn-health; the router spreads the VTEPs' floods over them (ECMP). The
 # nodes replicate their flood table over HA: only node 1 has the VTEPs in its config.
-# Shows node 2's replicated (peer) members, kills node 1 with kill -9, shows the router
-# withdrawing it while the tenants keep pinging through nodes 2..N, prints the
-# interruption, restarts node 1 and shows it back.
+# Shows node 2's replicated (peer) members and `vxsnctl top` of every node while a tenant
+# floods, kills the busiest node with kill -9, shows the router withdrawing it while the
+# tenants keep pinging through the others, prints the interruption, restarts the node and
+# shows it back in the cluster's live view.
 # Removes everything at the end (also after a failure or Ctrl-C).
 #
 #   sim/anycast/failover-demo.sh [--build DIR] [--nodes N] [--no-bfd]
@@ -54,6 +55,13 @@ wait_for() { # wait_for SECONDS COMMAND...: polls every 10 ms
     sleep 0.01
   done
 }
+top_of_cluster() { # `vxsnctl top --once` of every node that answers
+  local k
+  for ((k = 1; k <= nodes; k++)); do
+    echo "   -- node $k: vxsnctl top --once"
+    ctl "$k" top --once --vnis 3 --interval-ms 500 2>&1 | sed 's/^/     /' || echo "     (not answering)"
+  done
+}
 hop_count_is() { [[ $(router_hops | wc -w) -eq $1 ]]; }
 ctl() { local k=$1; shift; "$build/host/ctl/vxsnctl" -s "$AC_STATE_DIR/node$k/vxsnd.sock" "$@"; }
 peer_members() { # node K lists N members of VNI V, every one replicated from a peer
@@ -98,13 +106,18 @@ ping_pid=$!
 declare -a before
 for ((k = 1; k <= nodes; k++)); do before[k]=$(rx_frames "$k"); done
 sleep 1
+victim=1 busiest=-1
 for ((k = 1; k <= nodes; k++)); do
-  echo "   node $k received $(($(rx_frames "$k") - before[k])) frames in 1 s"
+  n=$(($(rx_frames "$k") - before[k]))
+  echo "   node $k received $n frames in 1 s"
+  ((n > busiest)) && busiest=$n victim=$k
 done
+survivor=$((victim == 1 ? 2 : 1))
+echo "== the cluster while the tenant floods"
+top_of_cluster
 
-victim=1 # the only node with static members; ECMP moves its flows to the others
 victim_hop=10.98.$victim.2
-echo "== kill -9 the vxsnd of node $victim (the only one with the VTEPs in its config)"
+echo "== kill -9 the vxsnd of node $victim, the busiest$( ((victim == 1)) && echo ", the only one with the VTEPs in its config")"
 t0=$(now_ms)
 "${ac[@]}" signal-node "$victim" KILL
 if wait_for 10 hop_missing "$victim_hop"; then
@@ -115,6 +128,8 @@ fi
 ip -n "$AC_ROUTER_NS" route show "$AC_ANYCAST/32" | sed 's/^/   /'
 grep -h 'DOWN' "$AC_STATE_DIR/node$victim/health.log" | tail -1 | sed 's/^/   vxsn-health | /'
 sleep 1.5
+echo "== the cluster without node $victim, the tenant still flooding"
+top_of_cluster
 kill -INT "$ping_pid"
 wait "$ping_pid" || true
 ping_pid=
@@ -129,11 +144,12 @@ after = sum(1 for t in times if t > killed)
 print(f"   {after} replies after the kill; flooding interrupted for {max(gap, 0) * 1000:.0f} ms "
       f"(longest gap between replies less the interval); {sent - len(times)} of {sent} echoes lost")
 PY
-echo "== node 1 is dead; node 2 still serves what it replicated"
-# After dead_interval_ms (600 ms) of silence node 2 reports node 1 down.
-wait_for 10 peer_state_is 2 "$AC_PREFIX-n1" down || echo "   node 2 does NOT report node 1 down"
-ctl 2 peers | sed 's/^/     /'
-ctl 2 vtep list 100 | sed 's/^/     /'
+echo "== node $victim is dead; node $survivor still serves what the cluster replicated"
+# After dead_interval_ms (600 ms) of silence the survivors report the victim down.
+wait_for 10 peer_state_is "$survivor" "$AC_PREFIX-n$victim" down ||
+  echo "   node $survivor does NOT report node $victim down"
+ctl "$survivor" peers | sed 's/^/     /'
+ctl "$survivor" vtep list 100 | sed 's/^/     /'
 for i in "${!ns100[@]}"; do
   for j in "${!ip100[@]}"; do
     ((i == j)) && continue
@@ -151,8 +167,10 @@ else
   echo "   NOT announced again after 30 s"
 fi
 ip -n "$AC_ROUTER_NS" route show "$AC_ANYCAST/32" | sed 's/^/   /'
-echo "   vxsnctl peers (node 1 after its restart):"
-ctl 1 peers | sed 's/^/     /'
+echo "   vxsnctl peers (node $victim after its restart):"
+ctl "$victim" peers | sed 's/^/     /'
+echo "== the cluster with node $victim back"
+top_of_cluster
 if ip netns exec "${ns100[0]}" ping -c1 -W2 "${ip100[1]}" >/dev/null; then
   echo "== done: tenants reach each other"
 else

@@ -124,6 +124,13 @@ std::vector<OutputCopy> CardHarness::process(std::span<const uint8_t> frame) {
   return drain_copies(tx);
 }
 
+std::vector<OutputCopy> CardHarness::idle_restart() {
+  hw::AxisStream rx("rx"), tx("tx");
+  hw::vxsn_datapath(rx, tx, table_mem_.data(), table_mem_.data(), ring_.data(), counters_.data(),
+                    regs_, hw::kCmdFrame);
+  return drain_copies(tx);
+}
+
 std::vector<OutputCopy> CardHarness::process_stream(std::span<const std::vector<uint8_t>> frames) {
   hw::AxisStream rx("rx"), tx("tx");
   for (const std::vector<uint8_t>& f : frames)

@@ -41,6 +41,9 @@ class CardHarness {
   // drained afterwards; every frame's copies in order.
   std::vector<OutputCopy> process_stream(std::span<const std::vector<uint8_t>> frames);
   void reset_kernel();
+  // One kCmdFrame call with no frame arriving: an auto-restarting card's idle restart. The
+  // copies it sent (none expected).
+  std::vector<OutputCopy> idle_restart();
 
   // Counter `index` of the block, as the host reads it: after frames were processed, a
   // snapshot is requested (a control call) and its acknowledgement checked first.

@@ -122,6 +122,34 @@ TEST(CsimCounters, BlockChangesOnlyWhenASnapshotIsRequested) {
   EXPECT_EQ(card.block_word(card::kCtrSnapshotAck), card.regs().counter_snapshot);
 }
 
+// Auto-restarting with no traffic, the kernel returns idle after kIdleRestartCycles so its
+// next restart takes the host's new registers; an idle restart serves a pending snapshot
+// request (the host's counter read must not wait for traffic) and touches nothing else.
+TEST(CsimCounters, AnIdleRestartServesASnapshotAndTouchesNothingElse) {
+  CsimBench bench(service_parse_config());
+  load_three_vnis(bench);
+  CardHarness& card = bench.card();
+  const auto frame = sim::build_vxlan_frame_of_size(frame_spec(vtep_v4(9), 100), 200, 1);
+  card.process(frame);  // a stranger: one learn event
+  card.process(frame);
+  const uint32_t producer = card.learn_producer();
+  const uint8_t before = card.regs().counter_snapshot;
+
+  EXPECT_TRUE(card.idle_restart().empty());
+  EXPECT_EQ(card.block_word(card::kCtrSnapshotAck), before) << "no request, nothing served";
+  EXPECT_EQ(card.block_word(card::kCtrRxFrames), 0u);
+
+  card.regs().counter_snapshot = hw::next_snapshot_request(before);
+  EXPECT_TRUE(card.idle_restart().empty());
+  EXPECT_EQ(card.block_word(card::kCtrSnapshotAck), card.regs().counter_snapshot);
+  EXPECT_EQ(card.block_word(card::kCtrRxFrames), 2u);
+  EXPECT_EQ(card.block_word(card::vni_counter(0, card::kCtrVniFramesIn)), 2u);
+  EXPECT_EQ(card.learn_producer(), producer);
+  // The kernel still forwards the next frame after idle restarts.
+  card.process(frame);
+  EXPECT_EQ(card.counter(card::kCtrRxFrames), 3u);
+}
+
 TEST(CsimCounters, ResetClearsTheOnChipCounters) {
   CsimBench bench(service_parse_config());
   load_three_vnis(bench);

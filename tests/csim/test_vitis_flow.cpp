@@ -116,4 +116,18 @@ TEST(VitisFlow, MakefileCompilesEveryKernelSource) {
   }
 }
 
+// The host starts the kernel once with xrt::autostart and changes its registers through
+// xrt::mailbox (driver/xrt/xrt_card.cpp): both exist only if the compile enables them.
+TEST(VitisFlow, CompileMakesTheKernelAutoRestartingWithAMailbox) {
+  const std::string make = read(kRepo / "hls/vitis/Makefile");
+  EXPECT_NE(make.find("--hls.pre_tcl hls_pre.tcl"), std::string::npos);
+  const std::string tcl = read(kRepo / "hls/vitis/hls_pre.tcl");
+  for (const char* line : {"config_interface -s_axilite_mailbox both",
+                           "config_interface -s_axilite_auto_restart_counter 1",
+                           "config_interface -s_axilite_sw_reset"})
+    EXPECT_NE(tcl.find(line), std::string::npos) << line;
+  const std::string top = read(kRepo / "hls/datapath_top.cpp");
+  EXPECT_NE(top.find("mode = ap_ctrl_chain port = return"), std::string::npos);
+}
+
 }  // namespace
