@@ -27,7 +27,7 @@ namespace {
 void read_node(const TomlReader& r, const toml::table& t, Config& c) {
   r.only_keys(t, "node",
               {"id", "service_addresses", "vxlan_port", "source_ip", "own_ipv4", "own_ipv6", "ttl",
-               "health_file", "health_interval_ms"});
+               "health_file", "health_interval_ms", "state_file", "state_interval_ms"});
   if (auto n = t.get("id")) c.node_id = r.string(*n, "node.id");
   if (auto n = t.get("service_addresses"))
     c.service_addresses = r.addresses(*n, "node.service_addresses");
@@ -55,6 +55,14 @@ void read_node(const TomlReader& r, const toml::table& t, Config& c) {
   if (auto n = t.get("health_interval_ms"))
     c.health_interval_ms =
         static_cast<uint32_t>(r.integer(*n, "node.health_interval_ms", 10, 10000));
+  if (auto n = t.get("state_file")) {
+    c.state_file = r.string(*n, "node.state_file");
+    if (!c.state_file.empty() && c.state_file.back() == '/')
+      r.fail(*n, "node.state_file", "must name a file, got the directory \"" + c.state_file + "\"");
+  }
+  if (auto n = t.get("state_interval_ms"))
+    c.state_interval_ms =
+        static_cast<uint32_t>(r.integer(*n, "node.state_interval_ms", 100, 86400000));
 }
 
 void read_datapath(const TomlReader& r, const toml::table& t, Config& c) {

@@ -163,6 +163,10 @@ struct Config {
   // every health_interval_ms with whether the datapath is forwarding. Empty: not written.
   std::string health_file;
   uint32_t health_interval_ms = 100;
+  // Registered and learned entries (and their members' next hops) kept across a restart:
+  // saved every state_interval_ms and at shutdown, restored at start. Empty: off.
+  std::string state_file;
+  uint32_t state_interval_ms = 10000;
 
   std::string datapath = "software";  // software | emu | fpga
   CardSettings card;                  // fpga only

@@ -32,6 +32,9 @@ std::vector<std::string> restart_only_changes(const Config& running, const Confi
   if (fresh.health_file != running.health_file ||
       fresh.health_interval_ms != running.health_interval_ms)
     restart.push_back("node.health_file");
+  if (fresh.state_file != running.state_file) restart.push_back("node.state_file");
+  if (fresh.state_interval_ms != running.state_interval_ms)
+    restart.push_back("node.state_interval_ms");
   // The datapath's learn filter and the table's ageing wheel are built at start.
   if (fresh.table.learn_rate != running.table.learn_rate) restart.push_back("table.learn_rate");
   if (fresh.table.ageing_interval_ms != running.table.ageing_interval_ms)

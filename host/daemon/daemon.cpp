@@ -4,14 +4,15 @@
 // Start order (each step may rely on those before it):
 //   1. steering policy, EAL and ports
 //   2. forwarding   the datapath (software, or the card's kernels), not yet polling
-//   3. table        membership -> next hops -> compiler -> the first table published
+//   3. table        membership (plus the state file's entries, read beside steps 1-2)
+//                   -> next hops -> compiler -> the first table published
 //   4. API, metrics, registration, HA: listeners that cannot start stop the daemon here,
 //      before any frame is forwarded
 //   5. forwarding starts polling; the first report
 //   6. the control loop (event_loop.hpp) until SIGTERM/SIGINT
 // Stop: health says draining (the announcer withdraws the anycast route), API and
 // registration stop, the datapath drains, the table's resolver stops, the final counters
-// are written, the peers see this node go silent.
+// are written, the state file is saved, the peers see this node go silent.
 #include "host/daemon/daemon.hpp"
 
 #include <signal.h>
@@ -40,12 +41,14 @@
 #include "host/daemon/management_service.hpp"
 #include "host/daemon/registration_setup.hpp"
 #include "host/daemon/software_forwarding.hpp"
+#include "host/daemon/state_persistence.hpp"
 #include "host/daemon/stats_report.hpp"
 #include "host/daemon/steering_report.hpp"
 #include "host/daemon/table_pipeline.hpp"
 #ifdef VXSN_HAVE_XRT
 #include "host/daemon/xrt_card_forwarding.hpp"
 #endif
+#include "host/log/elapsed_ms.hpp"
 #include "host/metrics/metrics_server.hpp"
 
 namespace vxsn {
@@ -104,6 +107,7 @@ struct Daemon::Impl : DaemonControl {
   // HA: the table's own changes go to the peers, theirs come in.
   std::unique_ptr<HaBridge> ha;
   std::unique_ptr<HealthFileWriter> health;
+  std::unique_ptr<StatePersistence> state;
   bool draining = false;
 
   TableManager& table_manager() { return table_pipeline->manager(); }
@@ -312,6 +316,7 @@ struct Daemon::Impl : DaemonControl {
   nlohmann::json stats_file_json(const NodeSnapshot& s) const {
     nlohmann::json j = stats_json(s);
     j["steering"] = steering_json(steering, owned_ports, forwarding->steering_hits());
+    if (state && state->enabled()) j["state_file"] = state->stats_json();
     return j;
   }
 
@@ -328,19 +333,41 @@ struct Daemon::Impl : DaemonControl {
   }
 
   int run() {
+    // The state file is read and decoded while the EAL and the ports come up.
+    state = std::make_unique<StatePersistence>(config);
+    auto t = std::chrono::steady_clock::now();
+    auto step = [&t] {
+      const double ms = ms_since(t);
+      t = std::chrono::steady_clock::now();
+      return ms;
+    };
     steering = compile_steering_policy(steering_inputs_of(config));
     eal_init(config.eal_args.empty() ? default_eal_args() : config.eal_args);
+    const double eal_ms = step();
     open_ports();
+    const double ports_ms = step();
     create_forwarding();
     table_pipeline = std::make_unique<TablePipeline>(config, ports, vni_counters, *forwarding);
-    table_pipeline->start();
+    const double datapath_ms = step();
+    state->restore_into(*table_pipeline);
+    step();
+    const TablePipeline::PublishTimes first = table_pipeline->start();
+    const double table_ms = step();
     start_api();
     start_metrics();
     registration = start_registration_server(config, table_manager());
     start_ha();
     forwarding->start();
+    const double listeners_ms = step();
     spdlog::info("vxsnd {}: {} datapath running on {} port(s), VXLAN port {}", config.node_id,
                  config.datapath, ports.size(), config.vxlan_port);
+    spdlog::info(
+        "start: steering and EAL {:.1f} ms, ports {:.1f} ms, datapath {:.1f} ms, {}{}first table "
+        "{:.1f} ms (resolver targets {:.1f}, compile {:.1f}, publish {:.1f}), listeners and "
+        "polling {:.1f} ms; ready {:.1f} ms after start",
+        eal_ms, ports_ms, datapath_ms, state->start_summary(), state->enabled() ? ", " : "",
+        table_ms, first.targets_ms, first.compile_ms, first.publish_ms, listeners_ms,
+        uptime_s() * 1000);
     report();  // the metrics endpoint answers 503 until this first snapshot
     control_loop();
     shut_down();
@@ -352,7 +379,8 @@ struct Daemon::Impl : DaemonControl {
     EventLoop loop;
     sigset_t set = daemon_signals();
     Fd signals{signalfd(-1, &set, SFD_CLOEXEC)};
-    IntervalTimer stats_timer, control_timer, health_timer;
+    IntervalTimer stats_timer, control_timer, health_timer, state_timer;
+    if (state->enabled()) state_timer.arm(config.state_interval_ms);
     stats_timer.arm(config.stats_interval_ms);
     control_timer.arm(control_tick_ms(config));
     health = std::make_unique<HealthFileWriter>(config.health_file, config.datapath);
@@ -381,6 +409,10 @@ struct Daemon::Impl : DaemonControl {
       table_pipeline->tick();
     });
     loop.watch(api_queue.fd(), [&] { api_queue.run_pending(); });
+    loop.watch(state_timer.fd(), [&] {
+      state_timer.consume();
+      state->save_async(*table_pipeline);
+    });
     loop.watch(health_timer.fd(), [&] {
       health_timer.consume();
       write_health();
@@ -408,6 +440,7 @@ struct Daemon::Impl : DaemonControl {
     forwarding->stop();
     table_pipeline->stop();
     table_pipeline->take_learn_events();
+    state->save_now(*table_pipeline);  // nothing changes the table's own sources any more
     metrics.reset();
     const nlohmann::json final_stats = stats_file_json(snapshot());
     if (!config.stats_file.empty()) write_stats_file(config.stats_file, final_stats);

@@ -8,29 +8,12 @@
 #include <chrono>
 #include <system_error>
 
-#include "host/ha/hybrid_clock.hpp"
+#include "host/ha/unix_expiry.hpp"
 
 namespace vxsn {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-
-int64_t unix_ms_now() {
-  return static_cast<int64_t>(HybridClock::system_ms());
-}
-
-// Replication carries absolute Unix milliseconds (0: never) so every node ages an entry at
-// the same moment; the table ages on its steady clock.
-int64_t to_unix_ms(SteadyClock::time_point t) {
-  if (t == EntryInfo::kNever) return 0;
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(t - SteadyClock::now());
-  return unix_ms_now() + left.count();
-}
-
-SteadyClock::time_point to_steady(int64_t unix_ms) {
-  if (unix_ms == 0) return EntryInfo::kNever;
-  return SteadyClock::now() + std::chrono::milliseconds(unix_ms - unix_ms_now());
-}
 
 }  // namespace
 
@@ -78,9 +61,10 @@ size_t HaBridge::apply_remote_changes() {
   // skipped: the table must end with the replicated table's winner.
   for (const HaChange& c : batch) {
     if (!replicator_->is_current(c)) continue;
-    StoreResult r = table_.apply_peer(
-        c.key.vni, c.key.vtep, !c.tombstone,
-        c.tombstone ? SteadyClock::time_point{} : to_steady(c.value.expires_at_ms));
+    StoreResult r =
+        table_.apply_peer(c.key.vni, c.key.vtep, !c.tombstone,
+                          c.tombstone ? SteadyClock::time_point{}
+                                      : ClockReading::now().to_steady(c.value.expires_at_ms));
     if (r != StoreResult::kOk)
       spdlog::debug("ha: peer {}'s VNI {} VTEP {} refused by the table", c.stamp.origin, c.key.vni,
                     c.key.vtep.to_string());
@@ -97,7 +81,7 @@ void HaBridge::publish_local_changes() {
     HaLocalChange lc;
     lc.key = {c.vni, c.vtep};
     lc.tombstone = !c.held;
-    if (c.held) lc.value = {c.sources, c.identifier, to_unix_ms(c.expires)};
+    if (c.held) lc.value = {c.sources, c.identifier, ClockReading::now().to_unix_ms(c.expires)};
     out.push_back(lc);
   }
   // Stamped before the control loop applies any more of the peers' changes: one that

@@ -9,6 +9,7 @@
 #include "host/config/config_warnings.hpp"
 #include "host/daemon/daemon.hpp"
 #include "host/ha/ha_config.hpp"
+#include "host/log/log_setup.hpp"
 
 int main(int argc, char** argv) {
   using namespace vxsn;
@@ -90,8 +91,7 @@ int main(int argc, char** argv) {
   }
 #endif
 
-  spdlog::set_level(spdlog::level::from_str(config.log_level));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  setup_logging(stderr_is_journal(), config.log_level);
   for (const std::string& w : warnings) spdlog::warn("config: {}", w);
   block_daemon_signals();
   try {

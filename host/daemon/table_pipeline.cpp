@@ -2,9 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <stdexcept>
 
 #include "host/ha/hybrid_clock.hpp"
+#include "host/log/elapsed_ms.hpp"
+#include "host/log/log_rate_limiter.hpp"
 #include "host/table/vni_policy_rules.hpp"
 
 namespace vxsn {
@@ -27,11 +30,36 @@ TablePipeline::TablePipeline(const Config& config, const std::vector<DpdkPort*>&
 
 TablePipeline::~TablePipeline() = default;
 
-void TablePipeline::start() {
+RestoreCounts TablePipeline::restore(StateContents&& saved) {
+  seed_hops_ = std::move(saved.next_hops);
+  return manager_->restore(saved.sources);
+}
+
+StateContents TablePipeline::collect_state() const {
+  StateContents state;
+  state.sources = manager_->saved_sources();
+  for (auto& [addr, hop] : resolver_->all())
+    if (hop.resolved) state.next_hops.emplace_back(addr, std::move(hop));
+  return state;
+}
+
+TablePipeline::PublishTimes TablePipeline::start() {
+  const auto t = std::chrono::steady_clock::now();
   if (auto addresses = manager_->take_address_changes())
-    resolver_->set_targets(std::move(*addresses));
+    set_resolver_targets(std::move(*addresses));
+  const double targets_ms = ms_since(t);
+  seed_hops_.clear();
+  seed_hops_.shrink_to_fit();
   resolver_->start();
   publish();
+  last_times_.targets_ms = targets_ms;
+  return last_times_;
+}
+
+void TablePipeline::set_resolver_targets(std::vector<IpAddr> addresses) {
+  resolver_->set_targets(std::move(addresses));
+  // Only until the first table: afterwards the resolver's own answers are newer.
+  if (!seed_hops_.empty()) resolver_->seed(seed_hops_);
 }
 
 void TablePipeline::stop() {
@@ -62,10 +90,13 @@ void TablePipeline::changed_elsewhere() {
 }
 
 void TablePipeline::publish() {
+  auto t = std::chrono::steady_clock::now();
   if (auto addresses = manager_->take_address_changes())
-    resolver_->set_targets(std::move(*addresses));
+    set_resolver_targets(std::move(*addresses));
+  last_times_.targets_ms = ms_since(t);
   compiler_->apply(manager_->take_changes());
   if (!compiler_->pending()) return;
+  t = std::chrono::steady_clock::now();
   std::unique_ptr<FloodTable> table;
   try {
     table = compiler_->build(generation_ + 1);
@@ -74,9 +105,13 @@ void TablePipeline::publish() {
                   e.what());
     return;
   }
+  last_times_.compile_ms = ms_since(t);
   const CompileStats& cs = compiler_->stats();
   const TableSummary s{cs.vnis, cs.members, cs.unresolved};
-  if (!forwarding_.publish(std::move(table), generation_ + 1)) return;
+  t = std::chrono::steady_clock::now();
+  const bool taken = forwarding_.publish(std::move(table), generation_ + 1);
+  last_times_.publish_ms = ms_since(t);
+  if (!taken) return;
   ++generation_;
   if (s.unresolved != summary_.unresolved || s.vnis != summary_.vnis ||
       s.members != summary_.members)
@@ -86,8 +121,9 @@ void TablePipeline::publish() {
 }
 
 void TablePipeline::learn(uint32_t vni, const IpAddr& vtep) {
+  // One per new (VNI, VTEP): a sender making up addresses would fill the log.
   if (manager_->learn(vni, vtep) == LearnOutcome::kLearned)
-    spdlog::info("learned: VNI {} VTEP {}", vni, vtep.to_string());
+    log_limited("learned", spdlog::level::info, "learned: VNI {} VTEP {}", vni, vtep.to_string());
 }
 
 void TablePipeline::take_learn_events() {
@@ -95,6 +131,7 @@ void TablePipeline::take_learn_events() {
 }
 
 void TablePipeline::tick() {
+  flush_suppressed_logs();
   take_learn_events();
   manager_->advance();
   publish();

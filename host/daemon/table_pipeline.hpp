@@ -15,6 +15,7 @@
 #include "host/daemon/table_compiler.hpp"
 #include "host/datapath/vni_counter_registry.hpp"
 #include "host/nexthop/next_hop_resolver.hpp"
+#include "host/state/state_file.hpp"
 #include "host/table/incremental_compiler.hpp"
 #include "host/table/table_manager.hpp"
 
@@ -27,8 +28,22 @@ class TablePipeline {
                 VniCounterRegistry& vni_counters, Forwarding& forwarding);
   ~TablePipeline();
 
+  // Before start(): the state file's registered and learned sources into the table, and
+  // its next hops as the resolver's first answers, so the first table already sends to
+  // members that were resolved before the restart.
+  RestoreCounts restore(StateContents&& saved);
+  // What the state file keeps now: the table's registered and learned sources and the
+  // resolved next hops of its members (the table's lock is held for the copy).
+  StateContents collect_state() const;
+
+  // How long the parts of a publish() took.
+  struct PublishTimes {
+    double targets_ms = 0;  // member addresses handed to the resolver (and seeded)
+    double compile_ms = 0;  // the incremental compiler's build
+    double publish_ms = 0;  // the forwarding component taking the table
+  };
   // Resolves the static members' next hops and publishes the first table.
-  void start();
+  PublishTimes start();
   void stop();
 
   TableManager& manager() { return *manager_; }
@@ -56,6 +71,7 @@ class TablePipeline {
 
  private:
   void learn(uint32_t vni, const IpAddr& vtep);
+  void set_resolver_targets(std::vector<IpAddr> addresses);
 
   const std::vector<DpdkPort*>& ports_;
   VniCounterRegistry& vni_counters_;
@@ -68,6 +84,8 @@ class TablePipeline {
   std::unordered_map<IpAddr, NextHop, IpAddrHash> compiled_hops_;  // as of the last diff
   uint64_t generation_ = 0;
   TableSummary summary_;
+  PublishTimes last_times_;
+  std::vector<std::pair<IpAddr, NextHop>> seed_hops_;  // restore() until start()
 };
 
 }  // namespace vxsn

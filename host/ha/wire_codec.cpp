@@ -1,5 +1,7 @@
 #include "host/ha/wire_codec.hpp"
 
+#include "host/ha/le_bytes.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <iterator>
@@ -9,79 +11,13 @@
 namespace vxsn {
 namespace {
 
-// Fixed-width little-endian stores; the compiler turns each into one move.
-template <class T>
-char* put_le(char* p, T v) {
-  auto u = static_cast<std::make_unsigned_t<T>>(v);
-  for (size_t i = 0; i < sizeof(T); ++i) p[i] = static_cast<char>((u >> (8 * i)) & 0xff);
-  return p + sizeof(T);
-}
-
 // Node names are short; longer ones are cut rather than corrupting the frame.
 std::string_view wire_name(std::string_view s) {
   return s.substr(0, std::min<size_t>(s.size(), 255));
 }
 
-class Writer {
- public:
-  explicit Writer(std::string& out) : out_(out) {}
-  template <class T>
-  void num(T v) {
-    char b[sizeof(T)];
-    put_le(b, v);
-    out_.append(b, sizeof(T));
-  }
-  void str(std::string_view s) {
-    s = wire_name(s);
-    num<uint8_t>(static_cast<uint8_t>(s.size()));
-    out_.append(s.data(), s.size());
-  }
-
- private:
-  std::string& out_;
-};
-
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-  template <class T>
-  bool num(T& v) {
-    if (in_.size() - pos_ < sizeof(T)) return false;
-    using U = std::make_unsigned_t<T>;
-    U u = 0;
-    for (size_t i = 0; i < sizeof(T); ++i)
-      u |= static_cast<U>(static_cast<uint8_t>(in_[pos_ + i])) << (8 * i);
-    v = static_cast<T>(u);
-    pos_ += sizeof(T);
-    return true;
-  }
-  bool str(std::string& s) {
-    uint8_t n;
-    if (!num(n) || in_.size() - pos_ < n) return false;
-    s.assign(in_.substr(pos_, n));
-    pos_ += n;
-    return true;
-  }
-  bool bytes(uint8_t* p, size_t n) {
-    if (in_.size() - pos_ < n) return false;
-    std::memcpy(p, in_.data() + pos_, n);
-    pos_ += n;
-    return true;
-  }
-  // The next `n` bytes, or nullptr if the frame is shorter: one check for several fields.
-  const char* take(size_t n) {
-    if (in_.size() - pos_ < n) return nullptr;
-    const char* p = in_.data() + pos_;
-    pos_ += n;
-    return p;
-  }
-  bool done() const { return pos_ == in_.size(); }
-  size_t remaining() const { return in_.size() - pos_; }
-
- private:
-  std::string_view in_;
-  size_t pos_ = 0;
-};
+using Writer = LeWriter;
+using Reader = LeReader;
 
 void put_position(Writer& w, const HaStreamPosition& p) {
   w.str(p.origin);
@@ -121,14 +57,6 @@ constexpr size_t kMinChangeBytes = 4 + 1 + 4 + 1 + 1 + 8 + 8 + 8 + 1;
 // and no more changes than the bytes left could hold at their smallest.
 bool count_fits(uint32_t count, uint32_t hard_max, const Reader& r) {
   return count <= hard_max && count <= r.remaining() / kMinChangeBytes;
-}
-
-template <class T>
-T get_le(const char* p) {
-  std::make_unsigned_t<T> u = 0;
-  for (size_t i = 0; i < sizeof(T); ++i)
-    u |= static_cast<decltype(u)>(static_cast<uint8_t>(p[i])) << (8 * i);
-  return static_cast<T>(u);
 }
 
 // Field groups are bounds-checked together: a snapshot decodes millions of these.

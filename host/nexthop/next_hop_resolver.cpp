@@ -58,6 +58,13 @@ void NextHopResolver::set_targets(std::vector<IpAddr> targets) {
   wake();
 }
 
+void NextHopResolver::seed(const std::vector<std::pair<IpAddr, NextHop>>& known) {
+  std::lock_guard lock(mutex_);
+  for (const auto& [target, hop] : known)
+    if (auto it = targets_.find(target); it != targets_.end() && !it->second.resolved_once)
+      it->second.result = hop;
+}
+
 std::optional<NextHop> NextHopResolver::lookup(const IpAddr& target) const {
   std::lock_guard lock(mutex_);
   auto it = targets_.find(target);

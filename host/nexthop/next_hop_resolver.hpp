@@ -33,6 +33,11 @@ class NextHopResolver {
 
   // Replaces the tracked set; new targets are resolved promptly once started.
   void set_targets(std::vector<IpAddr> targets);
+  // Answers known from before a restart (the state file) for targets the thread has not
+  // asked the kernel about yet: a member resolved then is sent to at once instead of after
+  // the first pass over every target. The thread still asks for each of them; an answer
+  // that differs replaces the seed and is reported like any other change.
+  void seed(const std::vector<std::pair<IpAddr, NextHop>>& known);
   // nullopt if the target is not tracked; an unresolved NextHop until it resolves.
   std::optional<NextHop> lookup(const IpAddr& target) const;
   std::vector<std::pair<IpAddr, NextHop>> all() const;

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "hls/vxlan_wire.hpp"
+#include "host/log/log_rate_limiter.hpp"
 
 namespace vxsn {
 namespace {
@@ -38,9 +39,6 @@ class QuietScope {
  private:
   bool& flag_;
 };
-
-// Refusal logs: the first of a kind at once, then at most one summary line per interval.
-constexpr auto kRefusalLogInterval = std::chrono::seconds(10);
 
 }  // namespace
 
@@ -396,6 +394,80 @@ void TableManager::expire(uint64_t tick, const WheelKey& key, TimePoint now) {
   if (e) arm(vni, addr, *e);
 }
 
+std::vector<SavedSource> TableManager::saved_sources() const {
+  std::lock_guard lock(mutex_);
+  std::vector<SavedSource> out;
+  out.reserve(by_source_[1] + by_source_[2]);  // registered, learned (a few more with ids)
+  for (const auto& [vni, state] : vnis_)
+    for (const auto& [addr, e] : state.entries) {
+      for (const Registration& r : e.registrations)
+        out.push_back({vni, addr, EntrySource::kRegistered, r.identifier, r.expires});
+      if (e.sources & bit(EntrySource::kLearned))
+        out.push_back({vni, addr, EntrySource::kLearned, 0, e.learned_expires});
+    }
+  return out;
+}
+
+RestoreCounts TableManager::restore(const std::vector<SavedSource>& sources) {
+  std::lock_guard lock(mutex_);
+  const TimePoint now = now_();
+  RestoreCounts n;
+  address_refs_.reserve(address_refs_.size() + sources.size());
+  // Registered sources first: a learned one needs its VNI to exist already.
+  for (EntrySource pass : {EntrySource::kRegistered, EntrySource::kLearned}) {
+    size_t run_end = 0;  // one past the last source of the current VNI
+    for (size_t i = 0; i < sources.size(); ++i) {
+      const SavedSource& s = sources[i];
+      // The file keeps each VNI's sources together: its map grows once, not step by step.
+      if (i >= run_end) {
+        run_end = i + 1;
+        while (run_end < sources.size() && sources[run_end].vni == s.vni) ++run_end;
+        if (auto v = vnis_.find(s.vni); v != vnis_.end())
+          v->second.entries.reserve(v->second.entries.size() + (run_end - i));
+      }
+      if (s.source != pass) continue;
+      if (s.expires <= now) {
+        ++n.expired;
+        continue;
+      }
+      if (restore_one(s, now))
+        ++n.restored;
+      else
+        ++n.refused;
+    }
+  }
+  return n;
+}
+
+bool TableManager::restore_one(const SavedSource& s, TimePoint now) {
+  const IpAddr vtep = normalized(s.vtep);
+  if (s.vni > wire::kVniMax || !(vtep.is_v4() || vtep.is_v6()) || !allow_.allows(s.vni, vtep))
+    return false;
+  const bool learned = s.source == EntrySource::kLearned;
+  if (learned && (!learning_.enabled(s.vni) || vnis_.find(s.vni) == vnis_.end())) return false;
+  Refusal refusal;
+  Entry* e = find_or_create(s.vni, vtep, now, &refusal);
+  if (e == nullptr) return false;
+  if (learned) {
+    e->learned_expires = s.expires;
+  } else {
+    auto reg = std::find_if(e->registrations.begin(), e->registrations.end(),
+                            [&](const Registration& r) { return r.identifier == s.identifier; });
+    if (reg != e->registrations.end()) {
+      reg->expires = std::max(reg->expires, s.expires);
+    } else if (e->registrations.size() < kMaxRegistrationsPerEntry) {
+      e->registrations.push_back({s.identifier, s.expires});
+      if (s.identifier != 0) vnis_[s.vni].by_identifier.try_emplace(s.identifier, vtep);
+    } else {
+      remove_entry_if_unheld(s.vni, vtep);
+      return false;
+    }
+  }
+  if (!(e->sources & bit(s.source))) add_source(s.vni, vtep, *e, s.source);
+  arm(s.vni, vtep, *e);
+  return true;
+}
+
 std::vector<VniChange> TableManager::take_changes() {
   std::lock_guard lock(mutex_);
   std::vector<VniChange> out;
@@ -656,17 +728,10 @@ void TableManager::count_refusal(Refusal r, uint32_t vni, const IpAddr& addr, co
       ++counters_.refused_invalid;
       break;
   }
-  const auto i = static_cast<size_t>(r);
-  ++refusals_since_log_[i];
-  const TimePoint now = now_();
-  if (last_refusal_log_[i] == TimePoint{} || now - last_refusal_log_[i] >= kRefusalLogInterval) {
-    spdlog::warn(
-        "table: {} refused by the {}: VNI {} VTEP {} ({} such refusal(s) since the last "
-        "report)",
-        what, refusal_name(static_cast<int>(i)), vni, addr.to_string(), refusals_since_log_[i]);
-    last_refusal_log_[i] = now;
-    refusals_since_log_[i] = 0;
-  }
+  // One sender can cause any number of these: rate-limited per kind of refusal.
+  const char* reason = refusal_name(static_cast<int>(r));
+  log_limited(std::string("table: refused by the ") + reason, spdlog::level::warn,
+              "table: {} refused by the {}: VNI {} VTEP {}", what, reason, vni, addr.to_string());
 }
 
 VniChange TableManager::describe(uint32_t vni) const {

@@ -92,6 +92,25 @@ struct EntryInfo {
   bool has(EntrySource s) const { return sources & static_cast<uint8_t>(s); }
 };
 
+// One registered or learned source of one entry, as the state file keeps it across a
+// restart. Static sources are not kept (the config file is their truth), nor peers' (the
+// peers' resync brings them back, newer).
+struct SavedSource {
+  using TimePoint = std::chrono::steady_clock::time_point;
+  uint32_t vni = 0;
+  IpAddr vtep;
+  EntrySource source = EntrySource::kLearned;  // kRegistered or kLearned
+  uint64_t identifier = 0;                     // kRegistered: the registration's identifier
+  TimePoint expires{};                         // EntryInfo::kNever: never expires
+};
+
+// What restore() did with the saved sources it was given.
+struct RestoreCounts {
+  size_t restored = 0;  // sources back in the table
+  size_t expired = 0;   // already past their expiry: dropped
+  size_t refused = 0;   // limits, allow-list, learning off or an unknown VNI: dropped
+};
+
 class TableManager : public MembershipStore {
  public:
   // Registrations (distinct identifiers) one (VNI, VTEP) entry keeps; a VTEP re-registers
@@ -145,6 +164,16 @@ class TableManager : public MembershipStore {
   // (the daemon does right after construction).
   void align_ticks_to_wall_clock(int64_t unix_ms_now);
 
+  // Every registered and learned source, grouped by VNI (for the state file). One pass
+  // under the lock: the caller encodes and writes elsewhere.
+  std::vector<SavedSource> saved_sources() const;
+  // Puts saved sources back, in bulk: one lock, each VNI's map sized once, no log line per
+  // entry. Sources already expired are dropped; the rest pass the limits, the allow-list and
+  // the learning policy as new ones would, and a learned source needs its VNI to exist
+  // (configured or registered), as learning never creates one. Call at start, before the
+  // first table and before replication is enabled.
+  RestoreCounts restore(const std::vector<SavedSource>& sources);
+
   // Expires every source due by now. Call every ageing interval (cheap when nothing is due).
   void advance();
 
@@ -192,6 +221,8 @@ class TableManager : public MembershipStore {
   enum class Refusal { kVniLimit, kMemberLimit, kEntryLimit, kNotAllowed, kRate, kInvalid };
 
   void apply_settings(const Config& config);
+  // restore(): one saved source into the table; false if it was refused.
+  bool restore_one(const SavedSource& s, TimePoint now);
   void set_static_locked(const std::vector<StaticVni>& vnis);
   // The entry for (vni, addr), created if the limits allow; nullptr (refusal counted) if not.
   Entry* find_or_create(uint32_t vni, const IpAddr& addr, TimePoint now, Refusal* refusal);
@@ -235,8 +266,6 @@ class TableManager : public MembershipStore {
   std::function<void()> on_change_;
   TableCounters counters_;
   std::array<uint64_t, 4> by_source_{};  // indexed by the EntrySource bit's position
-  std::array<TimePoint, 6> last_refusal_log_{};
-  std::array<uint64_t, 6> refusals_since_log_{};
 };
 
 }  // namespace vxsn

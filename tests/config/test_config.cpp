@@ -437,6 +437,34 @@ TEST(ConfigNode, HealthIntervalOutOfRangeNamesTheKey) {
   }
 }
 
+TEST(ConfigNode, StateFileAndInterval) {
+  Config c = parse_config(
+      "[node]\nservice_addresses=[\"10.0.0.1\"]\nstate_file = \"/var/lib/vxsn/state.bin\"\n"
+      "state_interval_ms = 5000\n" +
+          kPort,
+      "s.toml");
+  EXPECT_EQ(c.state_file, "/var/lib/vxsn/state.bin");
+  EXPECT_EQ(c.state_interval_ms, 5000u);
+  Config d = parse_config("[node]\nservice_addresses=[\"10.0.0.1\"]\n" + kPort, "d.toml");
+  EXPECT_TRUE(d.state_file.empty());
+  EXPECT_EQ(d.state_interval_ms, 10000u);
+}
+
+TEST(ConfigNode, BadStateKeysNameLineAndKey) {
+  for (const auto& [line, key] : std::vector<std::pair<std::string, std::string>>{
+           {"state_interval_ms = 10", "node.state_interval_ms"},
+           {"state_file = \"/var/lib/vxsn/\"", "node.state_file"},
+           {"state_file = 7", "node.state_file"}}) {
+    try {
+      parse_config("[node]\nservice_addresses=[\"10.0.0.1\"]\n" + line + "\n" + kPort, "s.toml");
+      ADD_FAILURE() << "accepted: " << line;
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.key(), key) << line;
+      EXPECT_EQ(e.line(), 3u) << line;
+    }
+  }
+}
+
 // The [ha] section belongs to host/ha's reader; the main reader must let it through (and
 // still refuse a misspelt section).
 TEST(ConfigNode, HaSectionIsLeftToTheHaReader) {

@@ -90,8 +90,15 @@ Node::Node(const Testbed& testbed, NodeOptions options)
   stats_path_ = dir_ + "/stats.json";
   if (options_.members.empty()) options_.members = every_vtep_in_every_vni();
   write_config(config_text(options_.members));
+  restart();
+}
+
+void Node::restart() {
+  if (process_) run("mv " + dir_ + "/vxsnd.log " + dir_ + "/vxsnd.previous.log");
+  process_.reset();
+  run("rm -f " + stats_path_);  // the new process's stats only
   process_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{"ip", "netns", "exec", testbed.node_ns(),
+      std::vector<std::string>{"ip", "netns", "exec", testbed_.node_ns(),
                                binary("host/daemon/vxsnd"), "--config", config_path_},
       dir_ + "/vxsnd.log");
 }
@@ -113,8 +120,8 @@ std::string Node::config_text(const Membership& members) const {
   std::string device = options_.port_device.empty() ? "net_af_xdp0,iface=" + testbed_.node_if()
                                                     : options_.port_device;
   c << options_.extra_config << "\n[node]\nid = \"" << testbed_.prefix()
-    << "\"\nservice_addresses = [\"" << testbed_.service_ip() << "\"]\n\n[[port]]\ndevice = \""
-    << device << "\"\n";
+    << "\"\nservice_addresses = [\"" << testbed_.service_ip() << "\"]\n"
+    << options_.node_keys << "\n[[port]]\ndevice = \"" << device << "\"\n";
   if (options_.max_frame_len) c << "max_frame_len = " << options_.max_frame_len << "\n";
   c << "\n";
   for (const auto& [vni, vteps] : members) {

@@ -63,6 +63,7 @@ struct NodeOptions {
   std::string extra_config;    // TOML tables put before the generated ones, e.g. [datapath]
   Membership members;          // default: every VTEP in every VNI
   uint32_t max_frame_len = 0;  // the port's, when set
+  std::string node_keys;       // more keys of the [node] table, e.g. state_file = "..."
 };
 
 // vxsnd running in the testbed's service node namespace, configured with every VTEP as a
@@ -73,6 +74,9 @@ class Node {
   ~Node();
 
   ChildProcess& process() { return *process_; }
+  // Starts vxsnd again with the same config (after process().terminate()); the old log is
+  // kept beside the new one.
+  void restart();
   const std::string& config_path() const { return config_path_; }
   // The node's own directory: config, stats file and API socket (vxsnd.sock).
   const std::string& dir() const { return dir_; }

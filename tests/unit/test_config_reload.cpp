@@ -33,6 +33,14 @@ TEST(ConfigReload, ListenersAndPortsAreNamedForRestartInOrder) {
                                       "node.health_file"}));
 }
 
+TEST(ConfigReload, StateFileKeysAreRestartOnly) {
+  Config fresh = base();
+  fresh.state_file = "/var/lib/vxsn/state.bin";
+  fresh.state_interval_ms = 500;
+  EXPECT_EQ(restart_only_changes(base(), fresh, false),
+            (std::vector<std::string>{"node.state_file", "node.state_interval_ms"}));
+}
+
 TEST(ConfigReload, ReloadableSettingsAreNotNamedForRestart) {
   Config fresh = base();
   fresh.ttl = 7;

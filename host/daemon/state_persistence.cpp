@@ -1,0 +1,81 @@
+#include "host/daemon/state_persistence.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "host/log/elapsed_ms.hpp"
+
+namespace vxsn {
+
+StatePersistence::StatePersistence(const Config& config) {
+  if (config.state_file.empty()) return;
+  saver_ = std::make_unique<StateSaver>(config.state_file);
+  loading_ = std::async(std::launch::async, load_state_file, config.state_file);
+}
+
+StatePersistence::~StatePersistence() = default;
+
+void StatePersistence::restore_into(TablePipeline& table) {
+  if (!loading_.valid()) return;
+  auto t = std::chrono::steady_clock::now();
+  loaded_ = loading_.get();
+  wait_ms_ = ms_since(t);
+  if (!loaded_.found) {
+    spdlog::info("state file {}: none yet, starting with an empty table", saver_->path());
+    return;
+  }
+  if (!loaded_.error.empty()) {
+    spdlog::error("state file not used, starting with an empty table: {}", loaded_.error);
+    return;
+  }
+  const size_t next_hops = loaded_.state.next_hops.size();
+  t = std::chrono::steady_clock::now();
+  restored_ = table.restore(std::move(loaded_.state));
+  restore_ms_ = ms_since(t);
+  loaded_.state = {};
+  spdlog::info(
+      "state file {}: {} sources restored, {} already expired, {} refused (limits, allow-list, "
+      "learning); {} next hops known",
+      saver_->path(), restored_.restored, restored_.expired, restored_.refused, next_hops);
+}
+
+void StatePersistence::save_async(const TablePipeline& table) {
+  if (!saver_) return;
+  const auto t = std::chrono::steady_clock::now();
+  StateContents state = table.collect_state();
+  last_collect_ms_ = ms_since(t);
+  saver_->save_async(std::move(state));
+}
+
+void StatePersistence::save_now(const TablePipeline& table) {
+  if (saver_) saver_->save_now(table.collect_state());
+}
+
+std::string StatePersistence::start_summary() const {
+  if (!saver_) return {};
+  return fmt::format(
+      "state file {} bytes read in {:.1f} ms and decoded in {:.1f} ms beside the EAL (waited "
+      "{:.1f} ms for it), {} sources restored in {:.1f} ms",
+      loaded_.bytes, loaded_.read_ms, loaded_.decode_ms, wait_ms_, restored_.restored, restore_ms_);
+}
+
+nlohmann::json StatePersistence::stats_json() const {
+  if (!saver_) return nlohmann::json::object();
+  const StateSaveStats s = saver_->stats();
+  return {{"path", saver_->path()},
+          {"restored", restored_.restored},
+          {"restore_expired", restored_.expired},
+          {"restore_refused", restored_.refused},
+          {"restore_error", loaded_.error},
+          {"restore_ms", restore_ms_},
+          {"saves", s.saves},
+          {"save_failures", s.failures},
+          {"saves_skipped", s.skipped},
+          {"last_save_sources", s.last_sources},
+          {"last_save_bytes", s.last_bytes},
+          {"last_collect_ms", last_collect_ms_},
+          {"last_encode_ms", s.last_encode_ms},
+          {"last_write_ms", s.last_write_ms}};
+}
+
+}  // namespace vxsn
