@@ -7,9 +7,11 @@
 //   3. table        membership -> next hops -> compiler -> the first table published
 //   4. API, metrics, registration, HA: listeners that cannot start stop the daemon here,
 //      before any frame is forwarded
-//   5. forwarding starts polling; the first report
-//   6. the control loop (event_loop.hpp) until SIGTERM/SIGINT
-// Stop: health says draining (the announcer withdraws the anycast route), API and
+//   5. forwarding starts polling; the first report; systemd hears READY=1
+//   6. the control loop (event_loop.hpp) until SIGTERM/SIGINT; systemd's watchdog is fed
+//      from it while the poll loops turn, and hears RELOADING=1/READY=1 around a SIGHUP
+// Stop: systemd hears STOPPING=1, health says draining (the announcer withdraws the
+// anycast route), API and
 // registration stop, the datapath drains, the table's resolver stops, the final counters
 // are written, the peers see this node go silent.
 #include "host/daemon/daemon.hpp"
@@ -39,6 +41,7 @@
 #include "host/daemon/health_file_writer.hpp"
 #include "host/daemon/management_service.hpp"
 #include "host/daemon/registration_setup.hpp"
+#include "host/daemon/service_notifier.hpp"
 #include "host/daemon/software_forwarding.hpp"
 #include "host/daemon/stats_report.hpp"
 #include "host/daemon/steering_report.hpp"
@@ -104,6 +107,8 @@ struct Daemon::Impl : DaemonControl {
   // HA: the table's own changes go to the peers, theirs come in.
   std::unique_ptr<HaBridge> ha;
   std::unique_ptr<HealthFileWriter> health;
+  // systemd's Type=notify and watchdog (nothing outside systemd).
+  ServiceNotifier notifier;
   bool draining = false;
 
   TableManager& table_manager() { return table_pipeline->manager(); }
@@ -187,11 +192,13 @@ struct Daemon::Impl : DaemonControl {
 
   void reload() {
     spdlog::info("SIGHUP: reloading {}", config_path);
+    notifier.reloading();
     try {
       reload_config_file();
     } catch (const ConfigError& e) {
       spdlog::error("reload refused, the running table stays: {}", e.what());
     }
+    notifier.ready();  // a refused reload leaves the old config running: ready all the same
   }
 
   // DaemonControl (the management API, on the control thread).
@@ -342,6 +349,7 @@ struct Daemon::Impl : DaemonControl {
     spdlog::info("vxsnd {}: {} datapath running on {} port(s), VXLAN port {}", config.node_id,
                  config.datapath, ports.size(), config.vxlan_port);
     report();  // the metrics endpoint answers 503 until this first snapshot
+    notifier.ready();
     control_loop();
     shut_down();
     return 0;
@@ -352,9 +360,10 @@ struct Daemon::Impl : DaemonControl {
     EventLoop loop;
     sigset_t set = daemon_signals();
     Fd signals{signalfd(-1, &set, SFD_CLOEXEC)};
-    IntervalTimer stats_timer, control_timer, health_timer;
+    IntervalTimer stats_timer, control_timer, health_timer, watchdog_timer;
     stats_timer.arm(config.stats_interval_ms);
     control_timer.arm(control_tick_ms(config));
+    if (notifier.watchdog_check_ms() > 0) watchdog_timer.arm(notifier.watchdog_check_ms());
     health = std::make_unique<HealthFileWriter>(config.health_file, config.datapath);
     if (health->enabled()) {
       write_health();
@@ -385,6 +394,10 @@ struct Daemon::Impl : DaemonControl {
       health_timer.consume();
       write_health();
     });
+    loop.watch(watchdog_timer.fd(), [&] {
+      watchdog_timer.consume();
+      notifier.watchdog(forwarding->poll_turns());
+    });
     if (ha) loop.watch(ha->fd(), [&] { apply_peer_changes(); });
     loop.watch(table_pipeline->changed_elsewhere_fd(),
                [&] { table_pipeline->changed_elsewhere(); });
@@ -401,6 +414,7 @@ struct Daemon::Impl : DaemonControl {
 
   // The reverse of the start: see the top of this file.
   void shut_down() {
+    notifier.stopping();
     draining = true;
     write_health();
     stop_api();
