@@ -18,9 +18,9 @@ ServiceNotifier::ServiceNotifier() {
   if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0)
     watchdog_check_ms_ = static_cast<uint32_t>(std::max<uint64_t>(1, usec / 2000));
   spdlog::info("systemd: notifying {}{}", socket,
-               watchdog_check_ms_ ? fmt::format(", watchdog checked every {} ms",
-                                                watchdog_check_ms_)
-                                  : std::string());
+               watchdog_check_ms_
+                   ? fmt::format(", watchdog checked every {} ms", watchdog_check_ms_)
+                   : std::string());
 }
 
 void ServiceNotifier::send(const char* state) const {

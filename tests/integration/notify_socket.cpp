@@ -13,8 +13,8 @@ namespace vxsn::test {
 
 NotifySocket::NotifySocket() {
   static std::atomic<int> counter{0};
-  path_ = "/tmp/vxsn-notify-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
-          ".sock";
+  path_ =
+      "/tmp/vxsn-notify-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".sock";
   ::unlink(path_.c_str());
   fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) throw std::runtime_error("socket(AF_UNIX, SOCK_DGRAM) failed");

@@ -50,12 +50,13 @@ TEST_F(VxsndNotify, ReadyWatchdogReloadStopping) {
   // Checked every 100 ms: many pings in a short test.
   auto vxsnd = start({systemd_.environment(), "WATCHDOG_USEC=200000"});
 
-  ASSERT_EQ(systemd_.receive(kStart), "READY=1")
-      << "READY=1 first, once the datapath polls\n" << vxsnd->log();
+  ASSERT_EQ(systemd_.receive(kStart), "READY=1") << "READY=1 first, once the datapath polls\n"
+                                                 << vxsnd->log();
 
   for (int i = 0; i < 5; ++i)
     ASSERT_EQ(systemd_.receive(kWait), "WATCHDOG=1")
-        << "ping " << i << " while the poll loops turn\n" << vxsnd->log();
+        << "ping " << i << " while the poll loops turn\n"
+        << vxsnd->log();
 
   vxsnd->signal(SIGHUP);
   EXPECT_EQ(systemd_.receive_other_than("WATCHDOG=1", kWait), "RELOADING=1") << vxsnd->log();
