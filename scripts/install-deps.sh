@@ -11,6 +11,8 @@ packages=(
   # daemon libraries
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libpcap-dev liburcu-dev
   nlohmann-json3-dev
+  # systemd service integration (sd_notify: Type=notify, watchdog)
+  libsystemd-dev
   # HA replication between nodes (ZeroMQ Clone pattern, CURVE)
   libzmq3-dev cppzmq-dev
   # registration protocol v3 (protobuf, .proto compiled at build time)
@@ -27,6 +29,8 @@ packages=(
   gnuplot-nox
   # testbed: namespaces, kernel VTEPs, dissectors
   iproute2 iputils-ping iputils-arping ethtool nftables tcpdump tshark python3-scapy procps kmod
+  # packaging tests: build the .debs, install them into a minimal bookworm chroot
+  dpkg-dev debootstrap
   # anycast failover testbed (sim/anycast): zebra, bgpd, bfdd run by hand per namespace
   frr
 )

@@ -1,6 +1,7 @@
 #include "driver/dpdk/devargs.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 
 namespace vxsn {
 
@@ -81,11 +82,14 @@ std::string xdp_program_path() {
   if (const char* env = std::getenv("VXSN_XDP_PROG"); env != nullptr && *env != '\0') {
     return env;
   }
-#ifdef VXSN_XDP_PROG_PATH
-  return VXSN_XDP_PROG_PATH;
-#else
-  return "";
-#endif
+  // Decided by where the running program is, not by which file exists: an installed vxsnd
+  // on a machine that also holds a build tree must still load its own package's object.
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec && exe.string().starts_with(VXSN_BUILD_DIR "/")) return VXSN_XDP_PROG_BUILD_PATH;
+  // Installed: bin/ or sbin/ beside lib/ under the same prefix (/usr for the package).
+  const std::filesystem::path prefix = ec ? "/usr" : exe.parent_path().parent_path();
+  return (prefix / VXSN_XDP_PROG_INSTALL_RELPATH).string();
 }
 
 }  // namespace vxsn

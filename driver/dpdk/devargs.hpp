@@ -35,7 +35,9 @@ inline constexpr uint32_t kAfPacketRxFrameOverhead = 66;
 std::string complete_devargs(std::string_view devargs, uint32_t max_frame_len,
                              std::string_view xdp_prog_path);
 
-// The steering program's path: $VXSN_XDP_PROG if set, else the build output.
+// The steering program's path: $VXSN_XDP_PROG if set; else, for a program run from the
+// build tree, the build's output; else the installed one, lib/vxsn/vxsn_steer.bpf.o under
+// the program's prefix (/usr/lib/vxsn/ for the package's /usr/sbin/vxsnd).
 std::string xdp_program_path();
 
 }  // namespace vxsn

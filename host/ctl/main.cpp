@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
   CLI::App app{"vxsnctl - manage a running vxsnd (VXLAN service node) through its API"};
   app.footer(kExitCodeHelp);
   app.require_subcommand(1);
+  app.set_version_flag("--version", "vxsnctl " VXSN_VERSION);
 
   ConnectOptions options;
   bool json = false;

@@ -8,9 +8,11 @@
 //                   -> next hops -> compiler -> the first table published
 //   4. API, metrics, registration, HA: listeners that cannot start stop the daemon here,
 //      before any frame is forwarded
-//   5. forwarding starts polling; the first report
-//   6. the control loop (event_loop.hpp) until SIGTERM/SIGINT
-// Stop: health says draining (the announcer withdraws the anycast route), API and
+//   5. forwarding starts polling; the first report; systemd hears READY=1
+//   6. the control loop (event_loop.hpp) until SIGTERM/SIGINT; systemd's watchdog is fed
+//      from it while the poll loops turn, and hears RELOADING=1/READY=1 around a SIGHUP
+// Stop: systemd hears STOPPING=1, health says draining (the announcer withdraws the
+// anycast route), API and
 // registration stop, the datapath drains, the table's resolver stops, the final counters
 // are written, the state file is saved, the peers see this node go silent.
 #include "host/daemon/daemon.hpp"
@@ -40,6 +42,7 @@
 #include "host/daemon/health_file_writer.hpp"
 #include "host/daemon/management_service.hpp"
 #include "host/daemon/registration_setup.hpp"
+#include "host/daemon/service_notifier.hpp"
 #include "host/daemon/software_forwarding.hpp"
 #include "host/daemon/state_persistence.hpp"
 #include "host/daemon/stats_report.hpp"
@@ -108,6 +111,8 @@ struct Daemon::Impl : DaemonControl {
   std::unique_ptr<HaBridge> ha;
   std::unique_ptr<HealthFileWriter> health;
   std::unique_ptr<StatePersistence> state;
+  // systemd's Type=notify and watchdog (nothing outside systemd).
+  ServiceNotifier notifier;
   bool draining = false;
 
   TableManager& table_manager() { return table_pipeline->manager(); }
@@ -191,11 +196,13 @@ struct Daemon::Impl : DaemonControl {
 
   void reload() {
     spdlog::info("SIGHUP: reloading {}", config_path);
+    notifier.reloading();
     try {
       reload_config_file();
     } catch (const ConfigError& e) {
       spdlog::error("reload refused, the running table stays: {}", e.what());
     }
+    notifier.ready();  // a refused reload leaves the old config running: ready all the same
   }
 
   // DaemonControl (the management API, on the control thread).
@@ -369,6 +376,7 @@ struct Daemon::Impl : DaemonControl {
         table_ms, first.targets_ms, first.compile_ms, first.publish_ms, listeners_ms,
         uptime_s() * 1000);
     report();  // the metrics endpoint answers 503 until this first snapshot
+    notifier.ready();
     control_loop();
     shut_down();
     return 0;
@@ -379,10 +387,11 @@ struct Daemon::Impl : DaemonControl {
     EventLoop loop;
     sigset_t set = daemon_signals();
     Fd signals{signalfd(-1, &set, SFD_CLOEXEC)};
-    IntervalTimer stats_timer, control_timer, health_timer, state_timer;
+    IntervalTimer stats_timer, control_timer, health_timer, state_timer, watchdog_timer;
     if (state->enabled()) state_timer.arm(config.state_interval_ms);
     stats_timer.arm(config.stats_interval_ms);
     control_timer.arm(control_tick_ms(config));
+    if (notifier.watchdog_check_ms() > 0) watchdog_timer.arm(notifier.watchdog_check_ms());
     health = std::make_unique<HealthFileWriter>(config.health_file, config.datapath);
     if (health->enabled()) {
       write_health();
@@ -417,6 +426,10 @@ struct Daemon::Impl : DaemonControl {
       health_timer.consume();
       write_health();
     });
+    loop.watch(watchdog_timer.fd(), [&] {
+      watchdog_timer.consume();
+      notifier.watchdog(forwarding->poll_turns());
+    });
     if (ha) loop.watch(ha->fd(), [&] { apply_peer_changes(); });
     loop.watch(table_pipeline->changed_elsewhere_fd(),
                [&] { table_pipeline->changed_elsewhere(); });
@@ -433,6 +446,7 @@ struct Daemon::Impl : DaemonControl {
 
   // The reverse of the start: see the top of this file.
   void shut_down() {
+    notifier.stopping();
     draining = true;
     write_health();
     stop_api();

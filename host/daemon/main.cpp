@@ -14,12 +14,12 @@
 int main(int argc, char** argv) {
   using namespace vxsn;
   CLI::App app{"vxsnd - VXLAN service node: replicates VTEPs' BUM frames to the other VTEPs"};
+  app.set_version_flag("--version", "vxsnd " VXSN_VERSION);
   std::string config_path = "/etc/vxsn/vxsnd.toml";
   std::vector<std::string> service_addresses, ports, eal_args;
   std::optional<uint16_t> vxlan_port;
   std::optional<int> ttl;
   std::string source_ip, datapath, log_level, stats_file;
-  bool check_only = false;
 
   app.add_option("-c,--config", config_path, "TOML configuration file")->capture_default_str();
   app.add_option("--service-address", service_addresses,
@@ -35,8 +35,14 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error, off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   app.add_option("--stats-file", stats_file, "Write counters as JSON to this file");
-  app.add_flag("--check-config", check_only, "Validate the configuration and exit");
+  std::string check_path;
+  auto* check = app.add_option("--check-config", check_path,
+                               "Validate the configuration (this file, else --config's) and "
+                               "exit: 0 valid, 2 not")
+                    ->expected(0, 1);
   CLI11_PARSE(app, argc, argv);
+  const bool check_only = check->count() > 0;
+  if (!check_path.empty()) config_path = check_path;
 
   // Flags override the file, on start and again on every SIGHUP reload.
   auto overrides = [&](Config& c) {

@@ -35,11 +35,13 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::millisecond
   }
 }
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& log_path)
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& log_path,
+                           const std::vector<std::string>& extra_env)
     : log_path_(log_path) {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  std::vector<std::string> env = extra_env;  // the child's copy lives until exec
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
@@ -52,6 +54,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::stri
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (std::string& e : env) ::putenv(e.data());
     ::execvp(args[0], args.data());
     ::_exit(127);
   }

@@ -22,11 +22,13 @@ CommandResult run(const std::string& command);
 // Polls `condition` every 100 ms until it holds or `timeout` passes.
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 
-// A child process started with argv; its output goes to `log_path`. Destruction sends
-// SIGTERM, waits up to 10 s, then SIGKILL.
+// A child process started with argv and the test's environment plus `extra_env`
+// ("NAME=value" each); its output goes to `log_path`. Destruction sends SIGTERM, waits up
+// to 10 s, then SIGKILL.
 class ChildProcess {
  public:
-  ChildProcess(const std::vector<std::string>& argv, const std::string& log_path);
+  ChildProcess(const std::vector<std::string>& argv, const std::string& log_path,
+               const std::vector<std::string>& extra_env = {});
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
