@@ -39,9 +39,9 @@ LcoreLayout plan_lcores(unsigned count, const std::vector<unsigned>& cpus,
   if (!cpus.empty()) {
     for (unsigned c : cpus) {
       if (std::find(usable.begin(), usable.end(), c) == usable.end())
-        throw std::runtime_error("datapath.lcores names CPU " + std::to_string(c) +
-                                 ", which this process cannot run on (usable CPUs: " +
-                                 cpu_set_text(usable) + ")");
+        throw std::runtime_error(
+            "datapath.lcores names CPU " + std::to_string(c) +
+            ", which this process cannot run on (usable CPUs: " + cpu_set_text(usable) + ")");
     }
     l.datapath_cpus = cpus;
   } else {
@@ -49,8 +49,8 @@ LcoreLayout plan_lcores(unsigned count, const std::vector<unsigned>& cpus,
     if (count > usable.size())
       throw std::runtime_error("datapath.lcores = " + std::to_string(count) +
                                " datapath lcores, but this machine lets the daemon use only " +
-                               std::to_string(usable.size()) + " CPU(s) (" +
-                               cpu_set_text(usable) + ")");
+                               std::to_string(usable.size()) + " CPU(s) (" + cpu_set_text(usable) +
+                               ")");
     l.datapath_cpus.assign(usable.end() - count, usable.end());
   }
   for (unsigned c : usable)

@@ -214,8 +214,8 @@ std::unique_ptr<DpdkPort> DpdkPort::open_once(const PortConfig& config) {
     if (int rc = rte_eth_rx_queue_setup(pid, q, rx_ring, socket, nullptr, port->pool_); rc != 0) {
       if (port->is_af_xdp_) {
         throw QueueBusyError("cannot open DPDK port '" + port->devargs_ +
-                             "': AF_XDP socket setup failed (queue " + std::to_string(q) +
-                             " of " + port->kernel_ifname_ + " busy or unusable)");
+                             "': AF_XDP socket setup failed (queue " + std::to_string(q) + " of " +
+                             port->kernel_ifname_ + " busy or unusable)");
       }
       fail(port->devargs_, "rte_eth_rx_queue_setup", rc);
     }

@@ -16,8 +16,7 @@ namespace {
 // Copies from the card become mbufs, sent in bursts per egress port.
 class MbufCopySink final : public EmuCopySink {
  public:
-  MbufCopySink(const std::vector<DpdkPort*>& ports, DatapathCounters& counters,
-               uint16_t tx_queue)
+  MbufCopySink(const std::vector<DpdkPort*>& ports, DatapathCounters& counters, uint16_t tx_queue)
       : ports_(ports), counters_(counters), tx_(ports, counters, tx_queue) {}
 
   void on_copy(uint16_t port, std::span<const uint8_t> copy) override {

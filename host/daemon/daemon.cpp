@@ -113,8 +113,8 @@ struct Daemon::Impl : DaemonControl {
   // from here) off the datapath lcores' CPUs where the machine has CPUs to spare.
   std::vector<std::string> eal_arguments() const {
     std::vector<std::string> args = config.eal_args.empty() ? default_eal_args() : config.eal_args;
-    const LcoreLayout layout = plan_lcores(config.datapath_lcores.count,
-                                           config.datapath_lcores.cpus, usable_cpus());
+    const LcoreLayout layout =
+        plan_lcores(config.datapath_lcores.count, config.datapath_lcores.cpus, usable_cpus());
     args.push_back(layout.eal_argument());
     spdlog::info("datapath lcores on CPU(s) {}, control loop and API on CPU(s) {}",
                  fmt::join(layout.datapath_cpus, ","), fmt::join(layout.main_cpus, ","));
@@ -128,8 +128,9 @@ struct Daemon::Impl : DaemonControl {
       pc.devargs = s.device;
       pc.max_frame_len = s.max_frame_len;
       // A TX queue per datapath lcore (the fpga card's ports are its own: one of each).
-      const uint16_t lanes =
-          config.datapath == "fpga" ? 1 : static_cast<uint16_t>(config.datapath_lcores.lane_count());
+      const uint16_t lanes = config.datapath == "fpga"
+                                 ? 1
+                                 : static_cast<uint16_t>(config.datapath_lcores.lane_count());
       pc.rx_queues = s.rx_queues != 0 ? s.rx_queues : lanes;
       pc.tx_queues = lanes;
       owned_ports.push_back(PortSteering::open(pc, steering, flow_api));

@@ -35,9 +35,7 @@ class LcoreGroup {
   }
   unsigned lanes() const { return static_cast<unsigned>(lcores_.size()); }
   unsigned lcore_id(unsigned lane) const { return lcores_[lane]; }
-  uint64_t turns(unsigned lane) const {
-    return turns_[lane].value.load(std::memory_order_relaxed);
-  }
+  uint64_t turns(unsigned lane) const { return turns_[lane].value.load(std::memory_order_relaxed); }
   // The fewest turns of any lane: grows only while every lane turns.
   uint64_t min_turns() const;
 

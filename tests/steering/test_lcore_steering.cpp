@@ -78,7 +78,8 @@ class EalWithTwoLcores : public ::testing::Environment {
 const auto* const kEnv = ::testing::AddGlobalTestEnvironment(new EalWithTwoLcores);
 
 const SteeringPolicy& policy() {
-  static const SteeringPolicy p = compile_steering_policy({{*IpAddr::parse(kService)}, 4789, 10001});
+  static const SteeringPolicy p =
+      compile_steering_policy({{*IpAddr::parse(kService)}, 4789, 10001});
   return p;
 }
 
@@ -117,7 +118,7 @@ std::vector<uint8_t> vxlan_payload(uint32_t seq) {
   p[4] = kVni >> 16;
   p[5] = (kVni >> 8) & 0xff;
   p[6] = kVni & 0xff;
-  std::memset(p.data() + 8, 0xff, 6);                   // inner destination: broadcast
+  std::memset(p.data() + 8, 0xff, 6);                  // inner destination: broadcast
   const uint8_t src[6] = {0x02, 0x78, 0, 0, 0, 0x02};  // inner source
   std::memcpy(p.data() + 14, src, 6);
   p[20] = 0x08;  // IPv4 ethertype (contents never parsed)
@@ -188,8 +189,8 @@ class LcoreSteeringTest : public ::testing::Test {
     parse.vxlan_port = 4789;
     parse.service_addrs[0] = *IpAddr::parse(kService);
     parse.service_addr_count = 1;
-    datapath_ = std::make_unique<SoftwareDatapath>(std::vector<DpdkPort*>{&port_->port()},
-                                                   tables_, parse, policy(), kLanes);
+    datapath_ = std::make_unique<SoftwareDatapath>(std::vector<DpdkPort*>{&port_->port()}, tables_,
+                                                   parse, policy(), kLanes);
     datapath_->start();
   }
 
@@ -230,8 +231,8 @@ class LcoreSteeringTest : public ::testing::Test {
       ASSERT_GE(fd, 0);
       for (int i = 0; i < kFramesPerPort; ++i) {
         const std::vector<uint8_t> payload = vxlan_payload(p * kFramesPerPort + i);
-        ASSERT_EQ(sendto(fd, payload.data(), payload.size(), 0,
-                         reinterpret_cast<sockaddr*>(&to), sizeof to),
+        ASSERT_EQ(sendto(fd, payload.data(), payload.size(), 0, reinterpret_cast<sockaddr*>(&to),
+                         sizeof to),
                   static_cast<ssize_t>(payload.size()));
       }
       close(fd);
@@ -340,8 +341,10 @@ TEST_F(LcoreSteeringTest, TwoLcoresReplicateEveryCopyOnceAndTheCountersAddUp) {
     int missing = 0, duplicated = 0;
     for (uint32_t seq = 0; seq < kFrames; ++seq) {
       auto it = seen[m].find(seq);
-      if (it == seen[m].end()) ++missing;
-      else if (it->second != 1) ++duplicated;
+      if (it == seen[m].end())
+        ++missing;
+      else if (it->second != 1)
+        ++duplicated;
     }
     EXPECT_EQ(missing, 0) << kMembers[m];
     EXPECT_EQ(duplicated, 0) << kMembers[m];
