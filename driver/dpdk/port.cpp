@@ -69,6 +69,26 @@ uint32_t pmd_frame_limit(PortKind kind, const std::string& devargs, const rte_me
   }
 }
 
+// RSS on the outer IPv4/IPv6 addresses and UDP ports (the VTEPs vary the UDP source port
+// per inner flow), as far as the PMD hashes them.
+uint64_t outer_rss_types(const rte_eth_dev_info& info) {
+  return (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) & info.flow_type_rss_offloads;
+}
+
+void check_queue_counts(const PortConfig& config, const std::string& devargs,
+                        const rte_eth_dev_info& info) {
+  auto refuse = [&](const char* what, unsigned asked, unsigned offered) {
+    throw std::runtime_error("cannot open DPDK port '" + devargs + "': " + std::to_string(asked) +
+                             " " + what + " queues wanted, the PMD offers " +
+                             std::to_string(offered) +
+                             " (af_xdp: queue_count=, af_packet: qpairs= in the device string)");
+  };
+  if (config.rx_queues == 0 || config.tx_queues == 0)
+    throw std::runtime_error("cannot open DPDK port '" + devargs + "': zero queues");
+  if (config.rx_queues > info.max_rx_queues) refuse("RX", config.rx_queues, info.max_rx_queues);
+  if (config.tx_queues > info.max_tx_queues) refuse("TX", config.tx_queues, info.max_tx_queues);
+}
+
 }  // namespace
 
 std::unique_ptr<DpdkPort> DpdkPort::open(const PortConfig& config) {
@@ -171,7 +191,18 @@ std::unique_ptr<DpdkPort> DpdkPort::open_once(const PortConfig& config) {
   }
   port->max_frame_len_ = std::min(config.max_frame_len, limit);
 
-  if (int rc = rte_eth_dev_configure(pid, 1, 1, &conf); rc != 0) {
+  check_queue_counts(config, port->devargs_, info);
+  if (config.rx_queues > 1 && outer_rss_types(info) != 0) {
+    conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+    conf.rx_adv_conf.rss_conf.rss_hf = outer_rss_types(info);
+    port->rss_hf_ = conf.rx_adv_conf.rss_conf.rss_hf;
+  }
+  // Some PMDs (net_tap) insist on as many TX as RX queues: offer that where the PMD has
+  // them; the datapath sends on the first tx_queues only.
+  const uint16_t tx_queues = std::max<uint16_t>(
+      config.tx_queues,
+      std::min<uint16_t>(config.rx_queues, static_cast<uint16_t>(info.max_tx_queues)));
+  if (int rc = rte_eth_dev_configure(pid, config.rx_queues, tx_queues, &conf); rc != 0) {
     fail(port->devargs_, "rte_eth_dev_configure", rc);
   }
   port->configured_ = true;
@@ -179,17 +210,23 @@ std::unique_ptr<DpdkPort> DpdkPort::open_once(const PortConfig& config) {
   if (int rc = rte_eth_dev_adjust_nb_rx_tx_desc(pid, &rx_ring, &tx_ring); rc != 0) {
     fail(port->devargs_, "rte_eth_dev_adjust_nb_rx_tx_desc", rc);
   }
-  if (int rc = rte_eth_rx_queue_setup(pid, 0, rx_ring, socket, nullptr, port->pool_); rc != 0) {
-    if (port->is_af_xdp_) {
-      throw QueueBusyError("cannot open DPDK port '" + port->devargs_ +
-                           "': AF_XDP socket setup failed (queue 0 of " + port->kernel_ifname_ +
-                           " busy or unusable)");
+  for (uint16_t q = 0; q < config.rx_queues; ++q) {
+    if (int rc = rte_eth_rx_queue_setup(pid, q, rx_ring, socket, nullptr, port->pool_); rc != 0) {
+      if (port->is_af_xdp_) {
+        throw QueueBusyError("cannot open DPDK port '" + port->devargs_ +
+                             "': AF_XDP socket setup failed (queue " + std::to_string(q) + " of " +
+                             port->kernel_ifname_ + " busy or unusable)");
+      }
+      fail(port->devargs_, "rte_eth_rx_queue_setup", rc);
     }
-    fail(port->devargs_, "rte_eth_rx_queue_setup", rc);
   }
-  if (int rc = rte_eth_tx_queue_setup(pid, 0, tx_ring, socket, nullptr); rc != 0) {
-    fail(port->devargs_, "rte_eth_tx_queue_setup", rc);
+  for (uint16_t q = 0; q < tx_queues; ++q) {
+    if (int rc = rte_eth_tx_queue_setup(pid, q, tx_ring, socket, nullptr); rc != 0) {
+      fail(port->devargs_, "rte_eth_tx_queue_setup", rc);
+    }
   }
+  port->rx_queues_ = config.rx_queues;
+  port->tx_queues_ = tx_queues;
   if (config.before_start) config.before_start(pid);
   if (int rc = rte_eth_dev_start(pid); rc != 0) fail(port->devargs_, "rte_eth_dev_start", rc);
   // Not every PMD implements promiscuous control (-ENOTSUP); kernel-backed ports see what
@@ -212,8 +249,13 @@ std::unique_ptr<DpdkPort> DpdkPort::open_once(const PortConfig& config) {
         port->name_, port->max_frame_len_, config.max_frame_len,
         port->kernel_ifname_.empty() ? "" : ", interface " + port->kernel_ifname_);
   }
-  spdlog::info("DPDK port {} (id {}) open: {} mac {} max frame {}", port->name_, pid,
-               port->devargs_, port->mac_.to_string(), port->max_frame_len_);
+  spdlog::info("DPDK port {} (id {}) open: {} mac {} max frame {}, {} RX queue(s) ({}), {} TX",
+               port->name_, pid, port->devargs_, port->mac_.to_string(), port->max_frame_len_,
+               port->rx_queues_,
+               port->rx_queues_ == 1 ? "one queue"
+               : port->rss_hf_ != 0  ? "RSS on the outer IP/UDP headers"
+                                     : "spread by the PMD's kernel side",
+               port->tx_queues_);
   return port;
 }
 
@@ -259,12 +301,12 @@ void DpdkPort::restart(const std::function<void()>& while_stopped) {
   if (int rc = rte_eth_dev_start(port_id_); rc != 0) fail(devargs_, "rte_eth_dev_start", rc);
 }
 
-uint16_t DpdkPort::rx_burst(rte_mbuf** pkts, uint16_t n) {
-  return rte_eth_rx_burst(port_id_, 0, pkts, n);
+uint16_t DpdkPort::rx_burst(rte_mbuf** pkts, uint16_t n, uint16_t queue) {
+  return rte_eth_rx_burst(port_id_, queue, pkts, n);
 }
 
-uint16_t DpdkPort::tx_burst(rte_mbuf** pkts, uint16_t n) {
-  return rte_eth_tx_burst(port_id_, 0, pkts, n);
+uint16_t DpdkPort::tx_burst(rte_mbuf** pkts, uint16_t n, uint16_t queue) {
+  return rte_eth_tx_burst(port_id_, queue, pkts, n);
 }
 
 DpdkPort::Stats DpdkPort::stats() const {

@@ -1,5 +1,7 @@
-// One DPDK ethdev port with one RX and one TX queue, opened from an EAL device string and
-// closed (and its XDP program removed) when the object goes away.
+// One DPDK ethdev port with N RX queues (RSS over the outer IP/UDP headers where the PMD
+// hashes; kernel-backed PMDs spread flows themselves) and one TX queue per datapath lcore,
+// opened from an EAL device string and closed (and its XDP program removed) when the object
+// goes away.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +25,10 @@ struct PortConfig {
   std::string devargs;
   uint16_t rx_ring = 1024, tx_ring = 1024;
   uint32_t mbuf_count = 8191;
+  // RX queues polled by the datapath lcores; TX queues, one per datapath lcore (more are
+  // configured, up to rx_queues, where the PMD has them: net_tap wants as many as RX). A
+  // PMD that offers fewer is refused with both figures named.
+  uint16_t rx_queues = 1, tx_queues = 1;
   // The largest frame the operator wants carried; the port reports what it can do.
   uint32_t max_frame_len = 9216;
   // Runs on the configured, not yet started port (its ethdev id): where rte_flow isolated
@@ -53,9 +59,16 @@ class DpdkPort {
   // mode). Throws std::runtime_error if it does not start again.
   void restart(const std::function<void()>& while_stopped);
 
-  uint16_t rx_burst(rte_mbuf** pkts, uint16_t n);
+  uint16_t rx_queues() const { return rx_queues_; }
+  uint16_t tx_queues() const { return tx_queues_; }
+  // The RSS hash types the port was configured with (0: the PMD does not hash; one queue,
+  // or a kernel-backed PMD whose kernel side spreads flows over the queues itself).
+  uint64_t rss_hash_types() const { return rss_hf_; }
+
+  // A queue is polled (resp. sent on) by one thread at a time: the lcore it is assigned to.
+  uint16_t rx_burst(rte_mbuf** pkts, uint16_t n, uint16_t queue = 0);
   // Frees what it sent (once transmitted); the caller frees what it did not take.
-  uint16_t tx_burst(rte_mbuf** pkts, uint16_t n);
+  uint16_t tx_burst(rte_mbuf** pkts, uint16_t n, uint16_t queue = 0);
 
   struct Stats {
     uint64_t ipackets, opackets, ibytes, obytes, imissed, ierrors, oerrors;
@@ -73,6 +86,8 @@ class DpdkPort {
   std::string kernel_ifname_;
   MacAddr mac_;
   uint32_t max_frame_len_ = 0;
+  uint16_t rx_queues_ = 1, tx_queues_ = 1;
+  uint64_t rss_hf_ = 0;
   rte_mempool* pool_ = nullptr;
   bool probed_by_us_ = false;
   bool configured_ = false;

@@ -18,6 +18,18 @@ const char* to_string(SteeringEnforcer e) {
   return "?";
 }
 
+namespace {
+
+// VXLAN spread (RSS) over every RX queue the datapath lcores poll.
+FlowTargets datapath_targets(uint16_t rx_queues) {
+  FlowTargets t;
+  t.datapath_queues.clear();
+  for (uint16_t q = 0; q < rx_queues; ++q) t.datapath_queues.push_back(q);
+  return t;
+}
+
+}  // namespace
+
 std::unique_ptr<PortSteering> PortSteering::open(PortConfig config, const SteeringPolicy& policy,
                                                  FlowApi& flow_api) {
   std::unique_ptr<PortSteering> s(new PortSteering);
@@ -25,8 +37,8 @@ std::unique_ptr<PortSteering> PortSteering::open(PortConfig config, const Steeri
   const bool af_xdp = devargs_kind(config.devargs) == PortKind::kAfXdp;
   if (!af_xdp) {
     // The enforcer needs the port id, known only once the PMD probed it.
-    config.before_start = [&s, &flow_api](uint16_t id) {
-      s->flows_ = std::make_unique<FlowEnforcer>(flow_api, id, FlowTargets{});
+    config.before_start = [&s, &flow_api, queues = config.rx_queues](uint16_t id) {
+      s->flows_ = std::make_unique<FlowEnforcer>(flow_api, id, datapath_targets(queues));
       s->flows_->request_isolation();
     };
   }
@@ -44,7 +56,9 @@ std::unique_ptr<PortSteering> PortSteering::open(PortConfig config, const Steeri
 }
 
 void PortSteering::enforce_with_rte_flow(const SteeringPolicy& policy) {
-  if (!flows_) flows_ = std::make_unique<FlowEnforcer>(*flow_api_, port_->id(), FlowTargets{});
+  if (!flows_)
+    flows_ = std::make_unique<FlowEnforcer>(*flow_api_, port_->id(),
+                                            datapath_targets(port_->rx_queues()));
   std::string why;
   if (flows_->install(policy, why)) {
     enforcer_ = SteeringEnforcer::kRteFlow;

@@ -65,8 +65,37 @@ void read_node(const TomlReader& r, const toml::table& t, Config& c) {
         static_cast<uint32_t>(r.integer(*n, "node.state_interval_ms", 100, 86400000));
 }
 
+// -l, -c, --lcores, --main-lcore: placed from datapath.lcores, refused in eal_args.
+bool has_core_arguments(const std::vector<std::string>& args) {
+  for (const std::string& a : args) {
+    const bool short_core = a.size() >= 2 && a[0] == '-' && (a[1] == 'l' || a[1] == 'c');
+    if (short_core || a.rfind("--lcores", 0) == 0 || a.rfind("--main-lcore", 0) == 0) return true;
+  }
+  return false;
+}
+
+// A count (lcores = 2) or a list of CPUs (lcores = [2, 3]).
+void read_lcores(const TomlReader& r, const toml::node& n, Config& c) {
+  c.datapath_lcores = {};
+  if (const toml::array* arr = n.as_array()) {
+    if (arr->empty()) r.fail(n, "datapath.lcores", "an empty list: name at least one CPU");
+    for (size_t i = 0; i < arr->size(); ++i) {
+      const unsigned cpu = static_cast<unsigned>(
+          r.integer((*arr)[i], "datapath.lcores[" + std::to_string(i) + "]", 0, 1023));
+      for (unsigned seen : c.datapath_lcores.cpus)
+        if (seen == cpu)
+          r.fail((*arr)[i], "datapath.lcores", "CPU " + std::to_string(cpu) + " listed twice");
+      c.datapath_lcores.cpus.push_back(cpu);
+    }
+    return;
+  }
+  if (!n.is_integer())
+    r.fail(n, "datapath.lcores", "expected a count of lcores or a list of CPU numbers");
+  c.datapath_lcores.count = static_cast<unsigned>(r.integer(n, "datapath.lcores", 1, 128));
+}
+
 void read_datapath(const TomlReader& r, const toml::table& t, Config& c) {
-  r.only_keys(t, "datapath", {"mode", "eal_args", "xclbin", "card_device"});
+  r.only_keys(t, "datapath", {"mode", "eal_args", "xclbin", "card_device", "lcores"});
   if (auto n = t.get("mode")) {
     c.datapath = r.string(*n, "datapath.mode");
     if (c.datapath != "software" && c.datapath != "emu" && c.datapath != "fpga")
@@ -79,6 +108,7 @@ void read_datapath(const TomlReader& r, const toml::table& t, Config& c) {
     for (size_t i = 0; i < arr->size(); ++i)
       c.eal_args.push_back(r.string((*arr)[i], "datapath.eal_args[" + std::to_string(i) + "]"));
   }
+  if (auto n = t.get("lcores")) read_lcores(r, *n, c);
   if (auto n = t.get("xclbin")) c.card.xclbin = r.string(*n, "datapath.xclbin");
   if (auto n = t.get("card_device"))
     c.card.device = static_cast<unsigned>(r.integer(*n, "datapath.card_device", 0, 255));
@@ -90,7 +120,7 @@ void read_ports(const TomlReader& r, const toml::node& n, Config& c) {
   for (size_t i = 0; i < arr->size(); ++i) {
     std::string key = "port[" + std::to_string(i) + "]";
     const toml::table& t = r.table((*arr)[i], key);
-    r.only_keys(t, key, {"device", "max_frame_len"});
+    r.only_keys(t, key, {"device", "max_frame_len", "rx_queues"});
     PortSettings p;
     auto dev = t.get("device");
     if (!dev) r.fail(t, key + ".device", "missing");
@@ -98,6 +128,8 @@ void read_ports(const TomlReader& r, const toml::node& n, Config& c) {
     if (auto m = t.get("max_frame_len"))
       p.max_frame_len =
           static_cast<uint32_t>(r.integer(*m, key + ".max_frame_len", 64, wire::kMaxFrameLen));
+    if (auto q = t.get("rx_queues"))
+      p.rx_queues = static_cast<uint16_t>(r.integer(*q, key + ".rx_queues", 1, 1024));
     c.ports.push_back(std::move(p));
   }
 }
@@ -448,6 +480,9 @@ void validate_config(Config& c, const std::string& source) {
   if (c.service_addresses.empty())
     throw ConfigError(source, 0, "node.service_addresses", "at least one address is required");
   if (c.ports.empty()) throw ConfigError(source, 0, "port", "at least one [[port]] is required");
+  if (has_core_arguments(c.eal_args))
+    throw ConfigError(source, 0, "datapath.eal_args",
+                      "-l, -c, --lcores and --main-lcore are set from datapath.lcores");
   if (c.datapath == "fpga" && c.card.xclbin.empty())
     throw ConfigError(source, 0, "datapath.xclbin",
                       "mode fpga needs the card's xclbin (built by hls/vitis)");

@@ -24,6 +24,17 @@ struct CardSettings {
 struct PortSettings {
   std::string device;             // EAL device string, e.g. "net_af_xdp0,iface=sn0"
   uint32_t max_frame_len = 9216;  // largest underlay frame to carry whole
+  uint16_t rx_queues = 0;         // 0: one per datapath lcore
+};
+
+// [datapath] lcores: how many datapath lcores (a count, each pinned to one of the last
+// CPUs), or which CPUs (a list). Default 1: a 2-core machine keeps a core for the control
+// loop, the API and the VTEPs around it.
+struct DatapathLcores {
+  unsigned count = 1;
+  std::vector<unsigned> cpus;  // non-empty: exactly these CPUs
+  unsigned lane_count() const { return cpus.empty() ? count : static_cast<unsigned>(cpus.size()); }
+  bool operator==(const DatapathLcores&) const = default;
 };
 
 struct StaticVni {
@@ -171,6 +182,7 @@ struct Config {
   std::string datapath = "software";  // software | emu | fpga
   CardSettings card;                  // fpga only
   std::vector<std::string> eal_args;  // empty: the driver's defaults
+  DatapathLcores datapath_lcores;
   std::vector<PortSettings> ports;
 
   std::vector<StaticVni> vnis;

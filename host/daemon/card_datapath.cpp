@@ -16,8 +16,8 @@ namespace {
 // Copies from the card become mbufs, sent in bursts per egress port.
 class MbufCopySink final : public EmuCopySink {
  public:
-  MbufCopySink(const std::vector<DpdkPort*>& ports, DatapathCounters& counters)
-      : ports_(ports), counters_(counters), tx_(ports, counters) {}
+  MbufCopySink(const std::vector<DpdkPort*>& ports, DatapathCounters& counters, uint16_t tx_queue)
+      : ports_(ports), counters_(counters), tx_(ports, counters, tx_queue) {}
 
   void on_copy(uint16_t port, std::span<const uint8_t> copy) override {
     if (port >= ports_.size()) {  // the table only names our ports; never expected
@@ -45,34 +45,76 @@ class MbufCopySink final : public EmuCopySink {
 
 }  // namespace
 
+struct alignas(64) CardDatapath::Lane {
+  Lane(unsigned index, const SteeringPolicy& steering) : index(index), steering(steering) {}
+  unsigned index;
+  DatapathCounters counters;
+  SingleWriterCounter host_frames;
+  SingleWriterCounter card_frames;
+  SoftwareClassifier steering;
+};
+
 CardDatapath::CardDatapath(std::vector<DpdkPort*> ports, EmuCard& card,
-                           const SteeringPolicy& steering)
-    : ports_(std::move(ports)), card_(card), steering_(steering) {}
+                           const SteeringPolicy& steering, unsigned lanes)
+    : ports_(std::move(ports)), card_(card), lcores_(lanes) {
+  for (unsigned i = 0; i < lanes; ++i) lanes_.push_back(std::make_unique<Lane>(i, steering));
+}
 
 CardDatapath::~CardDatapath() {
   stop();
 }
 
 void CardDatapath::start() {
-  poll_.start("card datapath", [this] { run(); });
+  lcores_.start([this](unsigned lane) { run(*lanes_[lane]); });
 }
 
 void CardDatapath::stop() {
-  poll_.stop();
+  lcores_.stop();
 }
 
-void CardDatapath::run() {
-  MbufCopySink sink(ports_, counters_);
+DatapathCountersSnapshot CardDatapath::host_counters() const {
+  DatapathCountersSnapshot sum;
+  for (const auto& l : lanes_) sum += l->counters.snapshot();
+  return sum;
+}
+
+uint64_t CardDatapath::host_frames() const {
+  uint64_t n = 0;
+  for (const auto& l : lanes_) n += l->host_frames.get();
+  return n;
+}
+
+std::vector<uint64_t> CardDatapath::steering_hits() const {
+  std::vector<uint64_t> sum;
+  for (const auto& l : lanes_) {
+    const std::vector<uint64_t> hits = l->steering.hits();
+    sum.resize(hits.size());
+    for (size_t i = 0; i < hits.size(); ++i) sum[i] += hits[i];
+  }
+  return sum;
+}
+
+std::vector<LcoreCounts> CardDatapath::lcore_counts() const {
+  std::vector<LcoreCounts> out;
+  for (const auto& l : lanes_)
+    out.push_back({lcores_.lcore_id(l->index), l->card_frames.get(), 0, l->host_frames.get(),
+                   lcores_.turns(l->index)});
+  return out;
+}
+
+void CardDatapath::run(Lane& lane) {
+  const std::vector<RxQueueRef> queues = rx_queues_of_lane(ports_, lane.index, lcores_.lanes());
+  MbufCopySink sink(ports_, lane.counters, static_cast<uint16_t>(lane.index));
   std::array<rte_mbuf*, kPollBurst> burst;
   std::array<std::span<const uint8_t>, kPollBurst> frames;
   // A card receives whole frames; a chained mbuf is gathered here (one per burst slot).
   std::vector<std::vector<uint8_t>> linear(kPollBurst);
   IdlePacer pacer;
 
-  while (poll_.next_turn()) {
+  while (lcores_.next_turn(lane.index)) {
     bool any = false;
-    for (DpdkPort* port : ports_) {
-      const uint16_t n = port->rx_burst(burst.data(), kPollBurst);
+    for (const RxQueueRef& rxq : queues) {
+      const uint16_t n = rxq.port->rx_burst(burst.data(), kPollBurst, rxq.queue);
       if (n == 0) continue;
       any = true;
       size_t count = 0;
@@ -88,13 +130,17 @@ void CardDatapath::run() {
           frame = {static_cast<const uint8_t*>(p), buf.size()};
         }
         // Registration and host traffic is the kernel's; "drop" is counted per rule only.
-        if (const SteerAction a = steering_.classify(frame); a != SteerAction::kDatapath) {
-          if (a != SteerAction::kDrop) host_frames_.add(1);
+        if (const SteerAction a = lane.steering.classify(frame); a != SteerAction::kDatapath) {
+          if (a != SteerAction::kDrop) lane.host_frames.add(1);
           continue;
         }
         frames[count++] = frame;
       }
-      card_.process_burst(std::span(frames.data(), count), sink);
+      lane.card_frames.add(count);
+      {
+        std::lock_guard lock(card_mutex_);
+        card_.process_burst(std::span(frames.data(), count), sink);
+      }
       sink.flush_all();
       rte_pktmbuf_free_bulk(burst.data(), n);
     }

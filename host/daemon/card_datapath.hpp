@@ -1,50 +1,60 @@
 // The emulated card's poll loop: the same DPDK ports and steering as the software
 // datapath, but every frame goes through the card's kernel (EmuCard) and its copies come
-// back with their egress port (TDEST) to be sent as mbufs. One thread polls every port.
+// back with their egress port (TDEST) to be sent as mbufs. One lane per datapath lcore,
+// polling its share of the RX queues and sending on its own TX queue, as the software
+// datapath does. The emulated kernel keeps its state (learn cache, storm buckets, counters)
+// in process-wide statics (hls/), so the card call itself is serialised: steering, mbuf
+// gathering, copy building and TX run on every lane at once, one lane's burst is in the
+// kernel at a time.
 //
 // The card counts what it does (rx, tx, drops, per VNI); this loop counts only what
 // happens on the host around it: copies it could not buffer (no_buffer) or send (tx_full),
 // and frames the steering rule left to the host kernel.
 #pragma once
 
-#include <atomic>
-#include <thread>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 #include "driver/card/emu_card.hpp"
 #include "driver/dpdk/port.hpp"
 #include "driver/steering/software_classifier.hpp"
+#include "host/daemon/lcore_group.hpp"
 #include "host/daemon/poll_loop.hpp"
 #include "host/datapath/counters.hpp"
+#include "host/metrics/node_snapshot.hpp"
 
 namespace vxsn {
 
 class CardDatapath {
  public:
   // `steering` (outlives this) selects what the card gets from each port.
-  CardDatapath(std::vector<DpdkPort*> ports, EmuCard& card, const SteeringPolicy& steering);
+  CardDatapath(std::vector<DpdkPort*> ports, EmuCard& card, const SteeringPolicy& steering,
+               unsigned lanes = 1);
   ~CardDatapath();
 
   void start();
   // Stops polling after the current burst; copies already made are sent.
   void stop();
   // Turns of the poll loop so far: the health check's proof that it still runs.
-  uint64_t poll_turns() const { return poll_.turns(); }
+  uint64_t poll_turns() const { return lcores_.min_turns(); }
 
-  // Host-side drops only (no_buffer, tx_full); everything else is on the card.
-  const DatapathCounters& host_counters() const { return counters_; }
-  uint64_t host_frames() const { return host_frames_.get(); }
-  std::vector<uint64_t> steering_hits() const { return steering_.hits(); }
+  // Host-side drops only (no_buffer, tx_full), every lane's; everything else is on the card.
+  DatapathCountersSnapshot host_counters() const;
+  uint64_t host_frames() const;
+  std::vector<uint64_t> steering_hits() const;
+  // rx_frames: frames the lane handed to the card.
+  std::vector<LcoreCounts> lcore_counts() const;
 
  private:
-  void run();
+  struct Lane;
+  void run(Lane& lane);
 
   std::vector<DpdkPort*> ports_;
   EmuCard& card_;
-  SoftwareClassifier steering_;
-  DatapathCounters counters_;
-  SingleWriterCounter host_frames_;
-  PollThread poll_;
+  std::mutex card_mutex_;  // the kernel's statics: one burst in it at a time
+  std::vector<std::unique_ptr<Lane>> lanes_;
+  LcoreGroup lcores_;
 };
 
 }  // namespace vxsn

@@ -16,6 +16,11 @@ std::vector<std::string> restart_only_changes(const Config& running, const Confi
   for (size_t i = 0; !ports_changed && i < fresh.ports.size(); ++i)
     frame_len_changed |= fresh.ports[i].max_frame_len != running.ports[i].max_frame_len;
   if (frame_len_changed) restart.push_back("port.max_frame_len");
+  bool queues_changed = false;
+  for (size_t i = 0; !ports_changed && i < fresh.ports.size(); ++i)
+    queues_changed |= fresh.ports[i].rx_queues != running.ports[i].rx_queues;
+  if (queues_changed) restart.push_back("port.rx_queues");
+  if (!(fresh.datapath_lcores == running.datapath_lcores)) restart.push_back("datapath.lcores");
   if (fresh.node_id != running.node_id) restart.push_back("node.id");
   if (fresh.service_addresses != running.service_addresses)
     restart.push_back("node.service_addresses");

@@ -27,6 +27,7 @@
 #include <cstring>
 
 #include "driver/dpdk/eal.hpp"
+#include "driver/dpdk/lcore_layout.hpp"
 #include "driver/dpdk/port.hpp"
 #include "driver/steering/flow_api.hpp"
 #include "driver/steering/port_steering.hpp"
@@ -117,12 +118,30 @@ struct Daemon::Impl : DaemonControl {
 
   TableManager& table_manager() { return table_pipeline->manager(); }
 
+  // 1. The EAL: the main lcore (this thread: control loop, API, and every thread started
+  // from here) off the datapath lcores' CPUs where the machine has CPUs to spare.
+  std::vector<std::string> eal_arguments() const {
+    std::vector<std::string> args = config.eal_args.empty() ? default_eal_args() : config.eal_args;
+    const LcoreLayout layout =
+        plan_lcores(config.datapath_lcores.count, config.datapath_lcores.cpus, usable_cpus());
+    args.push_back(layout.eal_argument());
+    spdlog::info("datapath lcores on CPU(s) {}, control loop and API on CPU(s) {}",
+                 fmt::join(layout.datapath_cpus, ","), fmt::join(layout.main_cpus, ","));
+    return args;
+  }
+
   // 1. Ports, each with its steering enforcer.
   void open_ports() {
     for (const PortSettings& s : config.ports) {
       PortConfig pc;
       pc.devargs = s.device;
       pc.max_frame_len = s.max_frame_len;
+      // A TX queue per datapath lcore (the fpga card's ports are its own: one of each).
+      const uint16_t lanes = config.datapath == "fpga"
+                                 ? 1
+                                 : static_cast<uint16_t>(config.datapath_lcores.lane_count());
+      pc.rx_queues = s.rx_queues != 0 ? s.rx_queues : lanes;
+      pc.tx_queues = lanes;
       owned_ports.push_back(PortSteering::open(pc, steering, flow_api));
       DpdkPort* p = &owned_ports.back()->port();
       ports.push_back(p);
@@ -311,6 +330,7 @@ struct Daemon::Impl : DaemonControl {
     const ForwardingReading r = forwarding->read_counters();  // once: one instant
     s.counters = counters_of(r);
     s.card_counts = r.card;
+    s.lcores = r.lcores;
     s.datapath_learn = r.learn;
     if (registration) s.registration = registration->counters();
     if (api_server) s.api = api_server->connection_counters();
@@ -349,7 +369,7 @@ struct Daemon::Impl : DaemonControl {
       return ms;
     };
     steering = compile_steering_policy(steering_inputs_of(config));
-    eal_init(config.eal_args.empty() ? default_eal_args() : config.eal_args);
+    eal_init(eal_arguments());
     const double eal_ms = step();
     open_ports();
     const double ports_ms = step();

@@ -15,7 +15,8 @@ EmuCardForwarding::EmuCardForwarding(std::vector<DpdkPort*> ports, const Config&
                                      VniCounterRegistry& vni_counters)
     : agent_(card_, vni_counters) {
   card_.configure(card_control_of(config));
-  datapath_ = std::make_unique<CardDatapath>(std::move(ports), card_, steering);
+  datapath_ = std::make_unique<CardDatapath>(std::move(ports), card_, steering,
+                                             config.datapath_lcores.lane_count());
 }
 
 }  // namespace vxsn

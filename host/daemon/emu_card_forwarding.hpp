@@ -33,7 +33,10 @@ class EmuCardForwarding final : public Forwarding {
   void drain_learn_events(const LearnSink& learn) override { agent_.drain_learn_events(learn); }
   uint64_t poll_turns() const override { return datapath_->poll_turns(); }
   ForwardingReading read_counters() override {
-    return agent_.read_counters(datapath_->host_counters().snapshot(), datapath_->host_frames());
+    ForwardingReading r =
+        agent_.read_counters(datapath_->host_counters(), datapath_->host_frames());
+    r.lcores = datapath_->lcore_counts();
+    return r;
   }
   std::vector<uint64_t> steering_hits() const override { return datapath_->steering_hits(); }
   std::optional<CardInfo> card_info() override { return agent_.card_info(); }

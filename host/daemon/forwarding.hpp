@@ -26,6 +26,7 @@ struct ForwardingReading {
   std::vector<std::pair<uint32_t, VniCountersSnapshot>> vnis;  // ascending VNI
   std::optional<DatapathLearnCounts> learn;                    // software datapath
   std::optional<CardOnlyCounts> card;                          // card datapaths
+  std::vector<LcoreCounts> lcores;                             // DPDK datapaths, per lcore
 };
 
 class Forwarding {

@@ -1,8 +1,6 @@
 #include "host/daemon/poll_loop.hpp"
 
-#include <rte_lcore.h>
 #include <rte_mbuf.h>
-#include <spdlog/spdlog.h>
 
 #include <thread>
 
@@ -14,8 +12,18 @@ constexpr unsigned kTxRetries = 8;
 
 }  // namespace
 
-TxBatcher::TxBatcher(const std::vector<DpdkPort*>& ports, DatapathCounters& counters)
-    : ports_(ports), counters_(counters), pending_(ports.size()) {}
+std::vector<RxQueueRef> rx_queues_of_lane(const std::vector<DpdkPort*>& ports, unsigned lane,
+                                          unsigned lanes) {
+  std::vector<RxQueueRef> mine;
+  for (DpdkPort* p : ports)
+    for (uint16_t q = 0; q < p->rx_queues(); ++q)
+      if (q % lanes == lane) mine.push_back({p, q});
+  return mine;
+}
+
+TxBatcher::TxBatcher(const std::vector<DpdkPort*>& ports, DatapathCounters& counters,
+                     uint16_t tx_queue)
+    : ports_(ports), counters_(counters), tx_queue_(tx_queue), pending_(ports.size()) {}
 
 void TxBatcher::add(uint16_t port, rte_mbuf* m) {
   Pending& p = pending_[port];
@@ -31,7 +39,7 @@ void TxBatcher::flush(uint16_t port) {
   Pending& p = pending_[port];
   uint16_t sent = 0;
   for (unsigned attempt = 0; sent < p.count && attempt < kTxRetries; ++attempt)
-    sent += ports_[port]->tx_burst(p.mbufs.data() + sent, p.count - sent);
+    sent += ports_[port]->tx_burst(p.mbufs.data() + sent, p.count - sent, tx_queue_);
   if (sent < p.count) {
     counters_.count_drop(DropReason::kTxFull, p.count - sent);
     rte_pktmbuf_free_bulk(p.mbufs.data() + sent, p.count - sent);
@@ -45,21 +53,6 @@ void IdlePacer::after_poll(bool got_frames) {
   } else if (++empty_polls_ >= kEmptyPollsBeforeNap) {
     std::this_thread::sleep_for(kNap);
   }
-}
-
-void PollThread::start(const char* name, std::function<void()> body) {
-  running_ = true;
-  thread_ = std::thread([name, body = std::move(body)] {
-    if (rte_thread_register() != 0)
-      spdlog::warn("{}: rte_thread_register failed; running without mempool cache", name);
-    body();
-    rte_thread_unregister();
-  });
-}
-
-void PollThread::stop() {
-  running_ = false;
-  if (thread_.joinable()) thread_.join();
 }
 
 }  // namespace vxsn

@@ -1,13 +1,11 @@
-// What both DPDK poll loops (software datapath, emulated card) share: their thread, copies
-// gathered per egress port and sent in bursts, and the pacing of an idle loop.
+// What both DPDK poll loops (software datapath, emulated card) share: the (port, queue)
+// pairs each datapath lane polls, copies gathered per egress port and sent in bursts on the
+// lane's own TX queue, and the pacing of an idle loop.
 #pragma once
 
 #include <array>
-#include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <functional>
-#include <thread>
 #include <vector>
 
 #include "driver/dpdk/port.hpp"
@@ -19,11 +17,24 @@ namespace vxsn {
 
 inline constexpr uint16_t kPollBurst = 32;
 
-// Collects mbufs per egress port and sends them kPollBurst at a time. A TX ring that stays
-// full after a few retries drops the rest, counted as tx_full: the loop never blocks.
+// One RX queue of one port, polled by exactly one lane.
+struct RxQueueRef {
+  DpdkPort* port;
+  uint16_t queue;
+};
+
+// Lane `lane` of `lanes` polls queue q of every port where q % lanes == lane: each lane
+// gets a share of every port, and a port with fewer queues than lanes leaves the last lanes
+// without its traffic (they still transmit on it).
+std::vector<RxQueueRef> rx_queues_of_lane(const std::vector<DpdkPort*>& ports, unsigned lane,
+                                          unsigned lanes);
+
+// Collects mbufs per egress port and sends them kPollBurst at a time on `tx_queue` (the
+// lane's own). A TX ring that stays full after a few retries drops the rest, counted as
+// tx_full: the loop never blocks.
 class TxBatcher {
  public:
-  TxBatcher(const std::vector<DpdkPort*>& ports, DatapathCounters& counters);
+  TxBatcher(const std::vector<DpdkPort*>& ports, DatapathCounters& counters, uint16_t tx_queue);
   // Takes ownership of `m`, queued for `port`.
   void add(uint16_t port, rte_mbuf* m);
   void flush_all();
@@ -37,6 +48,7 @@ class TxBatcher {
 
   const std::vector<DpdkPort*>& ports_;
   DatapathCounters& counters_;
+  uint16_t tx_queue_;
   std::vector<Pending> pending_;
 };
 
@@ -50,29 +62,6 @@ class IdlePacer {
   static constexpr unsigned kEmptyPollsBeforeNap = 1024;
   static constexpr auto kNap = std::chrono::microseconds(20);
   unsigned empty_polls_ = 0;
-};
-
-// The poll loop's own thread, registered with DPDK as a non-EAL thread so it gets an lcore
-// id and mempool caches work for it. `body` polls while next_turn() holds.
-class PollThread {
- public:
-  ~PollThread() { stop(); }
-  void start(const char* name, std::function<void()> body);
-  // Returns after the current burst: the loop sees next_turn() false and drains.
-  void stop();
-  bool running() const { return running_.load(std::memory_order_relaxed); }
-  // The loop's condition, once per turn: counts the turn (the daemon's health check sees a
-  // loop that stopped turning) and says whether to go on. Poll thread only.
-  bool next_turn() {
-    turns_.store(turns_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    return running();
-  }
-  uint64_t turns() const { return turns_.load(std::memory_order_relaxed); }
-
- private:
-  std::atomic<bool> running_{false};
-  std::atomic<uint64_t> turns_{0};
-  std::thread thread_;
 };
 
 }  // namespace vxsn

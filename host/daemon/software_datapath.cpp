@@ -2,22 +2,20 @@
 
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
-#include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
-
-#include "host/daemon/poll_loop.hpp"
-#include "host/datapath/replicator.hpp"
 
 namespace vxsn {
 namespace {
 
-// Builds each copy in a fresh mbuf of its egress port's pool, then queues it for TX.
+// Builds each copy in a fresh mbuf of its egress port's pool, then queues it for TX on the
+// lane's queue.
 class MbufSink {
  public:
-  MbufSink(const std::vector<DpdkPort*>& ports, DatapathCounters& counters)
-      : ports_(ports), tx_(ports, counters) {}
+  MbufSink(const std::vector<DpdkPort*>& ports, DatapathCounters& counters, uint16_t tx_queue)
+      : ports_(ports), tx_(ports, counters, tx_queue) {}
 
   uint8_t* acquire(uint16_t port, uint32_t len) {
     rte_mbuf* m = rte_pktmbuf_alloc(ports_[port]->pool());
@@ -50,40 +48,118 @@ uint64_t steady_ns() {
                                    .count());
 }
 
+// Each lane may report its share of the configured learn rate.
+LearnFilterParams lane_share(LearnFilterParams p, unsigned lanes) {
+  p.events_per_s = std::max<uint32_t>(1, p.events_per_s / lanes);
+  p.burst = std::max<uint32_t>(1, p.burst / lanes);
+  return p;
+}
+
 }  // namespace
+
+// Everything one lane writes, on its own cache lines.
+struct alignas(64) SoftwareDatapath::Lane {
+  Lane(unsigned index, const SteeringPolicy& steering, bool learn, const LearnFilterParams& p,
+       const FloodGuard& shared_policers)
+      : index(index),
+        steering(steering),
+        learn_queue(learn ? std::make_unique<LearnQueue>() : nullptr),
+        learn_filter(p),
+        guard(shared_policers) {}
+
+  unsigned index;
+  DatapathCounters counters;
+  SingleWriterCounter host_frames;
+  SoftwareClassifier steering;
+  std::unique_ptr<LearnQueue> learn_queue;  // this lane -> control loop
+  LearnFilter learn_filter;
+  FloodGuard guard;  // the shared VTEP policers, this lane's clock
+};
 
 SoftwareDatapath::SoftwareDatapath(std::vector<DpdkPort*> ports, const FloodTablePublisher& tables,
                                    ParseConfig parse_config, const SteeringPolicy& steering,
-                                   LearnQueue* learn_queue, LearnFilterParams learn_params)
-    : ports_(std::move(ports)),
-      tables_(tables),
-      parse_config_(parse_config),
-      steering_(steering),
-      learn_queue_(learn_queue),
-      learn_filter_(learn_params) {}
+                                   unsigned lanes, bool learn, LearnFilterParams learn_params)
+    : ports_(std::move(ports)), tables_(tables), parse_config_(parse_config), lcores_(lanes) {
+  const FloodGuard policers;  // one set of VTEP buckets for every lane
+  for (unsigned i = 0; i < lanes; ++i)
+    lanes_.push_back(
+        std::make_unique<Lane>(i, steering, learn, lane_share(learn_params, lanes), policers));
+}
 
 SoftwareDatapath::~SoftwareDatapath() {
   stop();
 }
 
 void SoftwareDatapath::start() {
-  poll_.start("datapath", [this] { run(); });
+  lcores_.start([this](unsigned lane) { run(*lanes_[lane]); });
 }
 
 void SoftwareDatapath::stop() {
-  poll_.stop();
+  lcores_.stop();
 }
 
-void SoftwareDatapath::run() {
+DatapathCountersSnapshot SoftwareDatapath::counters() const {
+  DatapathCountersSnapshot sum;
+  for (const auto& l : lanes_) sum += l->counters.snapshot();
+  return sum;
+}
+
+uint64_t SoftwareDatapath::host_frames() const {
+  uint64_t n = 0;
+  for (const auto& l : lanes_) n += l->host_frames.get();
+  return n;
+}
+
+std::vector<uint64_t> SoftwareDatapath::steering_hits() const {
+  std::vector<uint64_t> sum;
+  for (const auto& l : lanes_) {
+    const std::vector<uint64_t> hits = l->steering.hits();
+    sum.resize(hits.size());
+    for (size_t i = 0; i < hits.size(); ++i) sum[i] += hits[i];
+  }
+  return sum;
+}
+
+DatapathLearnCounts SoftwareDatapath::learn_counts() const {
+  DatapathLearnCounts sum;
+  for (const auto& l : lanes_) {
+    const LearnFilterCounters& c = l->learn_filter.counters();
+    sum.checked += c.checked.get();
+    sum.reported += c.reported.get();
+    sum.rate_limited += c.rate_limited.get();
+    sum.queue_full += c.queue_full.get();
+  }
+  return sum;
+}
+
+std::vector<LcoreCounts> SoftwareDatapath::lcore_counts() const {
+  std::vector<LcoreCounts> out;
+  for (const auto& l : lanes_) {
+    out.push_back({lcores_.lcore_id(l->index), l->counters.rx_frames.get(),
+                   l->counters.tx_copies.get(), l->host_frames.get(), lcores_.turns(l->index)});
+  }
+  return out;
+}
+
+std::vector<LearnQueue*> SoftwareDatapath::learn_queues() {
+  std::vector<LearnQueue*> out;
+  for (const auto& l : lanes_)
+    if (l->learn_queue) out.push_back(l->learn_queue.get());
+  return out;
+}
+
+void SoftwareDatapath::run(Lane& lane) {
   RcuReaderThread rcu_registration;
-  MbufSink sink(ports_, counters_);
+  const std::vector<RxQueueRef> queues = rx_queues_of_lane(ports_, lane.index, lanes());
+  MbufSink sink(ports_, lane.counters, static_cast<uint16_t>(lane.index));
   std::array<rte_mbuf*, kPollBurst> burst;
   IdlePacer pacer;
+  DatapathCounters& counters = lane.counters;
 
-  while (poll_.next_turn()) {
+  while (lcores_.next_turn(lane.index)) {
     bool any = false;
-    for (DpdkPort* port : ports_) {
-      uint16_t n = port->rx_burst(burst.data(), kPollBurst);
+    for (const RxQueueRef& rxq : queues) {
+      uint16_t n = rxq.port->rx_burst(burst.data(), kPollBurst, rxq.queue);
       if (n == 0) continue;
       any = true;
       {
@@ -92,29 +168,29 @@ void SoftwareDatapath::run() {
         // One clock read per burst: precise enough for the learn filter's 1 s period and
         // for policers whose buckets hold 100 ms (a burst takes microseconds).
         const uint64_t now_ns = steady_ns();
-        guard_.now_ns = now_ns;
+        lane.guard.now_ns = now_ns;
         for (uint16_t i = 0; i < n; ++i) {
           rte_mbuf* m = burst[i];
           if (m->nb_segs != 1) {
-            counters_.rx_frames.add(1);
-            counters_.rx_bytes.add(rte_pktmbuf_pkt_len(m));
-            counters_.count_drop(DropReason::kChained);
+            counters.rx_frames.add(1);
+            counters.rx_bytes.add(rte_pktmbuf_pkt_len(m));
+            counters.count_drop(DropReason::kChained);
             continue;
           }
           std::span<const uint8_t> frame(rte_pktmbuf_mtod(m, const uint8_t*),
                                          rte_pktmbuf_data_len(m));
           // Registration and host traffic is the kernel's; "drop" is counted per rule only.
-          if (const SteerAction a = steering_.classify(frame); a != SteerAction::kDatapath) {
-            if (a != SteerAction::kDrop) host_frames_.add(1);
+          if (const SteerAction a = lane.steering.classify(frame); a != SteerAction::kDatapath) {
+            if (a != SteerAction::kDrop) lane.host_frames.add(1);
             continue;
           }
           ParsedFrame parsed;
-          process_frame(frame, parse_config_, table, counters_, sink, &parsed, &guard_);
-          if (learn_queue_ && parsed.drop == DropReason::kNone) {
+          process_frame(frame, parse_config_, table, counters, sink, &parsed, &lane.guard);
+          if (lane.learn_queue && parsed.drop == DropReason::kNone) {
             LearnReport report;
-            if (learn_filter_.check(table, parsed.vni, parsed.src_vtep, now_ns, report) &&
-                !learn_queue_->try_push(report))
-              learn_filter_.counters().queue_full.add(1);
+            if (lane.learn_filter.check(table, parsed.vni, parsed.src_vtep, now_ns, report) &&
+                !lane.learn_queue->try_push(report))
+              lane.learn_filter.counters().queue_full.add(1);
           }
         }
         sink.flush_all();

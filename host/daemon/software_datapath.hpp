@@ -1,60 +1,67 @@
-// The software datapath's poll loop: DPDK bursts in, the reference model's copies out.
-// One thread polls every port; the flood table is read under RCU once per burst.
+// The software datapath's poll loops: DPDK bursts in, the reference model's copies out.
+// One lane per datapath lcore: it polls its share of the ports' RX queues
+// (rx_queues_of_lane), sends on its own TX queue of every port, and keeps its own counters,
+// steering hits, learn filter and learn queue, merged (or drained) by the control loop. The
+// flood table is read under RCU once per burst (liburcu's memb flavour: any number of
+// registered reader threads, each lane registers itself).
 #pragma once
 
-#include <atomic>
 #include <memory>
-#include <thread>
 #include <vector>
 
 #include "driver/dpdk/port.hpp"
 #include "driver/steering/software_classifier.hpp"
+#include "host/daemon/lcore_group.hpp"
 #include "host/daemon/poll_loop.hpp"
 #include "host/datapath/counters.hpp"
 #include "host/datapath/flood_table.hpp"
 #include "host/datapath/frame_parser.hpp"
 #include "host/datapath/replicator.hpp"
+#include "host/metrics/node_snapshot.hpp"
 #include "host/table/learn_filter.hpp"
 
 namespace vxsn {
 
 class SoftwareDatapath {
  public:
-  // With `learn_queue`, (VNI, source VTEP) pairs that are not members of their VNI, and the
-  // traffic of learned members, are reported there (filtered by `learn_params`).
-  // `steering` (outlives this) selects what the datapath takes from each port.
+  // `lanes` datapath lcores (EAL workers; every port needs that many TX queues). Learn
+  // reports of each lane go to its own queue (learn_queues(); none when `learn` is false),
+  // filtered by `learn_params` whose rate is split evenly between the lanes. `steering`
+  // (outlives this) selects what the datapath takes from each port.
   SoftwareDatapath(std::vector<DpdkPort*> ports, const FloodTablePublisher& tables,
-                   ParseConfig parse_config, const SteeringPolicy& steering,
-                   LearnQueue* learn_queue = nullptr, LearnFilterParams learn_params = {});
+                   ParseConfig parse_config, const SteeringPolicy& steering, unsigned lanes = 1,
+                   bool learn = false, LearnFilterParams learn_params = {});
   ~SoftwareDatapath();
 
   void start();
-  // Stops polling after the current burst; copies already built are sent (drain).
+  // Stops polling after the current burst; copies already built are sent (drain). Returns
+  // once every lane's lcore has finished.
   void stop();
-  // Turns of the poll loop so far: the health check's proof that it still runs.
-  uint64_t poll_turns() const { return poll_.turns(); }
+  // The fewest turns of any lane: the health check's proof that every lane still runs.
+  uint64_t poll_turns() const { return lcores_.min_turns(); }
+  unsigned lanes() const { return lcores_.lanes(); }
 
-  const DatapathCounters& counters() const { return counters_; }
+  // Every lane's counters, summed.
+  DatapathCountersSnapshot counters() const;
   // Frames the steering policy left to the host kernel (ARP, SSH, registrations...): not
   // drops. Frames it drops are counted per rule (steering_hits).
-  uint64_t host_frames() const { return host_frames_.get(); }
-  // The software enforcer's hits per rule of the steering policy (every port).
-  std::vector<uint64_t> steering_hits() const { return steering_.hits(); }
-  const LearnFilterCounters& learn_counters() const { return learn_filter_.counters(); }
+  uint64_t host_frames() const;
+  // The software enforcer's hits per rule of the steering policy (every port and lane).
+  std::vector<uint64_t> steering_hits() const;
+  DatapathLearnCounts learn_counts() const;
+  std::vector<LcoreCounts> lcore_counts() const;
+  // Each lane's learn queue (single producer: that lane; single consumer: the control loop).
+  std::vector<LearnQueue*> learn_queues();
 
  private:
-  void run();
+  struct Lane;
+  void run(Lane& lane);
 
   std::vector<DpdkPort*> ports_;
   const FloodTablePublisher& tables_;
   ParseConfig parse_config_;
-  SoftwareClassifier steering_;
-  DatapathCounters counters_;
-  SingleWriterCounter host_frames_;
-  LearnQueue* learn_queue_;
-  LearnFilter learn_filter_;
-  FloodGuard guard_;  // the source VTEPs' storm policers (this thread's)
-  PollThread poll_;
+  std::vector<std::unique_ptr<Lane>> lanes_;
+  LcoreGroup lcores_;
 };
 
 }  // namespace vxsn

@@ -33,9 +33,9 @@ SoftwareForwarding::SoftwareForwarding(std::vector<DpdkPort*> ports, const Confi
                                        const SteeringPolicy& steering,
                                        VniCounterRegistry& vni_counters)
     : vni_counters_(vni_counters),
-      datapath_(std::make_unique<SoftwareDatapath>(std::move(ports), tables_,
-                                                   parse_config_of(config), steering, &learn_queue_,
-                                                   learn_filter_params(config))) {}
+      datapath_(std::make_unique<SoftwareDatapath>(
+          std::move(ports), tables_, parse_config_of(config), steering,
+          config.datapath_lcores.lane_count(), true, learn_filter_params(config))) {}
 
 bool SoftwareForwarding::publish(std::unique_ptr<FloodTable> table, uint64_t /*generation*/) {
   publish_reclaiming_counters(tables_, vni_counters_, std::move(table));
@@ -43,17 +43,17 @@ bool SoftwareForwarding::publish(std::unique_ptr<FloodTable> table, uint64_t /*g
 }
 
 void SoftwareForwarding::drain_learn_events(const LearnSink& learn) {
-  learn_queue_.drain([&](const LearnReport& r) { learn(r.vni, r.vtep); });
+  for (LearnQueue* q : datapath_->learn_queues())
+    q->drain([&](const LearnReport& r) { learn(r.vni, r.vtep); });
 }
 
 ForwardingReading SoftwareForwarding::read_counters() {
   ForwardingReading r;
-  r.datapath = datapath_->counters().snapshot();
+  r.datapath = datapath_->counters();
   r.host_frames = datapath_->host_frames();
   r.vnis = vni_counters_.snapshots();
-  const LearnFilterCounters& l = datapath_->learn_counters();
-  r.learn = DatapathLearnCounts{l.checked.get(), l.reported.get(), l.rate_limited.get(),
-                                l.queue_full.get()};
+  r.learn = datapath_->learn_counts();
+  r.lcores = datapath_->lcore_counts();
   return r;
 }
 

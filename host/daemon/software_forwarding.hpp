@@ -1,5 +1,6 @@
 // The software datapath as the daemon's forwarding component: tables published with RCU
-// to the DPDK poll loop (host/datapath's reference model), learn reports through a queue.
+// to the DPDK poll loops, one per datapath lcore (host/datapath's reference model), learn
+// reports through one queue per lcore.
 #pragma once
 
 #include <memory>
@@ -32,7 +33,6 @@ class SoftwareForwarding final : public Forwarding {
  private:
   VniCounterRegistry& vni_counters_;
   FloodTablePublisher tables_;
-  LearnQueue learn_queue_;  // datapath thread -> control loop
   std::unique_ptr<SoftwareDatapath> datapath_;
 };
 

@@ -121,6 +121,16 @@ json stats_json(const NodeSnapshot& s) {
   if (s.status.card)
     out["card"] = card_json(*s.status.card, s.card_counts.value_or(CardOnlyCounts{}));
   if (s.ha) out["ha"] = ha_json(*s.ha);
+  if (!s.lcores.empty()) {
+    json lcores = json::array();
+    for (const LcoreCounts& l : s.lcores)
+      lcores.push_back({{"lcore", l.lcore},
+                        {"rx_frames", l.rx_frames},
+                        {"tx_copies", l.tx_copies},
+                        {"host_frames", l.host_frames},
+                        {"turns", l.turns}});
+    out["lcores"] = lcores;
+  }
   return out;
 }
 

@@ -1,7 +1,9 @@
-// Datapath counters: written by one datapath thread, read by any thread (metrics, CLI).
-// The single writer adds with a relaxed load + store instead of a locked read-modify-write:
-// readers may see a slightly old value, never a torn one, and the fast path pays no lock.
-// One DatapathCounters per datapath thread; never let two threads write the same object.
+// Datapath counters: written by one datapath lane (lcore), read by any thread (metrics,
+// CLI). The single writer adds with a relaxed load + store instead of a locked
+// read-modify-write: readers may see a slightly old value, never a torn one, and the fast
+// path pays no lock. One DatapathCounters per lane, summed when read; never let two threads
+// write the same object. Per-VNI counters are shared by the lanes (a VNI's traffic spreads
+// over every queue), so they add atomically.
 #pragma once
 
 #include <array>
@@ -32,6 +34,15 @@ struct DatapathCountersSnapshot {
   std::array<uint64_t, kDropReasonCount> drops{};
 
   uint64_t drop(DropReason r) const { return drops[static_cast<unsigned>(r)]; }
+  // Merges another lane's reading.
+  DatapathCountersSnapshot& operator+=(const DatapathCountersSnapshot& o) {
+    rx_frames += o.rx_frames;
+    rx_bytes += o.rx_bytes;
+    tx_copies += o.tx_copies;
+    tx_bytes += o.tx_bytes;
+    for (unsigned i = 0; i < kDropReasonCount; ++i) drops[i] += o.drops[i];
+    return *this;
+  }
 };
 
 // Cache-line aligned so counters of neighbouring datapath threads never share a line.
@@ -55,6 +66,37 @@ struct alignas(64) DatapathCounters {
   }
 };
 
+// Written by any number of lanes: a relaxed atomic add (a VNI's counters are touched once
+// or twice per frame, not per copy).
+class SharedCounter {
+ public:
+  void add(uint64_t n) { value_.fetch_add(n, std::memory_order_relaxed); }
+  uint64_t get() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<uint64_t> value_{0};
+};
+
+// A policer bucket several lanes use: updated under a spin lock held for the few
+// arithmetic operations of policer_admit. Taken only when the policer limits.
+struct LockedBucket {
+  std::atomic_flag lock = ATOMIC_FLAG_INIT;
+  TokenBucketState state;
+};
+
+// policer_admit on a shared bucket.
+inline bool locked_policer_admit(LockedBucket& b, const PolicerRate& rate, uint64_t burst_ns,
+                                 uint64_t now_ns, uint32_t bytes) {
+  if (!rate.limits()) return true;
+  while (b.lock.test_and_set(std::memory_order_acquire)) {
+    while (b.lock.test(std::memory_order_relaxed)) {
+    }
+  }
+  const bool admitted = policer_admit(b.state, rate, burst_ns, now_ns, bytes);
+  b.lock.clear(std::memory_order_release);
+  return admitted;
+}
+
 struct VniCountersSnapshot {
   uint64_t frames_in = 0;
   uint64_t bytes_in = 0;
@@ -64,17 +106,17 @@ struct VniCountersSnapshot {
   uint64_t storm_policed = 0;
 };
 
-// Per VNI, single writer like DatapathCounters. Lives in a VniCounterRegistry, so it outlives
-// every flood table snapshot that points at it.
+// Per VNI, written by every lane. Lives in a VniCounterRegistry, so it outlives every flood
+// table snapshot that points at it.
 struct alignas(64) VniCounters {
-  SingleWriterCounter frames_in;          // frames of this VNI that reached replication
-  SingleWriterCounter bytes_in;           // their received frame bytes
-  SingleWriterCounter copies_out;         // copies handed to the sink
-  SingleWriterCounter bytes_out;          // their bytes
-  SingleWriterCounter source_not_member;  // frames the source check refused
-  SingleWriterCounter storm_policed;      // frames a policer (the VNI's or the VTEP's) refused
-  // The VNI's storm policer: state of the datapath thread that writes these counters.
-  TokenBucketState storm_bucket;
+  SharedCounter frames_in;          // frames of this VNI that reached replication
+  SharedCounter bytes_in;           // their received frame bytes
+  SharedCounter copies_out;         // copies handed to the sink
+  SharedCounter bytes_out;          // their bytes
+  SharedCounter source_not_member;  // frames the source check refused
+  SharedCounter storm_policed;      // frames a policer (the VNI's or the VTEP's) refused
+  // The VNI's storm policer: one bucket for the VNI, whichever lane its frames arrive on.
+  LockedBucket storm_bucket;
 
   VniCountersSnapshot snapshot() const {
     return {frames_in.get(), bytes_in.get(),          copies_out.get(),

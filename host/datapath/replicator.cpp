@@ -97,12 +97,13 @@ DropReason admit(const VniEntry& entry, const ParsedFrame& p, uint32_t frame_len
   }
   if (guard == nullptr) return DropReason::kNone;
   // The sender's bucket first: one VTEP's storm spends its own budget before its VNI's.
-  TokenBucketState& vtep =
-      guard->vtep_buckets[vtep_policer_slot(p.src_vtep.bytes.data(), p.src_vtep.size())];
+  LockedBucket& vtep =
+      guard->vteps->buckets[vtep_policer_slot(p.src_vtep.bytes.data(), p.src_vtep.size())];
   const bool admitted =
-      policer_admit(vtep, storm.per_vtep, storm.burst_ns, guard->now_ns, frame_len) &&
-      (entry.counters == nullptr || policer_admit(entry.counters->storm_bucket, entry.policy.storm,
-                                                  storm.burst_ns, guard->now_ns, frame_len));
+      locked_policer_admit(vtep, storm.per_vtep, storm.burst_ns, guard->now_ns, frame_len) &&
+      (entry.counters == nullptr ||
+       locked_policer_admit(entry.counters->storm_bucket, entry.policy.storm, storm.burst_ns,
+                            guard->now_ns, frame_len));
   if (admitted) return DropReason::kNone;
   if (entry.counters != nullptr) entry.counters->storm_policed.add(1);
   return DropReason::kStormPoliced;

@@ -30,6 +30,7 @@
 #include <array>
 #include <concepts>
 #include <cstdint>
+#include <memory>
 #include <span>
 
 #include "host/datapath/address_equal.hpp"
@@ -48,10 +49,17 @@ concept CopySink = requires(S& sink, uint16_t egress_port, uint32_t len) {
   sink.commit(egress_port, len);
 };
 
-// The storm-control state of one datapath thread: the source VTEPs' policers (the VNIs'
-// live in their VniCounters) and the clock of the current burst.
+// The source VTEPs' policers, one bucket per slot whichever lane a VTEP's frames arrive on
+// (its flows hash to several queues).
+struct VtepPolicers {
+  std::array<LockedBucket, kVtepPolicerSlots> buckets{};
+};
+
+// The storm-control state of one datapath lane: the source VTEPs' policers (shared with the
+// other lanes: copy the guard; the VNIs' live in their VniCounters) and the clock of the
+// lane's current burst.
 struct FloodGuard {
-  std::array<TokenBucketState, kVtepPolicerSlots> vtep_buckets{};
+  std::shared_ptr<VtepPolicers> vteps = std::make_shared<VtepPolicers>();
   uint64_t now_ns = 0;  // monotonic; set once per burst
 };
 

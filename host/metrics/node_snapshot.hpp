@@ -21,6 +21,15 @@ struct DatapathLearnCounts {
   uint64_t checked = 0, reported = 0, rate_limited = 0, queue_full = 0;
 };
 
+// One datapath lcore's share (software and emulated-card datapaths), in lane order.
+struct LcoreCounts {
+  unsigned lcore = 0;
+  uint64_t rx_frames = 0;    // frames the lane handed to replication (parser or card)
+  uint64_t tx_copies = 0;    // copies it sent (software datapath)
+  uint64_t host_frames = 0;  // frames steering left to the host kernel
+  uint64_t turns = 0;        // poll loop turns
+};
+
 // What only a card counts (its status is NodeStatus::card).
 struct CardOnlyCounts {
   uint64_t learn_events = 0, learn_suppressed = 0, learn_ring_full = 0;
@@ -41,6 +50,7 @@ struct NodeSnapshot {
   TableCounters control;
   std::optional<DatapathLearnCounts> datapath_learn;  // software datapath
   std::optional<CardOnlyCounts> card_counts;          // card datapaths
+  std::vector<LcoreCounts> lcores;                    // DPDK datapaths, per lcore
   RegistrationCounters registration;
   ApiConnectionCounters api;
   std::optional<HaSnapshot> ha;  // only when this node replicates
