@@ -123,6 +123,7 @@ struct CardStatus {
   uint32_t member_count = 0;     // members in the active table
   uint32_t member_capacity = 0;  // card::kMaxMembers
   uint64_t tables_loaded = 0;    // successful load_table calls since open
+  std::string run_mode;          // xrt: "free-running" or "per-call" (xrt_card.hpp); emu: ""
 };
 
 class Card {

@@ -71,4 +71,11 @@ xclbin::XclbinSpec datapath_xclbin_spec() {
   return spec;
 }
 
+void set_vitis_control_protocol(xclbin::KernelSpec& kernel) {
+  kernel.control_protocol = "ap_ctrl_chain";
+  kernel.counted_auto_restart = 1;  // config_interface -s_axilite_auto_restart_counter 1
+  kernel.mailbox = "both";          // config_interface -s_axilite_mailbox both
+  kernel.sw_reset = true;           // config_interface -s_axilite_sw_reset
+}
+
 }  // namespace vxsn::xrtcard

@@ -58,8 +58,14 @@ inline constexpr const char* kMetaTableMemoryBytes = "table_memory_bytes";
 inline constexpr const char* kMetaLearnRingBytes = "learn_ring_bytes";
 inline constexpr const char* kMetaCounterWords = "counter_words";
 
-// The xclbin description of the kernel this source tree builds.
+// The xclbin description of the kernel this source tree builds, as vxsn-xclbin writes it
+// for the noop shim: the writer's default control protocol (ap_ctrl_hs, one-shot runs).
 xclbin::XclbinSpec datapath_xclbin_spec();
+
+// The control protocol hls/vitis/hls_pre.tcl gives the kernel in a Vitis build
+// (ap_ctrl_chain, an auto-restart counter, a mailbox both ways, software reset): what makes
+// XrtCard run it free. Not for the noop shim, which cannot open such a kernel.
+void set_vitis_control_protocol(xclbin::KernelSpec& kernel);
 
 // BUILD_METADATA JSON for a kernel built against `layout_version` (tests pass another
 // version to check the driver refuses it).

@@ -2,10 +2,13 @@
 
 #include <xclbin.h>
 
+#include <boost/property_tree/ptree.hpp>
+#include <boost/property_tree/xml_parser.hpp>
 #include <cstddef>
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <stdexcept>
 
 namespace vxsn::xclbin {
@@ -54,6 +57,57 @@ std::optional<Section> find_section(const std::vector<Section>& sections, uint32
     if (s.kind == kind) return s;
   }
   return std::nullopt;
+}
+
+namespace {
+
+// The mailbox directions XRT knows (its xclbin parser refuses any other value), and whether
+// each lets the host write arguments into a running kernel.
+bool host_writable_mailbox(const std::string& value) {
+  if (value == "in" || value == "inout" || value == "both" || value == "true") return true;
+  if (value == "none" || value == "false" || value == "out") return false;
+  throw std::invalid_argument("xclbin: kernel mailbox=\"" + value +
+                              "\" is none of none, in, out, inout, both, true, false");
+}
+
+}  // namespace
+
+KernelControl read_kernel_control(const std::vector<Section>& sections,
+                                  const std::string& kernel_name) {
+  const auto section = find_section(sections, EMBEDDED_METADATA);
+  if (!section) throw std::invalid_argument("xclbin: no EMBEDDED_METADATA section");
+  const auto* text = reinterpret_cast<const char*>(section->data.data());
+  std::istringstream xml(std::string(text, strnlen(text, section->data.size())));
+  // XRT reads this section with the same parser (boost::property_tree), so both see the
+  // same attributes.
+  namespace pt = boost::property_tree;
+  pt::ptree tree;
+  try {
+    pt::read_xml(xml, tree);
+  } catch (const pt::xml_parser_error& e) {
+    throw std::invalid_argument(std::string("xclbin: EMBEDDED_METADATA is not XML: ") + e.what());
+  }
+  const auto core = tree.get_child_optional("project.platform.device.core");
+  if (core) {
+    for (const auto& [tag, kernel] : *core) {
+      if (tag != "kernel" || kernel.get<std::string>("<xmlattr>.name", "") != kernel_name) continue;
+      KernelControl c;
+      c.protocol = kernel.get<std::string>("<xmlattr>.hwControlProtocol", "");
+      const std::string restart = kernel.get<std::string>("<xmlattr>.countedAutoRestart", "0");
+      try {
+        size_t used = 0;
+        c.auto_restart = !restart.empty() && std::stoul(restart, &used, 0) != 0;  // "": 0, as XRT
+        if (!restart.empty() && used != restart.size()) throw std::invalid_argument(restart);
+      } catch (const std::exception&) {
+        throw std::invalid_argument("xclbin: kernel '" + kernel_name + "' countedAutoRestart=\"" +
+                                    restart + "\" is not a number");
+      }
+      c.mailbox = host_writable_mailbox(kernel.get<std::string>("<xmlattr>.mailbox", "none"));
+      c.sw_reset = kernel.get<std::string>("<xmlattr>.swReset", "false") == "true";
+      return c;
+    }
+  }
+  throw std::invalid_argument("xclbin: EMBEDDED_METADATA has no kernel '" + kernel_name + "'");
 }
 
 std::vector<uint8_t> read_file(const std::filesystem::path& path) {

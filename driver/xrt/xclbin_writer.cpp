@@ -78,6 +78,14 @@ const char* port_mode(KernelPort::Mode mode) {
   return "slave";
 }
 
+// IP_LAYOUT's control type for the <kernel> element's hwControlProtocol.
+uint32_t ip_control(const std::string& protocol) {
+  if (protocol == "ap_ctrl_hs") return AP_CTRL_HS;
+  if (protocol == "ap_ctrl_chain") return AP_CTRL_CHAIN;
+  if (protocol == "ap_ctrl_none") return AP_CTRL_NONE;
+  throw std::invalid_argument("xclbin: unknown kernel control protocol '" + protocol + "'");
+}
+
 bool is_stream(KernelPort::Mode mode) {
   return mode == KernelPort::Mode::kStreamIn || mode == KernelPort::Mode::kStreamOut;
 }
@@ -87,6 +95,7 @@ void check_spec(const XclbinSpec& spec) {
   if (k.name.empty() || k.instance_name.empty()) {
     throw std::invalid_argument("xclbin: the kernel needs a name and an instance name");
   }
+  ip_control(k.control_protocol);
   for (const KernelArg& arg : k.args) {
     bool port_known = false;
     for (const KernelPort& port : k.ports) port_known |= port.name == arg.port;
@@ -132,9 +141,10 @@ std::vector<uint8_t> ip_layout_section(const XclbinSpec& spec) {
   std::memcpy(out.data(), &count, sizeof(count));
   ip_data ip{};
   ip.m_type = IP_KERNEL;
-  // ap_ctrl_hs with its interrupt enabled: what Vitis gives an HLS kernel with a
+  // The control type with its interrupt enabled: what Vitis gives an HLS kernel with a
   // `return` port on s_axilite.
-  ip.properties = (static_cast<uint32_t>(AP_CTRL_HS) << IP_CONTROL_SHIFT) | IP_INT_ENABLE_MASK;
+  ip.properties =
+      (ip_control(spec.kernel.control_protocol) << IP_CONTROL_SHIFT) | IP_INT_ENABLE_MASK;
   ip.m_base_address = spec.kernel.base_address;
   copy_name(ip.m_name, spec.kernel.name + ":" + spec.kernel.instance_name, "compute unit name");
   append_struct(out, ip);
@@ -202,7 +212,12 @@ std::string kernel_metadata_xml(const XclbinSpec& spec) {
     << "        <kernel name=\"" << xml_escape(k.name)
     << "\" language=\"c\" vlnv=\"vxsn:hls:" << xml_escape(k.name)
     << ":1.0\" preferredWorkGroupSizeMultiple=\"0\" workGroupSize=\"1\" interrupt=\"true\" "
-       "hwControlProtocol=\"ap_ctrl_hs\">\n";
+       "hwControlProtocol=\""
+    << xml_escape(k.control_protocol) << "\"";
+  if (k.counted_auto_restart != 0) x << " countedAutoRestart=\"" << k.counted_auto_restart << "\"";
+  if (!k.mailbox.empty()) x << " mailbox=\"" << xml_escape(k.mailbox) << "\"";
+  if (k.sw_reset) x << " swReset=\"true\"";
+  x << ">\n";
   for (const KernelPort& p : k.ports) {
     x << "          <port name=\"" << xml_escape(p.name) << "\" mode=\"" << port_mode(p.mode)
       << "\"";

@@ -57,6 +57,13 @@ struct KernelSpec {
   uint64_t base_address = 0;  // the compute unit's s_axilite base
   std::vector<KernelPort> ports;
   std::vector<KernelArg> args;
+  // How the kernel is started (the <kernel> element's attributes, IP_LAYOUT's control type).
+  // The defaults are the noop xclbin's: one-shot ap_ctrl_hs runs. A Vitis build with
+  // hls/vitis/hls_pre.tcl has ap_ctrl_chain, 1, "both", true.
+  std::string control_protocol = "ap_ctrl_hs";  // ap_ctrl_hs, ap_ctrl_chain or ap_ctrl_none
+  unsigned counted_auto_restart = 0;            // countedAutoRestart, written when not 0
+  std::string mailbox;                          // mailbox direction, written when not empty
+  bool sw_reset = false;                        // swReset="true", written when set
 };
 
 struct XclbinSpec {
@@ -69,7 +76,8 @@ struct XclbinSpec {
 
 // The bytes of the xclbin file. The uuid is a hash of the content, so equal specs give
 // equal files. Throws std::invalid_argument for a spec that cannot be written (a name too
-// long for its field, a global argument without a bank, an argument on an unknown port).
+// long for its field, a global argument without a bank, an argument on an unknown port, an
+// unknown control protocol).
 std::vector<uint8_t> build_xclbin(const XclbinSpec& spec);
 
 // build_xclbin() written to `path` (replaced atomically). Throws std::runtime_error on I/O

@@ -2,6 +2,7 @@
 
 #include <xclbin.h>
 
+#include <experimental/xrt_mailbox.h>
 #include <experimental/xrt_xclbin.h>
 #include <xrt/xrt_bo.h>
 #include <xrt/xrt_device.h>
@@ -11,7 +12,9 @@
 #include <chrono>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include "driver/card/bank_serializer.hpp"
 #include "driver/card/card_memory.hpp"
@@ -30,6 +33,13 @@ using namespace xrtcard;
 // A control run returns at once on a card (kCmdReset/kCmdControl touch no stream; a
 // counter snapshot takes ~kCounterWords cycles); this bounds a hung card, not a slow one.
 constexpr std::chrono::milliseconds kControlRunTimeout{5000};
+// A free-running kernel serves a snapshot request at its next frame, or within
+// hw::kIdleRestartCycles (~0.2 ms at 322 MHz) when idle, plus ~kCounterWords cycles for the
+// copy; like the run timeout, this bounds a hung card.
+constexpr std::chrono::milliseconds kSnapshotAckTimeout{1000};
+constexpr std::chrono::microseconds kSnapshotAckPoll{50};
+// How long the destructor waits for a stopped free-running kernel before aborting the run.
+constexpr std::chrono::milliseconds kStopTimeout{1000};
 constexpr size_t kWord = card::kWordBytes;
 
 [[noreturn]] void fail(Kind kind, const std::string& what) {
@@ -116,7 +126,31 @@ void check_kernel(const xrt::xclbin& xb) {
   check_memory(kArgCounters, uint64_t{card::kCounterWords} * sizeof(uint64_t));
 }
 
-xrt::xclbin checked_xclbin(const std::filesystem::path& path) {
+// Free-running (an auto-restart counter and a mailbox the host writes: the Vitis build) or
+// per-call (neither: vxsn-xclbin's xclbin for the noop shim). Half of the pair cannot work:
+// without the mailbox a running kernel's registers cannot change, without the counter the
+// kernel cannot be started free.
+bool free_running_kernel(const xclbin::KernelControl& c) {
+  const std::string kernel = std::string("kernel '") + kKernelName + "'";
+  if (c.auto_restart && !c.mailbox)
+    fail(Kind::kBadXclbin, kernel +
+                               " has an auto-restart counter but no mailbox the host can write "
+                               "(mailbox=\"in\"/\"both\" missing); the driver needs both to "
+                               "run it free, or neither to run it per call");
+  if (c.mailbox && !c.auto_restart)
+    fail(Kind::kBadXclbin, kernel +
+                               " has a mailbox but no auto-restart counter "
+                               "(countedAutoRestart missing); the driver needs both to run it "
+                               "free, or neither to run it per call");
+  return c.auto_restart;
+}
+
+struct CheckedXclbin {
+  xrt::xclbin xclbin;
+  bool free_running = false;
+};
+
+CheckedXclbin checked_xclbin(const std::filesystem::path& path) {
   std::vector<uint8_t> bytes;
   try {
     bytes = xclbin::read_file(path);
@@ -130,7 +164,15 @@ xrt::xclbin checked_xclbin(const std::filesystem::path& path) {
     fail(Kind::kBadXclbin, path.string() + ": " + e.what());
   }
   check_build_metadata(sections);
-  xrt::xclbin xb;
+  CheckedXclbin checked;
+  try {
+    checked.free_running = free_running_kernel(xclbin::read_kernel_control(sections, kKernelName));
+  } catch (const CardError&) {
+    throw;
+  } catch (const std::exception& e) {
+    fail(Kind::kBadXclbin, path.string() + ": " + e.what());
+  }
+  xrt::xclbin& xb = checked.xclbin;
   try {
     xb = xrt::xclbin(std::vector<char>(bytes.begin(), bytes.end()));
   } catch (const std::exception& e) {
@@ -143,15 +185,24 @@ xrt::xclbin checked_xclbin(const std::filesystem::path& path) {
   } catch (const std::exception& e) {  // XRT's metadata parser (malformed XML, ...)
     fail(Kind::kBadXclbin, path.string() + ": " + e.what());
   }
-  return xb;
+  return checked;
 }
 
 }  // namespace
 
 struct XrtCard::Impl {
   explicit Impl(const XrtCardOptions& options);
+  ~Impl();
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
 
   void control_run_locked(hw::ControlRegs regs, uint32_t command);
+  void start_datapath_locked();
+  void stop_datapath() noexcept;
+  void mailbox_write_locked(hw::ControlRegs regs);
+  // configure/load_table/snapshot requests: a control run, or the mailbox when free-running.
+  void write_registers_locked(const hw::ControlRegs& regs);
+  void wait_for_snapshot_ack_locked();
   void write_bank_locked(unsigned bank, std::span<const uint8_t> image);
   std::vector<uint64_t> read_counter_block_locked();
 
@@ -165,7 +216,10 @@ struct XrtCard::Impl {
   std::array<xrt::bo, card::kBankCount> banks;  // sub-buffers of table_mem
   xrt::bo learn_ring;
   xrt::bo counters;
-  xrt::run run;
+  xrt::run run;  // control runs; free-running: also the one endless kCmdFrame run
+  bool free_running = false;
+  bool datapath_running = false;
+  std::optional<xrt::mailbox> mailbox;  // of `run` while it runs free
 
   CardControl control;
   unsigned active_bank = 0;
@@ -180,7 +234,10 @@ XrtCard::Impl::Impl(const XrtCardOptions& options)
     : device_index(options.device_index), control(options.control) {
   // Everything that can be checked without the device is, so a bad xclbin or bad control
   // settings never reach it.
-  xclbin = checked_xclbin(options.xclbin);
+  CheckedXclbin checked = checked_xclbin(options.xclbin);
+  xclbin = std::move(checked.xclbin);
+  free_running = checked.free_running;
+  record.free_running = free_running;
   const hw::ControlRegs initial_regs = encode_control(control, 0);
   const std::vector<uint8_t> empty_bank = serialise_bank(CardTableSpec{});
 
@@ -191,7 +248,10 @@ XrtCard::Impl::Impl(const XrtCardOptions& options)
   }
   try {
     uuid = device.load_xclbin(xclbin);
-    kernel = xrt::kernel(device, uuid, kKernelName);
+    // XRT starts a kernel free only when this process owns its compute unit.
+    kernel = xrt::kernel(device, uuid, kKernelName,
+                         free_running ? xrt::kernel::cu_access_mode::exclusive
+                                      : xrt::kernel::cu_access_mode::shared);
   } catch (const std::exception& e) {
     fail(Kind::kBadXclbin, "device " + std::to_string(device_index) + " refuses " +
                                options.xclbin.string() + ": " + e.what());
@@ -226,6 +286,42 @@ XrtCard::Impl::Impl(const XrtCardOptions& options)
   }
   active = inspect_bank_image(empty_bank);
   control_run_locked(initial_regs, hw::kCmdReset);
+  if (free_running) start_datapath_locked();
+}
+
+XrtCard::Impl::~Impl() {
+  stop_datapath();
+}
+
+// The one endless run: kCmdFrame restarted by the kernel itself after every frame (or idle
+// timeout), with the registers of the reset run until the mailbox brings new ones.
+void XrtCard::Impl::start_datapath_locked() {
+  try {
+    run.set_arg(kArgCommand, hw::kCmdFrame);
+    run.start(xrt::autostart{});  // 0 iterations: until stopped
+  } catch (const std::exception& e) {
+    fail(Kind::kIo, "starting the datapath free-running: " + std::string(e.what()));
+  }
+  datapath_running = true;  // from here on the destructor (or the catch below) stops it
+  try {
+    mailbox.emplace(run);
+  } catch (const std::exception& e) {
+    stop_datapath();  // a throwing constructor runs no destructor
+    fail(Kind::kIo, "opening the kernel's mailbox: " + std::string(e.what()));
+  }
+  record.last_command = hw::kCmdFrame;
+}
+
+void XrtCard::Impl::stop_datapath() noexcept {
+  if (!datapath_running) return;
+  datapath_running = false;
+  try {
+    mailbox.reset();
+    run.stop();  // at the end of the current iteration
+    if (run.wait(kStopTimeout) == ERT_CMD_STATE_TIMEOUT) run.abort();
+  } catch (const std::exception&) {
+    // Closing anyway: XRT releases the compute unit with the kernel object.
+  }
 }
 
 void XrtCard::Impl::write_bank_locked(unsigned bank, std::span<const uint8_t> image) {
@@ -258,6 +354,55 @@ void XrtCard::Impl::control_run_locked(hw::ControlRegs regs, uint32_t command) {
   last_regs = regs;
 }
 
+// The kernel copies the mailbox into its registers at its next restart; set_arg waits for a
+// previous write to be taken and get_arg for this one (XRT gives neither a timeout; an idle
+// kernel restarts every hw::kIdleRestartCycles), so on return the registers are in effect,
+// as after a control run.
+void XrtCard::Impl::mailbox_write_locked(hw::ControlRegs regs) {
+  regs.counter_snapshot = snapshot_request;
+  const ControlImage image = control_image(regs);
+  try {
+    mailbox->set_arg(kArgCtrl, image);
+    mailbox->write();
+    mailbox->get_arg(kArgCtrl);
+  } catch (const std::exception& e) {
+    fail(Kind::kIo, "mailbox write: " + std::string(e.what()));
+  }
+  ++record.mailbox_writes;
+  record.control = image;
+  last_regs = regs;
+}
+
+void XrtCard::Impl::write_registers_locked(const hw::ControlRegs& regs) {
+  if (free_running)
+    mailbox_write_locked(regs);
+  else
+    control_run_locked(regs, hw::kCmdControl);
+}
+
+// A free-running kernel serves the request between frames and then writes its number into
+// the ack word, after every other word of the block.
+void XrtCard::Impl::wait_for_snapshot_ack_locked() {
+  constexpr size_t kAckOffset = size_t{card::kCtrSnapshotAck} * sizeof(uint64_t);
+  const auto deadline = std::chrono::steady_clock::now() + kSnapshotAckTimeout;
+  uint64_t ack = 0;
+  for (;;) {
+    try {
+      counters.sync(XCL_BO_SYNC_BO_FROM_DEVICE, sizeof(ack), kAckOffset);
+      counters.read(&ack, sizeof(ack), kAckOffset);
+    } catch (const std::exception& e) {
+      fail(Kind::kIo, "reading the counter snapshot ack: " + std::string(e.what()));
+    }
+    if (ack == snapshot_request) return;
+    if (std::chrono::steady_clock::now() >= deadline)
+      fail(Kind::kIo, "counter snapshot " + std::to_string(snapshot_request) +
+                          " not acknowledged within " +
+                          std::to_string(kSnapshotAckTimeout.count()) + " ms (ack word " +
+                          std::to_string(ack) + ")");
+    std::this_thread::sleep_for(kSnapshotAckPoll);
+  }
+}
+
 XrtCard::XrtCard(const XrtCardOptions& options) : impl_(std::make_unique<Impl>(options)) {}
 
 XrtCard::~XrtCard() = default;
@@ -266,7 +411,7 @@ void XrtCard::configure(const CardControl& control) {
   std::lock_guard lock(impl_->mutex);
   const hw::ControlRegs regs =
       encode_control(control, static_cast<uint8_t>(impl_->active_bank));  // throws first
-  impl_->control_run_locked(regs, hw::kCmdControl);
+  impl_->write_registers_locked(regs);
   impl_->control = control;
 }
 
@@ -277,18 +422,20 @@ void XrtCard::load_table(std::span<const uint8_t> bank_image) {
   const hw::ControlRegs regs = encode_control(impl_->control, static_cast<uint8_t>(idle));
   // The kernel reads only the active bank, so a failure here leaves it untouched.
   impl_->write_bank_locked(idle, bank_image);
-  impl_->control_run_locked(regs, hw::kCmdControl);
+  impl_->write_registers_locked(regs);
   impl_->active_bank = idle;
   impl_->active = std::move(summary);
   ++impl_->tables_loaded;
 }
 
 std::vector<uint64_t> XrtCard::Impl::read_counter_block_locked() {
-  // The counters live on chip; ask for a snapshot into the block first. The run completes
-  // (ap_done) after the copy and its acknowledgement word, so the block is whole when
-  // wait() returns. (Under the noop shim no kernel runs and the block stays as written.)
+  // The counters live on chip; ask for a snapshot into the block first. A control run
+  // completes (ap_done) after the copy and its acknowledgement word, so the block is whole
+  // when wait() returns; a free-running kernel is asked through the mailbox and the ack word
+  // polled. (Under the noop shim no kernel runs and the block stays as written.)
   snapshot_request = hw::next_snapshot_request(snapshot_request);
-  control_run_locked(last_regs, hw::kCmdControl);
+  write_registers_locked(last_regs);
+  if (free_running) wait_for_snapshot_ack_locked();
   ++record.counter_snapshots;
   std::vector<uint64_t> block(card::kCounterWords);
   try {
@@ -363,6 +510,7 @@ CardStatus XrtCard::status() {
   s.member_count = impl_->active.member_count;
   s.member_capacity = card::kMaxMembers;
   s.tables_loaded = impl_->tables_loaded;
+  s.run_mode = impl_->free_running ? "free-running" : "per-call";
   return s;
 }
 

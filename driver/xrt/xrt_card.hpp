@@ -2,27 +2,49 @@
 // shim in CI (driver/xrt/shim_environment.hpp), where every call below is made for real but
 // no kernel runs.
 //
+// Two modes, chosen by the kernel's control protocol in the xclbin's EMBEDDED_METADATA
+// (xclbin::read_kernel_control):
+//   free-running  countedAutoRestart and a mailbox: the Vitis build (hls/vitis/hls_pre.tcl).
+//                 The datapath runs as one endless auto-restarting kCmdFrame run; register
+//                 changes go through the kernel's mailbox. Only a board runs this mode.
+//   per-call      neither: the xclbin vxsn-xclbin writes for the noop shim. Every register
+//                 change is a one-shot control run; nothing starts the datapath. CI runs
+//                 this mode.
+// An xclbin with one of the two but not the other is refused (kBadXclbin) before the device
+// is opened. XRT cannot open a free-running xclbin under the noop shim (it opens the
+// compute unit exclusive, and the shim's failed register read terminates the process), so
+// the free-running path is tested only as far as that refusal.
+//
 // What the backend does with XRT:
 //   open        reads and checks the xclbin (structure, the vxsn BUILD_METADATA with the
-//               table layout version, the kernel and its eight arguments, bank sizes), then
-//               xrt::device{index}, load_xclbin, xrt::kernel, one xrt::bo per memory in the
-//               group the kernel argument is connected to (kernel.group_id), with the table
-//               memory split into two sub-buffers (the banks) and bound to both table
-//               arguments (table_mem, member_mem: a read port each); both banks get the empty
-//               table, the learn ring and counters are zeroed; then a control run.
-//   control     the `ctrl` argument (driver/xrt/control_image.hpp) is written by a kernel
-//               run with command kCmdControl (kCmdReset at open, which also clears the
-//               kernel's on-chip state): the kernel takes its registers and returns without
-//               touching the streams. XRT's noop shim cannot access xrt::ip
+//               table layout version, the control protocol, the kernel and its eight
+//               arguments, bank sizes), then xrt::device{index}, load_xclbin, xrt::kernel
+//               (exclusive when free-running), one xrt::bo per memory in the group the
+//               kernel argument is connected to (kernel.group_id), with the table memory
+//               split into two sub-buffers (the banks) and bound to both table arguments
+//               (table_mem, member_mem: a read port each); both banks get the empty table,
+//               the learn ring and counters are zeroed; then a control run with kCmdReset
+//               (clears the kernel's on-chip state). Free-running: then the datapath run,
+//               command kCmdFrame, run.start(xrt::autostart{}) (forever), and its
+//               xrt::mailbox.
+//   control     the `ctrl` argument (driver/xrt/control_image.hpp). Per-call: written by a
+//               kernel run with command kCmdControl: the kernel takes its registers and
+//               returns without touching the streams. XRT's noop shim cannot access xrt::ip
 //               registers and corrupts its heap on run.update_arg, so run arguments are the
-//               one control path that is exercised in CI.
-//   load_table  write + sync the IDLE bank's sub-buffer, then a control run with
+//               one control path that is exercised in CI. Free-running: mailbox set_arg +
+//               write(), taken by the kernel at its next restart (the call returns once it
+//               is taken).
+//   load_table  write + sync the IDLE bank's sub-buffer, then the control registers with
 //               table_bank = idle.
-//   counters    a control run with a new counter snapshot request (the kernel copies its
-//               on-chip counters to the counter buffer), then sync the buffer from the
-//               device and decode it.
+//   counters    the control registers with a new counter snapshot request (the kernel
+//               copies its on-chip counters to the counter buffer, then writes the request
+//               number into the ack word). Per-call: the control run completes after the
+//               copy. Free-running: the ack word card::kCtrSnapshotAck is polled (synced from
+//               the device) until it holds the request, at most 1 s. Then sync the buffer
+//               from the device and decode it.
 //   learn       sync the ring from the device, decode producer..consumer, write the new
 //               consumer index back (one 64-byte word synced to the device).
+//   close       free-running: run.stop(), wait up to 1 s, abort if still running.
 //
 // Errors are CardError. Opening either succeeds whole or throws with nothing left behind; a
 // failed load_table leaves the active bank and the flip register as they were.
@@ -51,13 +73,15 @@ struct XrtHostRecord {
   int table_group = -1;  // memory group of the table memory buffer
   int learn_group = -1;
   int counter_group = -1;
+  bool free_running = false;        // the mode (header comment); false: per-call
   uint64_t control_runs = 0;        // kernel runs that wrote the control registers
+  uint64_t mailbox_writes = 0;      // free-running: control registers written by the mailbox
   uint64_t bank_writes[2] = {};     // bank images written and synced, per bank
   uint64_t learn_syncs = 0;         // learn ring reads from the device
   uint64_t counter_syncs = 0;       // counter block reads from the device
-  uint64_t counter_snapshots = 0;   // snapshot requests (control runs) before those reads
-  uint32_t last_command = 0;        // the `command` argument of the last control run
-  xrtcard::ControlImage control{};  // the `ctrl` argument of the last control run
+  uint64_t counter_snapshots = 0;   // snapshot requests before those reads
+  uint32_t last_command = 0;        // the `command` of the last run started
+  xrtcard::ControlImage control{};  // the `ctrl` registers last written (run or mailbox)
 };
 
 class XrtCard final : public Card {

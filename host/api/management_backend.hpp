@@ -58,6 +58,7 @@ struct CardInfo {
   uint64_t table_version = 0, tables_loaded = 0;
   uint64_t vnis = 0, vni_capacity = 0, members = 0, member_capacity = 0;
   std::map<std::string, uint64_t> left_out;  // what the card could not hold, by reason
+  std::string run_mode;                      // CardStatus::run_mode ("" for emu)
 };
 
 struct NodeStatus {

@@ -81,10 +81,10 @@ CardInfo CardAgent::card_info() {
   const CardStatus st = card_.status();
   std::map<std::string, uint64_t> left_out;
   for (const auto& [reason, n] : left_out_by_reason(left_out_)) left_out[reason] = n;
-  return CardInfo{st.backend,         st.device,       st.kernel_version, st.layout_version,
-                  st.enabled,         st.active_bank,  st.table_version,  st.tables_loaded,
-                  st.vni_count,       st.vni_capacity, st.member_count,   st.member_capacity,
-                  std::move(left_out)};
+  return CardInfo{st.backend,          st.device,       st.kernel_version, st.layout_version,
+                  st.enabled,          st.active_bank,  st.table_version,  st.tables_loaded,
+                  st.vni_count,        st.vni_capacity, st.member_count,   st.member_capacity,
+                  std::move(left_out), st.run_mode};
 }
 
 }  // namespace vxsn

@@ -33,6 +33,7 @@ json card_json(const CardInfo& st, const CardOnlyCounts& c) {
   json left_out = json::object();
   for (const auto& [reason, n] : st.left_out) left_out[reason] = n;
   j["left_out"] = left_out;
+  if (!st.run_mode.empty()) j["run_mode"] = st.run_mode;
   return j;
 }
 

@@ -36,9 +36,9 @@ XrtCardForwarding::XrtCardForwarding(const Config& config, VniCounterRegistry& v
   card_ = std::make_unique<XrtCard>(options);
   agent_ = std::make_unique<CardAgent>(*card_, vni_counters);
   const CardStatus st = card_->status();
-  spdlog::info("card: {} device {} kernel {} (table layout {}), {} VNIs / {} members", st.backend,
-               st.device, st.kernel_version, st.layout_version, st.vni_capacity,
-               st.member_capacity);
+  spdlog::info("card: {} device {} kernel {} (table layout {}, {}), {} VNIs / {} members",
+               st.backend, st.device, st.kernel_version, st.layout_version, st.run_mode,
+               st.vni_capacity, st.member_capacity);
 }
 
 XrtCardForwarding::~XrtCardForwarding() {

@@ -63,6 +63,8 @@ TEST_F(FpgaNoop, LoadsEveryTableIntoTheCardAndReportsIt) {
   ASSERT_EQ(first.card.tables.size(), 2u);
   EXPECT_EQ(first.card.tables[0].used, 2);  // the testbed's two VNIs
   EXPECT_EQ(first.card.tables[1].used, 6);  // three VTEPs in each
+  // The build's xclbin declares no auto-restart counter or mailbox: control runs per call.
+  EXPECT_EQ(node.fresh_stats()["card"].value("run_mode", ""), "per-call") << node.stats().dump();
 
   // A member added through the API is a new table in the card's other bank.
   const std::string ctl = binary("host/ctl/vxsnctl") + " --socket " + dir_.file("s.sock");

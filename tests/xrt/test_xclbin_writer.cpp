@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "driver/xrt/datapath_xclbin.hpp"
+#include "driver/xrt/xclbin_reader.hpp"
 #include "driver/xrt/xclbin_writer.hpp"
 
 namespace vxsn {
@@ -205,6 +206,73 @@ TEST(XclbinWriterErrors, SpecsThatCannotBeWrittenAreRefused) {
   xclbin::XclbinSpec unknown_port = xrtcard::datapath_xclbin_spec();
   unknown_port.kernel.args[0].port = "nowhere";
   EXPECT_THROW(xclbin::build_xclbin(unknown_port), std::invalid_argument);
+  xclbin::XclbinSpec unknown_protocol = xrtcard::datapath_xclbin_spec();
+  unknown_protocol.kernel.control_protocol = "ap_ctrl_maybe";
+  EXPECT_THROW(xclbin::build_xclbin(unknown_protocol), std::invalid_argument);
+}
+
+// The control protocol read back from EMBEDDED_METADATA, for the xclbin the build writes
+// (per-call) and for one declaring what a Vitis build declares (free-running).
+xclbin::KernelControl control_of(const xclbin::XclbinSpec& spec) {
+  const std::vector<uint8_t> file = xclbin::build_xclbin(spec);
+  return xclbin::read_kernel_control(xclbin::read_sections(file), xrtcard::kKernelName);
+}
+
+TEST(XclbinKernelControl, TheBuildsXclbinIsApCtrlHsWithoutRestartMailboxOrReset) {
+  const xclbin::KernelControl c = control_of(xrtcard::datapath_xclbin_spec());
+  EXPECT_EQ(c.protocol, "ap_ctrl_hs");
+  EXPECT_FALSE(c.auto_restart);
+  EXPECT_FALSE(c.mailbox);
+  EXPECT_FALSE(c.sw_reset);
+}
+
+TEST(XclbinKernelControl, AVitisBuildsAttributesAreReadBackAndXrtParsesThem) {
+  xclbin::XclbinSpec spec = xrtcard::datapath_xclbin_spec();
+  xrtcard::set_vitis_control_protocol(spec.kernel);
+  const xclbin::KernelControl c = control_of(spec);
+  EXPECT_EQ(c.protocol, "ap_ctrl_chain");
+  EXPECT_TRUE(c.auto_restart);
+  EXPECT_TRUE(c.mailbox);
+  EXPECT_TRUE(c.sw_reset);
+
+  const std::vector<uint8_t> file = xclbin::build_xclbin(spec);
+  const Parsed q = parse(file);
+  const std::string xml = section_text(file, *find(q, EMBEDDED_METADATA));
+  EXPECT_NE(xml.find("hwControlProtocol=\"ap_ctrl_chain\" countedAutoRestart=\"1\" "
+                     "mailbox=\"both\" swReset=\"true\">"),
+            std::string::npos)
+      << xml;
+  ip_data ip;
+  std::memcpy(&ip, file.data() + find(q, IP_LAYOUT)->m_sectionOffset + 8, sizeof(ip));
+  EXPECT_EQ((ip.properties & IP_CONTROL_MASK) >> IP_CONTROL_SHIFT,
+            static_cast<uint32_t>(AP_CTRL_CHAIN));
+  // XRT's parser (no device) takes the file; only opening the kernel acts on the attributes.
+  const xrt::xclbin xb(std::vector<char>(file.begin(), file.end()));
+  EXPECT_TRUE(static_cast<bool>(xb.get_kernel("vxsn_datapath")));
+}
+
+TEST(XclbinKernelControl, OnlyAMailboxTheHostCanWriteCounts) {
+  xclbin::XclbinSpec spec = xrtcard::datapath_xclbin_spec();
+  for (const auto& [direction, writable] : std::vector<std::pair<std::string, bool>>{
+           {"in", true}, {"inout", true}, {"true", true}, {"out", false}, {"none", false}}) {
+    SCOPED_TRACE(direction);
+    spec.kernel.mailbox = direction;
+    EXPECT_EQ(control_of(spec).mailbox, writable);
+  }
+}
+
+TEST(XclbinKernelControl, ValuesXrtWouldRefuseOrAMissingKernelAreErrors) {
+  xclbin::XclbinSpec spec = xrtcard::datapath_xclbin_spec();
+  spec.kernel.mailbox = "sometimes";
+  try {
+    control_of(spec);
+    ADD_FAILURE() << "mailbox=\"sometimes\" accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("mailbox=\"sometimes\""), std::string::npos) << e.what();
+  }
+  const std::vector<uint8_t> file = xclbin::build_xclbin(xrtcard::datapath_xclbin_spec());
+  EXPECT_THROW(xclbin::read_kernel_control(xclbin::read_sections(file), "other_kernel"),
+               std::invalid_argument);
 }
 
 }  // namespace

@@ -79,6 +79,23 @@ TEST(XrtCardNoop, OpensOnTheBuildXclbinWithBuffersInTheKernelsMemoryGroups) {
   EXPECT_EQ(r.control_runs, 1u);
 }
 
+// The build's xclbin declares no auto-restart counter and no mailbox: every register write
+// is a control run and nothing is started free. (A free-running xclbin cannot be opened
+// under the noop shim at all; see test_xrt_card_no_device.)
+TEST(XrtCardNoop, TheBuildsXclbinRunsPerCallWithControlRunsOnly) {
+  XrtCard card(build_options());
+  EXPECT_FALSE(card.host_record().free_running);
+  card.configure(CardControl{});
+  card.load_table(serialise_bank(two_vni_table(6)));
+  card.read_counters();
+  const XrtHostRecord r = card.host_record();
+  EXPECT_FALSE(r.free_running);
+  EXPECT_EQ(r.control_runs, 4u);  // open (reset), configure, load_table, counter snapshot
+  EXPECT_EQ(r.mailbox_writes, 0u);
+  EXPECT_EQ(r.last_command, hw::kCmdControl);
+  EXPECT_EQ(card.status().run_mode, "per-call");
+}
+
 TEST(XrtCardNoop, BufferGroupsFollowTheXclbinConnectivityNotAFixedChoice) {
   TempDir dir;
   xclbin::XclbinSpec spec = xrtcard::datapath_xclbin_spec();
