@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <tuple>
+#include <vector>
 
 namespace vxsn {
 namespace {
@@ -461,6 +463,45 @@ TEST(ConfigNode, BadStateKeysNameLineAndKey) {
     } catch (const ConfigError& e) {
       EXPECT_EQ(e.key(), key) << line;
       EXPECT_EQ(e.line(), 3u) << line;
+    }
+  }
+}
+
+TEST(ConfigDatapath, LcoresAsACountOrAListAndRxQueuesPerPort) {
+  const std::string node = "[node]\nservice_addresses=[\"10.0.0.1\"]\n";
+  Config count =
+      parse_config(node + "[datapath]\nlcores = 3\n" + kPort + "rx_queues = 6\n", "c.toml");
+  EXPECT_EQ(count.datapath_lcores.count, 3u);
+  EXPECT_TRUE(count.datapath_lcores.cpus.empty());
+  EXPECT_EQ(count.datapath_lcores.lane_count(), 3u);
+  EXPECT_EQ(count.ports.at(0).rx_queues, 6u);
+
+  Config list = parse_config(node + "[datapath]\nlcores = [2, 5]\n" + kPort, "l.toml");
+  EXPECT_EQ(list.datapath_lcores.cpus, (std::vector<unsigned>{2, 5}));
+  EXPECT_EQ(list.datapath_lcores.lane_count(), 2u);
+  EXPECT_EQ(list.ports.at(0).rx_queues, 0u);  // one per lane
+
+  Config silent = parse_config(node + kPort, "s.toml");
+  EXPECT_EQ(silent.datapath_lcores.lane_count(), 1u);
+}
+
+TEST(ConfigDatapath, BadLcoresNameLineAndKey) {
+  const std::string node = "[node]\nservice_addresses=[\"10.0.0.1\"]\n";
+  for (const auto& [text, line, key] : std::vector<std::tuple<std::string, unsigned, std::string>>{
+           {"[datapath]\nlcores = 0\n" + kPort, 4, "datapath.lcores"},
+           {"[datapath]\nlcores = []\n" + kPort, 4, "datapath.lcores"},
+           {"[datapath]\nlcores = [1, 1]\n" + kPort, 4, "datapath.lcores"},
+           {"[datapath]\nlcores = [-1]\n" + kPort, 4, "datapath.lcores[0]"},
+           {"[datapath]\nlcores = \"all\"\n" + kPort, 4, "datapath.lcores"},
+           {kPort + "rx_queues = 0\n", 5, "port[0].rx_queues"},
+           {"[datapath]\neal_args = [\"-l\", \"0-3\"]\n" + kPort, 0, "datapath.eal_args"},
+           {"[datapath]\neal_args = [\"--lcores=0@1\"]\n" + kPort, 0, "datapath.eal_args"}}) {
+    try {
+      parse_config(node + text, "bad.toml");
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.key(), key) << text << ": " << e.what();
+      EXPECT_EQ(e.line(), line) << text << ": " << e.what();
     }
   }
 }
