@@ -176,9 +176,16 @@ std::unique_ptr<DpdkPort> DpdkPort::open_once(const PortConfig& config) {
   if (kind == PortKind::kOther) {
     // Real NICs size their receive buffers from the MTU given at configure time.
     // (Never rte_eth_dev_set_mtu on af_packet/af_xdp: their kernel side decides.)
+    // ethdev refuses an MTU whose frame (MTU + the PMD's L2 overhead, CRC included)
+    // exceeds max_rx_pktlen: net_tap takes 1504, not 1508.
+    const uint32_t overhead = info.max_mtu != UINT16_MAX && info.max_rx_pktlen > info.max_mtu
+                                  ? info.max_rx_pktlen - info.max_mtu
+                                  : RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+    const uint32_t largest_mtu = std::min<uint32_t>(
+        info.max_mtu, info.max_rx_pktlen > overhead ? info.max_rx_pktlen - overhead : info.max_mtu);
     const uint32_t wanted_mtu = std::min(config.max_frame_len, limit) - kEthHeaderLen;
     conf.rxmode.mtu = static_cast<uint16_t>(std::clamp<uint32_t>(
-        wanted_mtu, info.min_mtu, std::max<uint32_t>(info.min_mtu, info.max_mtu)));
+        wanted_mtu, info.min_mtu, std::max<uint32_t>(info.min_mtu, largest_mtu)));
     limit = std::min<uint32_t>(limit, conf.rxmode.mtu + kEthHeaderLen);
     if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) {
       conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;

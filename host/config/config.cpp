@@ -2,6 +2,8 @@
 
 #include "host/config/toml_reader.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <fstream>
 #include <set>
@@ -114,13 +116,21 @@ void read_datapath(const TomlReader& r, const toml::table& t, Config& c) {
     c.card.device = static_cast<unsigned>(r.integer(*n, "datapath.card_device", 0, 255));
 }
 
+// What Linux accepts as a new interface name, less the characters a shell would trip on.
+bool valid_interface_name(const std::string& name) {
+  if (name.empty() || name.size() > 15 || name == "." || name == "..") return false;
+  return std::all_of(name.begin(), name.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-';
+  });
+}
+
 void read_ports(const TomlReader& r, const toml::node& n, Config& c) {
   const toml::array* arr = n.as_array();
   if (!arr || !arr->is_array_of_tables()) r.fail(n, "port", "expected [[port]] tables");
   for (size_t i = 0; i < arr->size(); ++i) {
     std::string key = "port[" + std::to_string(i) + "]";
     const toml::table& t = r.table((*arr)[i], key);
-    r.only_keys(t, key, {"device", "max_frame_len", "rx_queues"});
+    r.only_keys(t, key, {"device", "max_frame_len", "rx_queues", "kernel_interface"});
     PortSettings p;
     auto dev = t.get("device");
     if (!dev) r.fail(t, key + ".device", "missing");
@@ -130,6 +140,13 @@ void read_ports(const TomlReader& r, const toml::node& n, Config& c) {
           static_cast<uint32_t>(r.integer(*m, key + ".max_frame_len", 64, wire::kMaxFrameLen));
     if (auto q = t.get("rx_queues"))
       p.rx_queues = static_cast<uint16_t>(r.integer(*q, key + ".rx_queues", 1, 1024));
+    if (auto k = t.get("kernel_interface")) {
+      p.kernel_interface = r.string(*k, key + ".kernel_interface");
+      if (!valid_interface_name(p.kernel_interface))
+        r.fail(
+            *k, key + ".kernel_interface",
+            "'" + p.kernel_interface + "' is not an interface name (1 to 15 of A-Z a-z 0-9 . _ -)");
+    }
     c.ports.push_back(std::move(p));
   }
 }
@@ -483,6 +500,17 @@ void validate_config(Config& c, const std::string& source) {
   if (has_core_arguments(c.eal_args))
     throw ConfigError(source, 0, "datapath.eal_args",
                       "-l, -c, --lcores and --main-lcore are set from datapath.lcores");
+  for (size_t i = 0; i < c.ports.size(); ++i) {
+    if (c.ports[i].kernel_interface.empty()) continue;
+    const std::string key = "port[" + std::to_string(i) + "].kernel_interface";
+    if (c.datapath != "software")
+      throw ConfigError(source, 0, key, "a kernel path is served by the software datapath only");
+    for (size_t j = 0; j < i; ++j)
+      if (c.ports[j].kernel_interface == c.ports[i].kernel_interface)
+        throw ConfigError(source, 0, key,
+                          "'" + c.ports[i].kernel_interface + "' is port[" + std::to_string(j) +
+                              "]'s kernel interface already");
+  }
   if (c.datapath == "fpga" && c.card.xclbin.empty())
     throw ConfigError(source, 0, "datapath.xclbin",
                       "mode fpga needs the card's xclbin (built by hls/vitis)");

@@ -25,6 +25,10 @@ struct PortSettings {
   std::string device;             // EAL device string, e.g. "net_af_xdp0,iface=sn0"
   uint32_t max_frame_len = 9216;  // largest underlay frame to carry whole
   uint16_t rx_queues = 0;         // 0: one per datapath lcore
+  // Non-empty: a port the kernel does not own (a NIC bound to vfio). vxsnd makes a TAP of
+  // this name with the port's MAC; the steering policy's host frames go into it and what
+  // the kernel sends on it goes out of the port (host/daemon/kernel_path.hpp).
+  std::string kernel_interface;
 };
 
 // [datapath] lcores: how many datapath lcores (a count, each pinned to one of the last

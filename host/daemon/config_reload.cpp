@@ -20,6 +20,10 @@ std::vector<std::string> restart_only_changes(const Config& running, const Confi
   for (size_t i = 0; !ports_changed && i < fresh.ports.size(); ++i)
     queues_changed |= fresh.ports[i].rx_queues != running.ports[i].rx_queues;
   if (queues_changed) restart.push_back("port.rx_queues");
+  bool kernel_path_changed = false;
+  for (size_t i = 0; !ports_changed && i < fresh.ports.size(); ++i)
+    kernel_path_changed |= fresh.ports[i].kernel_interface != running.ports[i].kernel_interface;
+  if (kernel_path_changed) restart.push_back("port.kernel_interface");
   if (!(fresh.datapath_lcores == running.datapath_lcores)) restart.push_back("datapath.lcores");
   if (fresh.node_id != running.node_id) restart.push_back("node.id");
   if (fresh.service_addresses != running.service_addresses)

@@ -41,6 +41,7 @@
 #include "host/daemon/event_loop.hpp"
 #include "host/daemon/ha_bridge.hpp"
 #include "host/daemon/health_file_writer.hpp"
+#include "host/daemon/kernel_path.hpp"
 #include "host/daemon/management_service.hpp"
 #include "host/daemon/registration_setup.hpp"
 #include "host/daemon/service_notifier.hpp"
@@ -97,7 +98,8 @@ struct Daemon::Impl : DaemonControl {
   // and XDP programs detached when they go.
   std::vector<std::unique_ptr<PortSteering>> owned_ports;
   std::vector<DpdkPort*> ports;
-  VniCounterRegistry vni_counters;  // the compiled tables' per-VNI counters
+  std::vector<std::unique_ptr<KernelPath>> kernel_paths;  // per port; null: the kernel owns it
+  VniCounterRegistry vni_counters;                        // the compiled tables' per-VNI counters
   std::unique_ptr<Forwarding> forwarding;
   std::unique_ptr<TablePipeline> table_pipeline;
   // The management API: its threads hand their work to the control loop through the queue.
@@ -149,6 +151,13 @@ struct Daemon::Impl : DaemonControl {
                    ports.size() - 1, p->name(), p->mac().to_string(), p->kernel_ifname(),
                    p->max_frame_len());
       // The driver has already warned if the port cannot carry max_frame_len.
+      kernel_paths.push_back(nullptr);
+      if (!s.kernel_interface.empty()) {
+        kernel_paths.back() = KernelPath::open(s.kernel_interface, *p, lanes,
+                                               static_cast<unsigned>(ports.size() - 1));
+        spdlog::info("port {}: kernel path {} (mac {}): the host's frames go through it",
+                     ports.size() - 1, s.kernel_interface, p->mac().to_string());
+      }
     }
   }
 
@@ -160,10 +169,14 @@ struct Daemon::Impl : DaemonControl {
       return;
     }
 #endif
-    if (config.datapath == "emu")
+    if (config.datapath == "emu") {
       forwarding = std::make_unique<EmuCardForwarding>(ports, config, steering, vni_counters);
-    else
-      forwarding = std::make_unique<SoftwareForwarding>(ports, config, steering, vni_counters);
+      return;
+    }
+    auto software = std::make_unique<SoftwareForwarding>(ports, config, steering, vni_counters);
+    for (size_t p = 0; p < kernel_paths.size(); ++p)
+      if (kernel_paths[p]) software->attach_kernel_path(p, &kernel_paths[p]->tap());
+    forwarding = std::move(software);
   }
 
   // 4. Serves the management API from now on; refuses to run without it (a socket in use,
@@ -331,6 +344,7 @@ struct Daemon::Impl : DaemonControl {
     s.counters = counters_of(r);
     s.card_counts = r.card;
     s.lcores = r.lcores;
+    s.kernel_paths = r.kernel_paths;
     s.datapath_learn = r.learn;
     if (registration) s.registration = registration->counters();
     if (api_server) s.api = api_server->connection_counters();
@@ -489,7 +503,8 @@ struct Daemon::Impl : DaemonControl {
     registration.reset();  // its thread changes the table
     forwarding.reset();    // stops the datapath's threads
     table_pipeline.reset();
-    owned_ports.clear();  // closes ports: detaches XDP programs
+    kernel_paths.clear();  // removes the TAPs
+    owned_ports.clear();   // closes ports: detaches XDP programs
     eal_cleanup();
   }
 };

@@ -27,6 +27,7 @@ struct ForwardingReading {
   std::optional<DatapathLearnCounts> learn;                    // software datapath
   std::optional<CardOnlyCounts> card;                          // card datapaths
   std::vector<LcoreCounts> lcores;                             // DPDK datapaths, per lcore
+  std::optional<KernelPathCounts> kernel_paths;                // only with a kernel path
 };
 
 class Forwarding {

@@ -48,6 +48,18 @@ uint64_t steady_ns() {
                                    .count());
 }
 
+// Sends `n` frames on `port`'s TX queue `queue`, counting what went and freeing (and
+// counting) what did not: a full TAP or TX ring loses frames as a wire would.
+void send_or_free(DpdkPort& port, rte_mbuf** frames, uint16_t n, uint16_t queue,
+                  SingleWriterCounter& sent, SingleWriterCounter& dropped) {
+  const uint16_t done = port.tx_burst(frames, n, queue);
+  sent.add(done);
+  if (done < n) {
+    dropped.add(n - done);
+    rte_pktmbuf_free_bulk(frames + done, n - done);
+  }
+}
+
 // Each lane may report its share of the configured learn rate.
 LearnFilterParams lane_share(LearnFilterParams p, unsigned lanes) {
   p.events_per_s = std::max<uint32_t>(1, p.events_per_s / lanes);
@@ -70,6 +82,7 @@ struct alignas(64) SoftwareDatapath::Lane {
   unsigned index;
   DatapathCounters counters;
   SingleWriterCounter host_frames;
+  SingleWriterCounter to_kernel, from_kernel, kernel_path_dropped;
   SoftwareClassifier steering;
   std::unique_ptr<LearnQueue> learn_queue;  // this lane -> control loop
   LearnFilter learn_filter;
@@ -79,7 +92,11 @@ struct alignas(64) SoftwareDatapath::Lane {
 SoftwareDatapath::SoftwareDatapath(std::vector<DpdkPort*> ports, const FloodTablePublisher& tables,
                                    ParseConfig parse_config, const SteeringPolicy& steering,
                                    unsigned lanes, bool learn, LearnFilterParams learn_params)
-    : ports_(std::move(ports)), tables_(tables), parse_config_(parse_config), lcores_(lanes) {
+    : ports_(std::move(ports)),
+      kernel_paths_(ports_.size(), nullptr),
+      tables_(tables),
+      parse_config_(parse_config),
+      lcores_(lanes) {
   const FloodGuard policers;  // one set of VTEP buckets for every lane
   for (unsigned i = 0; i < lanes; ++i)
     lanes_.push_back(
@@ -88,6 +105,25 @@ SoftwareDatapath::SoftwareDatapath(std::vector<DpdkPort*> ports, const FloodTabl
 
 SoftwareDatapath::~SoftwareDatapath() {
   stop();
+}
+
+void SoftwareDatapath::attach_kernel_path(size_t port, DpdkPort* tap) {
+  kernel_paths_.at(port) = tap;
+}
+
+bool SoftwareDatapath::has_kernel_path() const {
+  return std::any_of(kernel_paths_.begin(), kernel_paths_.end(),
+                     [](const DpdkPort* p) { return p != nullptr; });
+}
+
+KernelPathCounts SoftwareDatapath::kernel_path_counts() const {
+  KernelPathCounts sum;
+  for (const auto& l : lanes_) {
+    sum.to_kernel += l->to_kernel.get();
+    sum.from_kernel += l->from_kernel.get();
+    sum.dropped += l->kernel_path_dropped.get();
+  }
+  return sum;
 }
 
 void SoftwareDatapath::start() {
@@ -148,11 +184,19 @@ std::vector<LearnQueue*> SoftwareDatapath::learn_queues() {
   return out;
 }
 
+DpdkPort* SoftwareDatapath::kernel_path_of(const DpdkPort* port) const {
+  for (size_t p = 0; p < ports_.size(); ++p)
+    if (ports_[p] == port) return kernel_paths_[p];
+  return nullptr;
+}
+
 void SoftwareDatapath::run(Lane& lane) {
   RcuReaderThread rcu_registration;
   const std::vector<RxQueueRef> queues = rx_queues_of_lane(ports_, lane.index, lanes());
   MbufSink sink(ports_, lane.counters, static_cast<uint16_t>(lane.index));
   std::array<rte_mbuf*, kPollBurst> burst;
+  std::array<rte_mbuf*, kPollBurst> to_kernel;
+  uint16_t to_kernel_count = 0;
   IdlePacer pacer;
   DatapathCounters& counters = lane.counters;
 
@@ -162,6 +206,7 @@ void SoftwareDatapath::run(Lane& lane) {
       uint16_t n = rxq.port->rx_burst(burst.data(), kPollBurst, rxq.queue);
       if (n == 0) continue;
       any = true;
+      DpdkPort* const kernel_path = kernel_path_of(rxq.port);
       {
         FloodTablePublisher::ReadSection read;
         const FloodTable& table = *tables_.current_for_reader();
@@ -180,8 +225,14 @@ void SoftwareDatapath::run(Lane& lane) {
           std::span<const uint8_t> frame(rte_pktmbuf_mtod(m, const uint8_t*),
                                          rte_pktmbuf_data_len(m));
           // Registration and host traffic is the kernel's; "drop" is counted per rule only.
+          // A port the kernel does not own hands it to its kernel path (kept, not freed).
           if (const SteerAction a = lane.steering.classify(frame); a != SteerAction::kDatapath) {
-            if (a != SteerAction::kDrop) lane.host_frames.add(1);
+            if (a == SteerAction::kDrop) continue;
+            lane.host_frames.add(1);
+            if (kernel_path) {
+              to_kernel[to_kernel_count++] = m;
+              burst[i] = nullptr;
+            }
             continue;
           }
           ParsedFrame parsed;
@@ -195,7 +246,24 @@ void SoftwareDatapath::run(Lane& lane) {
         }
         sink.flush_all();
       }
-      rte_pktmbuf_free_bulk(burst.data(), n);
+      rte_pktmbuf_free_bulk(burst.data(), n);  // skips what went to the kernel path
+      if (to_kernel_count > 0) {
+        send_or_free(*kernel_path, to_kernel.data(), to_kernel_count, lane.index, lane.to_kernel,
+                     lane.kernel_path_dropped);
+        to_kernel_count = 0;
+      }
+    }
+    // What the kernels wrote to their TAPs goes out of the ports (lane 0 polls the TAPs'
+    // one RX queue each).
+    if (lane.index == 0) {
+      for (size_t p = 0; p < ports_.size(); ++p) {
+        if (!kernel_paths_[p]) continue;
+        const uint16_t n = kernel_paths_[p]->rx_burst(burst.data(), kPollBurst, 0);
+        if (n == 0) continue;
+        any = true;
+        send_or_free(*ports_[p], burst.data(), n, lane.index, lane.from_kernel,
+                     lane.kernel_path_dropped);
+      }
     }
     pacer.after_poll(any);
   }

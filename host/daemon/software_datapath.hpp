@@ -33,6 +33,11 @@ class SoftwareDatapath {
                    bool learn = false, LearnFilterParams learn_params = {});
   ~SoftwareDatapath();
 
+  // Before start(): port `port`'s host frames go to `tap` instead of being let go (the
+  // kernel does not see that port), and lane 0 sends what the kernel writes to `tap` out of
+  // the port. `tap` (one RX queue, a TX queue per lane) outlives this.
+  void attach_kernel_path(size_t port, DpdkPort* tap);
+
   void start();
   // Stops polling after the current burst; copies already built are sent (drain). Returns
   // once every lane's lcore has finished.
@@ -46,6 +51,10 @@ class SoftwareDatapath {
   // Frames the steering policy left to the host kernel (ARP, SSH, registrations...): not
   // drops. Frames it drops are counted per rule (steering_hits).
   uint64_t host_frames() const;
+  // Frames through the kernel paths: into them, out of them onto their ports, and lost
+  // (the TAP or the port's TX queue full).
+  KernelPathCounts kernel_path_counts() const;
+  bool has_kernel_path() const;
   // The software enforcer's hits per rule of the steering policy (every port and lane).
   std::vector<uint64_t> steering_hits() const;
   DatapathLearnCounts learn_counts() const;
@@ -56,8 +65,10 @@ class SoftwareDatapath {
  private:
   struct Lane;
   void run(Lane& lane);
+  DpdkPort* kernel_path_of(const DpdkPort* port) const;
 
   std::vector<DpdkPort*> ports_;
+  std::vector<DpdkPort*> kernel_paths_;  // per port; nullptr: the kernel owns the port
   const FloodTablePublisher& tables_;
   ParseConfig parse_config_;
   std::vector<std::unique_ptr<Lane>> lanes_;

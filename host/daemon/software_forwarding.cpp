@@ -54,6 +54,7 @@ ForwardingReading SoftwareForwarding::read_counters() {
   r.vnis = vni_counters_.snapshots();
   r.learn = datapath_->learn_counts();
   r.lcores = datapath_->lcore_counts();
+  if (datapath_->has_kernel_path()) r.kernel_paths = datapath_->kernel_path_counts();
   return r;
 }
 

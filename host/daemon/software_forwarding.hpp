@@ -21,6 +21,8 @@ class SoftwareForwarding final : public Forwarding {
   SoftwareForwarding(std::vector<DpdkPort*> ports, const Config& config,
                      const SteeringPolicy& steering, VniCounterRegistry& vni_counters);
 
+  // Before start(): see SoftwareDatapath::attach_kernel_path.
+  void attach_kernel_path(size_t port, DpdkPort* tap) { datapath_->attach_kernel_path(port, tap); }
   void start() override { datapath_->start(); }
   void stop() override { datapath_->stop(); }
   bool publish(std::unique_ptr<FloodTable> table, uint64_t generation) override;

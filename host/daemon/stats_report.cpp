@@ -132,6 +132,10 @@ json stats_json(const NodeSnapshot& s) {
                         {"turns", l.turns}});
     out["lcores"] = lcores;
   }
+  if (s.kernel_paths)
+    out["kernel_path"] = {{"to_kernel", s.kernel_paths->to_kernel},
+                          {"from_kernel", s.kernel_paths->from_kernel},
+                          {"dropped", s.kernel_paths->dropped}};
   return out;
 }
 

@@ -30,6 +30,13 @@ struct LcoreCounts {
   uint64_t turns = 0;        // poll loop turns
 };
 
+// The kernel paths of ports the kernel does not own (host/daemon/kernel_path.hpp).
+struct KernelPathCounts {
+  uint64_t to_kernel = 0;    // host frames handed to the kernel's TAP
+  uint64_t from_kernel = 0;  // frames the kernel sent, out of the port
+  uint64_t dropped = 0;      // either way, the TAP or the port's TX queue full
+};
+
 // What only a card counts (its status is NodeStatus::card).
 struct CardOnlyCounts {
   uint64_t learn_events = 0, learn_suppressed = 0, learn_ring_full = 0;
@@ -51,6 +58,7 @@ struct NodeSnapshot {
   std::optional<DatapathLearnCounts> datapath_learn;  // software datapath
   std::optional<CardOnlyCounts> card_counts;          // card datapaths
   std::vector<LcoreCounts> lcores;                    // DPDK datapaths, per lcore
+  std::optional<KernelPathCounts> kernel_paths;       // only with a kernel path
   RegistrationCounters registration;
   ApiConnectionCounters api;
   std::optional<HaSnapshot> ha;  // only when this node replicates

@@ -506,6 +506,29 @@ TEST(ConfigDatapath, BadLcoresNameLineAndKey) {
   }
 }
 
+TEST(ConfigPort, KernelInterfaceNamesTheTapOfAPortTheKernelDoesNotOwn) {
+  const std::string node = "[node]\nservice_addresses=[\"10.0.0.1\"]\n";
+  Config c = parse_config(node + kPort + "kernel_interface = \"vxsn-k0\"\n", "k.toml");
+  EXPECT_EQ(c.ports.at(0).kernel_interface, "vxsn-k0");
+  EXPECT_TRUE(parse_config(node + kPort, "d.toml").ports.at(0).kernel_interface.empty());
+  for (const auto& [text, line, key] : std::vector<std::tuple<std::string, unsigned, std::string>>{
+           {kPort + "kernel_interface = \"much-too-long-name\"\n", 5, "port[0].kernel_interface"},
+           {kPort + "kernel_interface = \"a b\"\n", 5, "port[0].kernel_interface"},
+           {kPort + "kernel_interface = \"\"\n", 5, "port[0].kernel_interface"},
+           {"[datapath]\nmode = \"emu\"\n" + kPort + "kernel_interface = \"k0\"\n", 0,
+            "port[0].kernel_interface"},
+           {kPort + "kernel_interface = \"k0\"\n" + kPort + "kernel_interface = \"k0\"\n", 0,
+            "port[1].kernel_interface"}}) {
+    try {
+      parse_config(node + text, "bad.toml");
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.key(), key) << text << ": " << e.what();
+      EXPECT_EQ(e.line(), line) << text << ": " << e.what();
+    }
+  }
+}
+
 // The [ha] section belongs to host/ha's reader; the main reader must let it through (and
 // still refuse a misspelt section).
 TEST(ConfigNode, HaSectionIsLeftToTheHaReader) {
