@@ -467,6 +467,17 @@ TEST(ConfigNode, BadStateKeysNameLineAndKey) {
   }
 }
 
+// `text` is refused naming `line` (0: the file as a whole) and `key`.
+void expect_config_error(const std::string& text, unsigned line, const std::string& key) {
+  try {
+    parse_config(text, "bad.toml");
+    ADD_FAILURE() << "accepted: " << text;
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key(), key) << text << ": " << e.what();
+    EXPECT_EQ(e.line(), line) << text << ": " << e.what();
+  }
+}
+
 TEST(ConfigDatapath, LcoresAsACountOrAListAndRxQueuesPerPort) {
   const std::string node = "[node]\nservice_addresses=[\"10.0.0.1\"]\n";
   Config count =
@@ -496,13 +507,7 @@ TEST(ConfigDatapath, BadLcoresNameLineAndKey) {
            {kPort + "rx_queues = 0\n", 5, "port[0].rx_queues"},
            {"[datapath]\neal_args = [\"-l\", \"0-3\"]\n" + kPort, 0, "datapath.eal_args"},
            {"[datapath]\neal_args = [\"--lcores=0@1\"]\n" + kPort, 0, "datapath.eal_args"}}) {
-    try {
-      parse_config(node + text, "bad.toml");
-      ADD_FAILURE() << "accepted: " << text;
-    } catch (const ConfigError& e) {
-      EXPECT_EQ(e.key(), key) << text << ": " << e.what();
-      EXPECT_EQ(e.line(), line) << text << ": " << e.what();
-    }
+    expect_config_error(node + text, line, key);
   }
 }
 
@@ -519,13 +524,7 @@ TEST(ConfigPort, KernelInterfaceNamesTheTapOfAPortTheKernelDoesNotOwn) {
             "port[0].kernel_interface"},
            {kPort + "kernel_interface = \"k0\"\n" + kPort + "kernel_interface = \"k0\"\n", 0,
             "port[1].kernel_interface"}}) {
-    try {
-      parse_config(node + text, "bad.toml");
-      ADD_FAILURE() << "accepted: " << text;
-    } catch (const ConfigError& e) {
-      EXPECT_EQ(e.key(), key) << text << ": " << e.what();
-      EXPECT_EQ(e.line(), line) << text << ": " << e.what();
-    }
+    expect_config_error(node + text, line, key);
   }
 }
 

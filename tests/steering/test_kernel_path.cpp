@@ -23,6 +23,7 @@
 #include "driver/steering/port_steering.hpp"
 #include "host/daemon/kernel_path.hpp"
 #include "host/daemon/software_datapath.hpp"
+#include "tests/steering/private_netns_eal.hpp"
 
 namespace vxsn {
 namespace {
@@ -35,40 +36,7 @@ const char* const kService = "10.79.0.1";  // on the kernel path TAP
 const char* const kVtep = "10.79.0.2";     // the wire host's address
 const char* const kMember = "10.79.0.10";  // a second member, on the wire host too
 
-std::string g_skip;
-
-int sh(const std::string& cmd) {
-  return std::system((cmd + " >/dev/null 2>&1").c_str());
-}
-
-class EalWithOneLane : public ::testing::Environment {
- public:
-  void SetUp() override {
-    if (geteuid() != 0) {
-      g_skip = "needs root (network namespaces, /dev/net/tun)";
-      return;
-    }
-    if (access("/dev/net/tun", R_OK | W_OK) != 0) {
-      g_skip = "no /dev/net/tun";
-      return;
-    }
-    if (sh("command -v ip") != 0) {
-      g_skip = "no iproute2";
-      return;
-    }
-    if (unshare(CLONE_NEWNET) != 0) {
-      g_skip = "cannot unshare a network namespace";
-      return;
-    }
-    std::vector<std::string> args = default_eal_args();
-    args.push_back(plan_lcores(1, {}, usable_cpus()).eal_argument());
-    eal_init(args);
-  }
-  void TearDown() override {
-    if (eal_initialised()) eal_cleanup();
-  }
-};
-const auto* const kEnv = ::testing::AddGlobalTestEnvironment(new EalWithOneLane);
+const auto* const kEnv = ::testing::AddGlobalTestEnvironment(new PrivateNetnsEal(1));
 
 const SteeringPolicy& policy() {
   static const SteeringPolicy p =
@@ -106,7 +74,8 @@ void set_receive_timeout(int fd, int ms) {
 class KernelPathTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!g_skip.empty()) GTEST_SKIP() << g_skip;
+    if (!g_netns_eal_skip.empty()) GTEST_SKIP() << g_netns_eal_skip;
+    if (run_quietly("command -v ip") != 0) GTEST_SKIP() << "no iproute2 (ip)";
     const std::string tag = std::to_string(getpid() % 100000);
     wire_if_ = "vxkw" + tag;
     tap_if_ = "vxkk" + tag;
@@ -119,16 +88,18 @@ class KernelPathTest : public ::testing::Test {
     kernel_path_ = KernelPath::open(tap_if_, port_->port(), 1, 0);
     // The wire's far end goes to the VTEP host's namespace: this namespace's kernel no longer
     // sees the port, only the kernel path.
-    ASSERT_EQ(sh("ip netns add " + wire_ns_), 0);
+    ASSERT_EQ(run_quietly("ip netns add " + wire_ns_), 0);
     ns_created_ = true;
-    ASSERT_EQ(sh("ip link set " + wire_if_ + " netns " + wire_ns_), 0);
-    ASSERT_EQ(sh(in_wire_ns("ip link set lo up") + " && " +
-                 in_wire_ns("ip link set " + wire_if_ + " up") + " && " +
-                 in_wire_ns("ip addr add " + std::string(kVtep) + "/24 dev " + wire_if_) + " && " +
-                 in_wire_ns("ip addr add " + std::string(kMember) + "/32 dev " + wire_if_)),
+    ASSERT_EQ(run_quietly("ip link set " + wire_if_ + " netns " + wire_ns_), 0);
+    ASSERT_EQ(run_quietly(
+                  in_wire_ns("ip link set lo up") + " && " +
+                  in_wire_ns("ip link set " + wire_if_ + " up") + " && " +
+                  in_wire_ns("ip addr add " + std::string(kVtep) + "/24 dev " + wire_if_) + " && " +
+                  in_wire_ns("ip addr add " + std::string(kMember) + "/32 dev " + wire_if_)),
               0);
-    ASSERT_EQ(
-        sh("ip link set lo up && ip addr add " + std::string(kService) + "/24 dev " + tap_if_), 0);
+    ASSERT_EQ(run_quietly("ip link set lo up && ip addr add " + std::string(kService) + "/24 dev " +
+                          tap_if_),
+              0);
     publish_table();
     ParseConfig parse;
     parse.vxlan_port = 4789;
@@ -145,7 +116,7 @@ class KernelPathTest : public ::testing::Test {
     datapath_.reset();
     kernel_path_.reset();
     port_.reset();  // the wire TAP goes with its port, also from the other namespace
-    if (ns_created_) sh("ip netns del " + wire_ns_);
+    if (ns_created_) run_quietly("ip netns del " + wire_ns_);
   }
 
   std::string in_wire_ns(const std::string& cmd) const {
@@ -215,7 +186,7 @@ TEST_F(KernelPathTest, TheTapCarriesThePortsMacAndIsUp) {
 }
 
 TEST_F(KernelPathTest, TheNodeAnswersArpAndPingOnAPortItsKernelDoesNotSee) {
-  EXPECT_EQ(sh(in_wire_ns("ping -c1 -W3 " + std::string(kService))), 0);
+  EXPECT_EQ(run_quietly(in_wire_ns("ping -c1 -W3 " + std::string(kService))), 0);
   const KernelPathCounts k = datapath_->kernel_path_counts();
   EXPECT_GE(k.to_kernel, 2u) << "ARP request and echo request into the kernel";
   EXPECT_GE(k.from_kernel, 2u) << "ARP reply and echo reply out of the port";
@@ -226,8 +197,8 @@ TEST_F(KernelPathTest, ABgpConnectionToTheNodeSucceeds) {
   const int listener = bound_socket(SOCK_STREAM, kService, kTcpPort);
   ASSERT_GE(listener, 0);
   ASSERT_EQ(listen(listener, 1), 0);
-  EXPECT_EQ(sh(in_wire_ns("timeout 5 bash -c 'echo hello >/dev/tcp/" + std::string(kService) + "/" +
-                          std::to_string(kTcpPort) + "'")),
+  EXPECT_EQ(run_quietly(in_wire_ns("timeout 5 bash -c 'echo hello >/dev/tcp/" +
+                                   std::string(kService) + "/" + std::to_string(kTcpPort) + "'")),
             0);
   set_receive_timeout(listener, 3000);
   const int conn = accept(listener, nullptr, nullptr);
@@ -250,7 +221,8 @@ TEST_F(KernelPathTest, RegistrationsArriveWhileVxlanIsReplicated) {
   ASSERT_GE(vtep, 0);
   ASSERT_GE(member, 0);
 
-  EXPECT_EQ(sh(in_wire_ns("bash -c 'echo register >/dev/udp/" + std::string(kService) + "/10001'")),
+  EXPECT_EQ(run_quietly(in_wire_ns("bash -c 'echo register >/dev/udp/" + std::string(kService) +
+                                   "/10001'")),
             0);
   set_receive_timeout(registration, 3000);
   char reg[32] = {};

@@ -28,6 +28,7 @@
 #include "driver/steering/port_steering.hpp"
 #include "driver/steering/software_classifier.hpp"
 #include "host/daemon/software_datapath.hpp"
+#include "tests/steering/private_netns_eal.hpp"
 
 namespace vxsn {
 namespace {
@@ -42,40 +43,7 @@ const char* const kService = "10.78.0.1";
 const char* const kVtep = "10.78.0.2";  // the kernel's own address on the tap
 const char* const kMembers[] = {"10.78.0.10", "10.78.0.11"};
 
-std::string g_skip;
-
-int sh(const std::string& cmd) {
-  return std::system((cmd + " >/dev/null 2>&1").c_str());
-}
-
-class EalWithTwoLcores : public ::testing::Environment {
- public:
-  void SetUp() override {
-    if (geteuid() != 0) {
-      g_skip = "needs root (network namespace, /dev/net/tun)";
-      return;
-    }
-    if (access("/dev/net/tun", R_OK | W_OK) != 0) {
-      g_skip = "no /dev/net/tun";
-      return;
-    }
-    if (usable_cpus().size() < kLanes) {
-      g_skip = "needs 2 CPUs for 2 pinned lcores";
-      return;
-    }
-    if (unshare(CLONE_NEWNET) != 0) {
-      g_skip = "cannot unshare a network namespace";
-      return;
-    }
-    std::vector<std::string> args = default_eal_args();
-    args.push_back(plan_lcores(kLanes, {}, usable_cpus()).eal_argument());
-    eal_init(args);
-  }
-  void TearDown() override {
-    if (eal_initialised()) eal_cleanup();
-  }
-};
-const auto* const kEnv = ::testing::AddGlobalTestEnvironment(new EalWithTwoLcores);
+const auto* const kEnv = ::testing::AddGlobalTestEnvironment(new PrivateNetnsEal(kLanes));
 
 const SteeringPolicy& policy() {
   static const SteeringPolicy p =
@@ -166,7 +134,7 @@ std::vector<uint8_t> tcp_syn_to_service(uint16_t port) {
 class LcoreSteeringTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!g_skip.empty()) GTEST_SKIP() << g_skip;
+    if (!g_netns_eal_skip.empty()) GTEST_SKIP() << g_netns_eal_skip;
     sink_ = std::make_shared<spdlog::sinks::ostream_sink_mt>(log_);
     spdlog::default_logger()->sinks().push_back(sink_);
     ifname_ = "vxlc" + std::to_string(getpid() % 100000);
@@ -175,11 +143,12 @@ class LcoreSteeringTest : public ::testing::Test {
                                 .tx_queues = kLanes,
                                 .max_frame_len = 1514},
                                policy(), api_);
-    ASSERT_EQ(sh("ip link set lo up && ip link set " + ifname_ + " up && ip addr add " + kVtep +
-                 "/24 dev " + ifname_ + " && ip addr add " + kMembers[0] + "/32 dev " + ifname_ +
-                 " && ip addr add " + kMembers[1] + "/32 dev " + ifname_ + " && ip neigh add " +
-                 kService + " lladdr " + port_->port().mac().to_string() + " dev " + ifname_),
-              0);
+    ASSERT_EQ(
+        run_quietly("ip link set lo up && ip link set " + ifname_ + " up && ip addr add " + kVtep +
+                    "/24 dev " + ifname_ + " && ip addr add " + kMembers[0] + "/32 dev " + ifname_ +
+                    " && ip addr add " + kMembers[1] + "/32 dev " + ifname_ + " && ip neigh add " +
+                    kService + " lladdr " + port_->port().mac().to_string() + " dev " + ifname_),
+        0);
     for (const char* m : kMembers) {
       member_fds_.push_back(udp_socket(m, 4789));
       ASSERT_GE(member_fds_.back(), 0) << m;
@@ -313,7 +282,7 @@ TEST_F(LcoreSteeringTest, ArpAndTcpToTheNodeAreLeftToTheKernel) {
   ASSERT_EQ(policy().rules[arp_rule].action, SteerAction::kHost);
   ASSERT_EQ(policy().rules[ssh_rule].action, SteerAction::kHost);
   // ARP: the kernel asks for an address nobody has. TCP: a SYN to the node's SSH port.
-  sh("ping -c1 -W1 10.78.0.3");
+  run_quietly("ping -c1 -W1 10.78.0.3");
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
   sockaddr_in to{};
   to.sin_family = AF_INET;
