@@ -7,40 +7,10 @@
 #include <array>
 #include <chrono>
 
+#include "host/daemon/mbuf_sink.hpp"
+
 namespace vxsn {
 namespace {
-
-// Builds each copy in a fresh mbuf of its egress port's pool, then queues it for TX on the
-// lane's queue.
-class MbufSink {
- public:
-  MbufSink(const std::vector<DpdkPort*>& ports, DatapathCounters& counters, uint16_t tx_queue)
-      : ports_(ports), tx_(ports, counters, tx_queue) {}
-
-  uint8_t* acquire(uint16_t port, uint32_t len) {
-    rte_mbuf* m = rte_pktmbuf_alloc(ports_[port]->pool());
-    if (!m) return nullptr;
-    char* data = rte_pktmbuf_append(m, static_cast<uint16_t>(len));
-    if (!data) {
-      rte_pktmbuf_free(m);
-      return nullptr;
-    }
-    current_ = m;
-    return reinterpret_cast<uint8_t*>(data);
-  }
-
-  void commit(uint16_t port, uint32_t /*len*/) {
-    tx_.add(port, current_);
-    current_ = nullptr;
-  }
-
-  void flush_all() { tx_.flush_all(); }
-
- private:
-  const std::vector<DpdkPort*>& ports_;
-  TxBatcher tx_;
-  rte_mbuf* current_ = nullptr;
-};
 
 uint64_t steady_ns() {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -79,7 +49,11 @@ struct alignas(64) SoftwareDatapath::Lane {
 SoftwareDatapath::SoftwareDatapath(std::vector<DpdkPort*> ports, const FloodTablePublisher& tables,
                                    ParseConfig parse_config, const SteeringPolicy& steering,
                                    unsigned lanes, bool learn, LearnFilterParams learn_params)
-    : ports_(std::move(ports)), tables_(tables), parse_config_(parse_config), lcores_(lanes) {
+    : ports_(std::move(ports)),
+      tables_(tables),
+      parse_config_(parse_config),
+      header_pool_(header_pool()),
+      lcores_(lanes) {
   const FloodGuard policers;  // one set of VTEP buckets for every lane
   for (unsigned i = 0; i < lanes; ++i)
     lanes_.push_back(
@@ -151,7 +125,8 @@ std::vector<LearnQueue*> SoftwareDatapath::learn_queues() {
 void SoftwareDatapath::run(Lane& lane) {
   RcuReaderThread rcu_registration;
   const std::vector<RxQueueRef> queues = rx_queues_of_lane(ports_, lane.index, lanes());
-  MbufSink sink(ports_, lane.counters, static_cast<uint16_t>(lane.index));
+  MbufSink sink(ports_, lane.counters, static_cast<uint16_t>(lane.index), header_pool_,
+                kDefaultReferenceMinPayload);
   std::array<rte_mbuf*, kPollBurst> burst;
   IdlePacer pacer;
   DatapathCounters& counters = lane.counters;
@@ -185,6 +160,7 @@ void SoftwareDatapath::run(Lane& lane) {
             continue;
           }
           ParsedFrame parsed;
+          sink.set_ingress(m);
           process_frame(frame, parse_config_, table, counters, sink, &parsed, &lane.guard);
           if (lane.learn_queue && parsed.drop == DropReason::kNone) {
             LearnReport report;
