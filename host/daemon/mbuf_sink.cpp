@@ -10,13 +10,13 @@ namespace {
 
 constexpr uint16_t kHeaderRoom = wire::kOuterIpv6Len + wire::kVlanTagLen;
 
+}  // namespace
+
 bool sends_chains(const DpdkPort& port) {
   rte_eth_dev_info info{};
   return rte_eth_dev_info_get(port.id(), &info) == 0 &&
          (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) != 0;
 }
-
-}  // namespace
 
 rte_mempool* header_pool() {
   constexpr const char* kName = "vxsn_hdr";

@@ -22,9 +22,11 @@ struct rte_mempool;
 namespace vxsn {
 
 // Payloads (VXLAN header + inner frame) from this size on are sent by reference where the
-// port can: below it, allocating and chaining two small mbufs costs more than the memcpy.
-// Measured with tests/bench/bench_mbuf_replication (docs/performance.md).
-inline constexpr uint32_t kDefaultReferenceMinPayload = 1024;
+// port can. Measured with tests/bench/bench_mbuf_replication (docs/performance.md): a
+// by-reference copy costs ~35-45 ns whatever its size, a copied one ~40 ns up to 1400-byte
+// inner frames, ~45-80 ns at 2 KB and 100-180 ns at 9000 B; at ~1.5 KB they are even, so
+// standard-MTU frames keep the simpler single-segment copy and jumbo payloads are shared.
+inline constexpr uint32_t kDefaultReferenceMinPayload = 2048;
 inline constexpr uint32_t kNeverByReference = UINT32_MAX;
 
 // The process's pool of small mbufs for by-reference copies (outer headers and indirect
@@ -33,6 +35,9 @@ inline constexpr uint32_t kNeverByReference = UINT32_MAX;
 // port closes, so the EAL's cleanup releases it. Null if it cannot be created.
 inline constexpr uint32_t kHeaderPoolSize = 16383;
 rte_mempool* header_pool();
+
+// The port's PMD advertises RTE_ETH_TX_OFFLOAD_MULTI_SEGS (it sends mbuf chains whole).
+bool sends_chains(const DpdkPort& port);
 
 class MbufSink {
  public:

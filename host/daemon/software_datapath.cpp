@@ -2,6 +2,7 @@
 
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <array>
@@ -58,6 +59,15 @@ SoftwareDatapath::SoftwareDatapath(std::vector<DpdkPort*> ports, const FloodTabl
   for (unsigned i = 0; i < lanes; ++i)
     lanes_.push_back(
         std::make_unique<Lane>(i, steering, learn, lane_share(learn_params, lanes), policers));
+  for (const DpdkPort* p : ports_) {
+    if (header_pool_ != nullptr && sends_chains(*p)) {
+      spdlog::info("port {}: copies with payloads of {}+ bytes sent by reference", p->name(),
+                   kDefaultReferenceMinPayload);
+    } else {
+      spdlog::info("port {}: every copy built whole ({})", p->name(),
+                   header_pool_ ? "the PMD sends no mbuf chains" : "no header mbuf pool");
+    }
+  }
 }
 
 SoftwareDatapath::~SoftwareDatapath() {
