@@ -2,45 +2,16 @@
 
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <array>
 #include <chrono>
 
+#include "host/daemon/mbuf_sink.hpp"
+
 namespace vxsn {
 namespace {
-
-// Builds each copy in a fresh mbuf of its egress port's pool, then queues it for TX on the
-// lane's queue.
-class MbufSink {
- public:
-  MbufSink(const std::vector<DpdkPort*>& ports, DatapathCounters& counters, uint16_t tx_queue)
-      : ports_(ports), tx_(ports, counters, tx_queue) {}
-
-  uint8_t* acquire(uint16_t port, uint32_t len) {
-    rte_mbuf* m = rte_pktmbuf_alloc(ports_[port]->pool());
-    if (!m) return nullptr;
-    char* data = rte_pktmbuf_append(m, static_cast<uint16_t>(len));
-    if (!data) {
-      rte_pktmbuf_free(m);
-      return nullptr;
-    }
-    current_ = m;
-    return reinterpret_cast<uint8_t*>(data);
-  }
-
-  void commit(uint16_t port, uint32_t /*len*/) {
-    tx_.add(port, current_);
-    current_ = nullptr;
-  }
-
-  void flush_all() { tx_.flush_all(); }
-
- private:
-  const std::vector<DpdkPort*>& ports_;
-  TxBatcher tx_;
-  rte_mbuf* current_ = nullptr;
-};
 
 uint64_t steady_ns() {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -96,11 +67,21 @@ SoftwareDatapath::SoftwareDatapath(std::vector<DpdkPort*> ports, const FloodTabl
       kernel_paths_(ports_.size(), nullptr),
       tables_(tables),
       parse_config_(parse_config),
+      header_pool_(header_pool()),
       lcores_(lanes) {
   const FloodGuard policers;  // one set of VTEP buckets for every lane
   for (unsigned i = 0; i < lanes; ++i)
     lanes_.push_back(
         std::make_unique<Lane>(i, steering, learn, lane_share(learn_params, lanes), policers));
+  for (const DpdkPort* p : ports_) {
+    if (header_pool_ != nullptr && sends_chains(*p)) {
+      spdlog::info("port {}: copies with payloads of {}+ bytes sent by reference", p->name(),
+                   kDefaultReferenceMinPayload);
+    } else {
+      spdlog::info("port {}: every copy built whole ({})", p->name(),
+                   header_pool_ ? "the PMD sends no mbuf chains" : "no header mbuf pool");
+    }
+  }
 }
 
 SoftwareDatapath::~SoftwareDatapath() {
@@ -193,7 +174,8 @@ DpdkPort* SoftwareDatapath::kernel_path_of(const DpdkPort* port) const {
 void SoftwareDatapath::run(Lane& lane) {
   RcuReaderThread rcu_registration;
   const std::vector<RxQueueRef> queues = rx_queues_of_lane(ports_, lane.index, lanes());
-  MbufSink sink(ports_, lane.counters, static_cast<uint16_t>(lane.index));
+  MbufSink sink(ports_, lane.counters, static_cast<uint16_t>(lane.index), header_pool_,
+                kDefaultReferenceMinPayload);
   std::array<rte_mbuf*, kPollBurst> burst;
   std::array<rte_mbuf*, kPollBurst> to_kernel;
   uint16_t to_kernel_count = 0;
@@ -236,6 +218,7 @@ void SoftwareDatapath::run(Lane& lane) {
             continue;
           }
           ParsedFrame parsed;
+          sink.set_ingress(m);
           process_frame(frame, parse_config_, table, counters, sink, &parsed, &lane.guard);
           if (lane.learn_queue && parsed.drop == DropReason::kNone) {
             LearnReport report;

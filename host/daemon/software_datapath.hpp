@@ -20,6 +20,8 @@
 #include "host/metrics/node_snapshot.hpp"
 #include "host/table/learn_filter.hpp"
 
+struct rte_mempool;
+
 namespace vxsn {
 
 class SoftwareDatapath {
@@ -71,6 +73,7 @@ class SoftwareDatapath {
   std::vector<DpdkPort*> kernel_paths_;  // per port; nullptr: the kernel owns the port
   const FloodTablePublisher& tables_;
   ParseConfig parse_config_;
+  rte_mempool* header_pool_;  // by-reference copies' small mbufs (null: copy everything)
   std::vector<std::unique_ptr<Lane>> lanes_;
   LcoreGroup lcores_;
 };

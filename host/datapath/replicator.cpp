@@ -37,7 +37,7 @@ FrameCopyContext make_copy_context(std::span<const uint8_t> frame, const ParsedF
   return c;
 }
 
-void write_copy(uint8_t* out, const FrameCopyContext& c, const Member& m) {
+void write_headers(uint8_t* out, const FrameCopyContext& c, const Member& m) {
   constexpr unsigned kMacs = 2 * wire::kEthAddrLen;
   std::memcpy(out, m.outer.data(), kMacs);
   uint8_t* o = out + kMacs;
@@ -80,7 +80,12 @@ void write_copy(uint8_t* out, const FrameCopyContext& c, const Member& m) {
     uint16_t check = inet::finish(sum);
     store_be16(udp + 6, check == 0 ? 0xFFFF : check);  // 0 means "no checksum" (RFC 768)
   }
-  std::memcpy(udp + wire::kUdpHeaderLen, c.payload, c.payload_len);
+}
+
+void write_copy(uint8_t* out, const FrameCopyContext& c, const Member& m) {
+  write_headers(out, c, m);
+  const uint32_t header_len = copy_length(c, m) - c.payload_len;
+  std::memcpy(out + header_len, c.payload, c.payload_len);
 }
 
 bool is_member(const VniEntry& entry, const IpAddr& addr) {

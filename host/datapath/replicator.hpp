@@ -49,6 +49,20 @@ concept CopySink = requires(S& sink, uint16_t egress_port, uint32_t len) {
   sink.commit(egress_port, len);
 };
 
+// A sink that may send a copy's payload (VXLAN header + inner frame) by reference instead
+// of copying it: by_reference says whether it wants to for this port and payload length;
+// if so, acquire_header returns a buffer for the `header_len` outer header bytes only and
+// the sink itself appends the `payload_len` bytes at `payload` (the ingress frame's, alive
+// until commit). The commit that follows gets the whole copy's length, as for acquire.
+template <class S>
+concept ReferenceSink = CopySink<S> && requires(S& sink, uint16_t egress_port, uint32_t header_len,
+                                                const uint8_t* payload, uint16_t payload_len) {
+  { sink.by_reference(egress_port, payload_len) } -> std::convertible_to<bool>;
+  {
+    sink.acquire_header(egress_port, header_len, payload, payload_len)
+    } -> std::convertible_to<uint8_t*>;
+};
+
 // The source VTEPs' policers, one bucket per slot whichever lane a VTEP's frames arrive on
 // (its flows hash to several queues).
 struct VtepPolicers {
@@ -92,8 +106,33 @@ inline uint32_t copy_length(const FrameCopyContext& c, const Member& m) {
   return wire::kEthHeaderLen + (c.has_vlan ? wire::kVlanTagLen : 0) + m.ip_header_len + c.udp_len;
 }
 
-// Writes the copy for `m` into `out` (copy_length bytes).
+// Writes the outer headers of the copy for `m` into `out` (copy_length less payload_len
+// bytes).
+void write_headers(uint8_t* out, const FrameCopyContext& c, const Member& m);
+
+// Writes the copy for `m` into `out` (copy_length bytes): headers, then the payload.
 void write_copy(uint8_t* out, const FrameCopyContext& c, const Member& m);
+
+// Acquires a buffer from `sink` and writes the copy for `m` into it (only its headers when
+// the sink takes the payload by reference). False: the sink has no buffer.
+template <CopySink Sink>
+bool emit_copy(Sink& sink, const FrameCopyContext& c, const Member& m, uint32_t len) {
+  if constexpr (ReferenceSink<Sink>) {
+    if (sink.by_reference(m.egress_port, c.payload_len)) {
+      uint8_t* header =
+          sink.acquire_header(m.egress_port, len - c.payload_len, c.payload, c.payload_len);
+      if (header == nullptr) return false;
+      write_headers(header, c, m);
+      sink.commit(m.egress_port, len);
+      return true;
+    }
+  }
+  uint8_t* buf = sink.acquire(m.egress_port, len);
+  if (buf == nullptr) return false;
+  write_copy(buf, c, m);
+  sink.commit(m.egress_port, len);
+  return true;
+}
 
 bool is_member(const VniEntry& entry, const IpAddr& addr);
 
@@ -142,13 +181,10 @@ unsigned replicate(std::span<const uint8_t> frame, const ParsedFrame& p, const F
       ++too_large;
       continue;
     }
-    uint8_t* buf = sink.acquire(m.egress_port, len);
-    if (buf == nullptr) {
+    if (!detail::emit_copy(sink, ctx, m, len)) {
       ++no_buffer;
       continue;
     }
-    detail::write_copy(buf, ctx, m);
-    sink.commit(m.egress_port, len);
     ++copies;
     bytes += len;
   }

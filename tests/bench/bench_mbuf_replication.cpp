@@ -1,0 +1,247 @@
+// Parse + replicate into real mbufs, as the software datapath does: ingress frames in mbufs
+// of their own pool, copies built by the datapath's MbufSink (host/daemon/mbuf_sink.hpp) and
+// tx-bursted into a net_ring port whose other end is drained and freed, so the mbufs
+// recycle through the pools as in production. Who drains (arg `inline`):
+//   0  a second lcore, as a NIC would: a slower drain fills the ring and copies are dropped
+//      (tx_full), as in production;
+//   1  the replicating lcore itself after each frame (a NIC's TX completion frees on the
+//      sending lcore too): no drops, the per-copy cost including the free.
+// Two ways to build a copy (arg `byref`), compared in the same run:
+//   0  copy          one mbuf per copy from the port's pool, whole frame written;
+//   1  by reference  a header mbuf chained to an indirect mbuf on the ingress payload.
+// IPv4 outer, fan-out 2/8/32/128, inner frames 64..9000 bytes. Google Benchmark counters
+// copies_per_s and ns_per_copy count copies the port took (TX-ring-full drops excluded and
+// reported as tx_full); a CSV line per case follows the table.
+// Run: build/tests/bench/bench_mbuf_replication [--benchmark_filter=...]
+#include <benchmark/benchmark.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "driver/dpdk/eal.hpp"
+#include "driver/dpdk/mbuf_pool.hpp"
+#include "driver/dpdk/port.hpp"
+#include "host/daemon/mbuf_sink.hpp"
+#include "host/datapath/replicator.hpp"
+#include "tests/bench/bench_frames.hpp"
+
+namespace vxsn {
+namespace {
+
+constexpr uint16_t kIngressBurst = kPollBurst;  // frames replicated per iteration
+
+// The port and pools every case shares, and the lcore that drains the port.
+struct Rig {
+  std::unique_ptr<DpdkPort> port;
+  rte_mempool* ingress_pool = nullptr;
+  rte_mempool* header_pool = nullptr;
+  bool sends_chains = false;
+  std::atomic<bool> stop{false};
+  std::thread drain_thread;  // when the EAL has no worker lcore
+  unsigned drain_lcore = RTE_MAX_LCORE;
+};
+Rig* g_rig = nullptr;
+
+// Frees what the port sent; the ring's single consumer (one drainer at a time).
+void drain_once() {
+  std::array<rte_mbuf*, 64> burst;
+  uint16_t n;
+  while ((n = g_rig->port->rx_burst(burst.data(), burst.size())) > 0)
+    rte_pktmbuf_free_bulk(burst.data(), n);
+}
+
+int drain_loop(void*) {
+  while (!g_rig->stop.load(std::memory_order_relaxed)) drain_once();
+  drain_once();
+  return 0;
+}
+
+void start_drainer() {
+  g_rig->stop = false;
+  if (g_rig->drain_lcore < RTE_MAX_LCORE) {
+    rte_eal_remote_launch(drain_loop, nullptr, g_rig->drain_lcore);
+  } else {
+    g_rig->drain_thread = std::thread([] { drain_loop(nullptr); });
+  }
+}
+
+void stop_drainer() {
+  g_rig->stop = true;
+  if (g_rig->drain_lcore < RTE_MAX_LCORE) {
+    rte_eal_wait_lcore(g_rig->drain_lcore);
+  } else {
+    g_rig->drain_thread.join();
+  }
+}
+
+struct CaseResult {
+  int64_t iterations = 0;
+  double copies_per_s = 0, ns_per_copy = 0;
+  uint64_t tx_full = 0, no_buffer = 0;
+};
+// (inline drain, by reference, fan-out, inner) -> one result per repetition
+std::map<std::tuple<int, int, int, int>, std::vector<CaseResult>> g_results;
+
+rte_mbuf* frame_mbuf(const std::vector<uint8_t>& frame) {
+  rte_mbuf* m = rte_pktmbuf_alloc(g_rig->ingress_pool);
+  if (m == nullptr) return nullptr;
+  char* data = rte_pktmbuf_append(m, static_cast<uint16_t>(frame.size()));
+  if (data == nullptr) {
+    rte_pktmbuf_free(m);
+    return nullptr;
+  }
+  std::memcpy(data, frame.data(), frame.size());
+  return m;
+}
+
+void BM_MbufReplicate(benchmark::State& state) {
+  const bool inline_drain = state.range(0) != 0;
+  const int mode = static_cast<int>(state.range(1));
+  const unsigned fan_out = static_cast<unsigned>(state.range(2));
+  const size_t inner_len = static_cast<size_t>(state.range(3));
+  DpdkPort& port = *g_rig->port;
+  const std::vector<uint8_t> frame = bench::ipv4_frame(inner_len);
+  // A copy is as long as the ingress frame (IPv4 in, IPv4 out, no tag).
+  const uint32_t room = rte_pktmbuf_data_room_size(port.pool()) - RTE_PKTMBUF_HEADROOM;
+  if (frame.size() > port.max_frame_len() || frame.size() > room) {
+    state.SkipWithError(("skipped: a " + std::to_string(frame.size()) +
+                         "-byte copy exceeds the port's frame limit / pool data room")
+                            .c_str());
+    return;
+  }
+  if (mode == 1 && !g_rig->sends_chains) {
+    state.SkipWithError("skipped: the port does not advertise RTE_ETH_TX_OFFLOAD_MULTI_SEGS");
+    return;
+  }
+
+  VniCounters vni_counters;
+  const auto table = bench::fan_out_table(fan_out, port.mac(), port.max_frame_len(), &vni_counters);
+  const ParseConfig cfg = bench::service_config();
+  std::vector<rte_mbuf*> ingress;
+  for (uint16_t i = 0; i < kIngressBurst; ++i) {
+    ingress.push_back(frame_mbuf(frame));
+    if (ingress.back() == nullptr) {
+      state.SkipWithError("ingress pool exhausted");
+      return;
+    }
+  }
+  const std::vector<DpdkPort*> ports = {&port};
+  DatapathCounters counters;
+  uint64_t copies = 0;
+  if (!inline_drain) start_drainer();
+  const auto start = std::chrono::steady_clock::now();
+  {
+    MbufSink sink(ports, counters, 0, mode == 1 ? g_rig->header_pool : nullptr,
+                  mode == 1 ? 0 : kNeverByReference);
+    for (auto _ : state) {
+      for (rte_mbuf* m : ingress) {
+        sink.set_ingress(m);
+        const std::span<const uint8_t> span(rte_pktmbuf_mtod(m, const uint8_t*),
+                                            rte_pktmbuf_data_len(m));
+        copies += process_frame(span, cfg, *table, counters, sink);
+        if (inline_drain) {
+          sink.flush_all();
+          drain_once();
+        }
+      }
+      sink.flush_all();
+    }
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!inline_drain) stop_drainer();
+  // Copies still referring to an ingress mbuf keep it alive: this only drops our reference.
+  rte_pktmbuf_free_bulk(ingress.data(), static_cast<unsigned>(ingress.size()));
+
+  const DatapathCountersSnapshot s = counters.snapshot();
+  CaseResult r;
+  r.iterations = state.iterations();
+  r.tx_full = s.drop(DropReason::kTxFull);
+  r.no_buffer = s.drop(DropReason::kNoBuffer);
+  const uint64_t sent = copies - r.tx_full;
+  r.copies_per_s = double(sent) / seconds;
+  r.ns_per_copy = sent ? seconds * 1e9 / double(sent) : 0;
+  g_results[{inline_drain, mode, int(fan_out), int(inner_len)}].push_back(r);
+
+  state.SetItemsProcessed(static_cast<int64_t>(sent));
+  state.counters["copies_per_s"] = benchmark::Counter(double(sent), benchmark::Counter::kIsRate);
+  state.counters["ns_per_copy"] =
+      benchmark::Counter(double(sent), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["tx_full"] = double(r.tx_full);
+  state.counters["no_buffer"] = double(r.no_buffer);
+}
+
+BENCHMARK(BM_MbufReplicate)
+    ->ArgNames({"inline", "byref", "fanout", "inner"})
+    ->ArgsProduct({{1, 0}, {0, 1}, {2, 8, 32, 128}, {64, 512, 1400, 2048, 4096, 9000}})
+    ->MinTime(0.2)
+    ->UseRealTime();
+
+void set_up_rig() {
+  eal_init(default_eal_args());
+  g_rig = new Rig;
+  // A net_ring vdev without arguments transmits into the ring it receives from.
+  PortConfig config;
+  config.devargs = "net_ring0";
+  config.max_frame_len = wire::kMaxFrameLen;
+  g_rig->port = DpdkPort::open(config);
+  g_rig->ingress_pool = create_mbuf_pool("bench_ingress", 1023,
+                                         RTE_PKTMBUF_HEADROOM + wire::kMaxFrameLen, SOCKET_ID_ANY);
+  g_rig->header_pool = header_pool();
+  if (g_rig->ingress_pool == nullptr || g_rig->header_pool == nullptr)
+    throw std::runtime_error("cannot create the benchmark's mbuf pools");
+  rte_eth_dev_info info{};
+  rte_eth_dev_info_get(g_rig->port->id(), &info);
+  g_rig->sends_chains = (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) != 0;
+  g_rig->drain_lcore = rte_get_next_lcore(rte_lcore_id(), 1, 0);
+  std::printf("port %s: max frame %u, pool data room %u, tx chains (MULTI_SEGS) %s, drain on %s\n",
+              g_rig->port->name().c_str(), g_rig->port->max_frame_len(),
+              rte_pktmbuf_data_room_size(g_rig->port->pool()), g_rig->sends_chains ? "yes" : "no",
+              g_rig->drain_lcore < RTE_MAX_LCORE
+                  ? ("lcore " + std::to_string(g_rig->drain_lcore)).c_str()
+                  : "a non-EAL thread");
+}
+
+void print_csv() {
+  std::printf("\ncsv,drain,mode,fanout,inner,copies_per_s,ns_per_copy,tx_full,no_buffer\n");
+  for (auto& [key, runs] : g_results) {
+    const auto [inline_drain, mode, fan_out, inner] = key;
+    // Google Benchmark first runs a case with fewer iterations to size it: the timed runs
+    // are those with the most iterations; the median of them (--benchmark_repetitions=N).
+    int64_t most = 0;
+    for (const CaseResult& run : runs) most = std::max(most, run.iterations);
+    std::erase_if(runs, [most](const CaseResult& run) { return run.iterations != most; });
+    std::sort(runs.begin(), runs.end(), [](const CaseResult& a, const CaseResult& b) {
+      return a.copies_per_s < b.copies_per_s;
+    });
+    const CaseResult& r = runs[runs.size() / 2];
+    std::printf("csv,%s,%s,%d,%d,%.0f,%.1f,%llu,%llu\n", inline_drain ? "inline" : "lcore",
+                mode == 1 ? "reference" : "copy", fan_out, inner, r.copies_per_s, r.ns_per_copy,
+                (unsigned long long)r.tx_full, (unsigned long long)r.no_buffer);
+  }
+}
+
+}  // namespace
+}  // namespace vxsn
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  vxsn::set_up_rig();
+  benchmark::RunSpecifiedBenchmarks();
+  vxsn::print_csv();
+  benchmark::Shutdown();
+  return 0;
+}
