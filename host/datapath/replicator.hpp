@@ -114,17 +114,20 @@ void write_headers(uint8_t* out, const FrameCopyContext& c, const Member& m);
 void write_copy(uint8_t* out, const FrameCopyContext& c, const Member& m);
 
 // Acquires a buffer from `sink` and writes the copy for `m` into it (only its headers when
-// the sink takes the payload by reference). False: the sink has no buffer.
+// the sink takes the payload by reference and has a header buffer; else the whole copy).
+// False: the sink has no buffer at all.
 template <CopySink Sink>
 bool emit_copy(Sink& sink, const FrameCopyContext& c, const Member& m, uint32_t len) {
   if constexpr (ReferenceSink<Sink>) {
     if (sink.by_reference(m.egress_port, c.payload_len)) {
       uint8_t* header =
           sink.acquire_header(m.egress_port, len - c.payload_len, c.payload, c.payload_len);
-      if (header == nullptr) return false;
-      write_headers(header, c, m);
-      sink.commit(m.egress_port, len);
-      return true;
+      if (header != nullptr) {
+        write_headers(header, c, m);
+        sink.commit(m.egress_port, len);
+        return true;
+      }
+      // No small buffer left: the copy is built whole instead, slower but not lost.
     }
   }
   uint8_t* buf = sink.acquire(m.egress_port, len);

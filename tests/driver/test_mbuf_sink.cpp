@@ -137,6 +137,40 @@ TEST_F(MbufSinkTest, ReferencedIngressMbufIsHeldUntilItsCopiesAreFreed) {
   rte_pktmbuf_free(m);
 }
 
+TEST_F(MbufSinkTest, WithNoSmallBufferLeftCopiesAreBuiltWholeNotDropped) {
+  // A real pool of 64 small mbufs without a per-lcore cache: the sink takes all 64 at once,
+  // enough for 32 copies by reference (a header and an indirect segment each).
+  rte_mempool* tiny = rte_pktmbuf_pool_create("vxsn_tiny_headers", 64, 0, 0, 256, SOCKET_ID_ANY);
+  ASSERT_NE(tiny, nullptr);
+  rte_mbuf* m = ingress(1400);
+  ASSERT_NE(m, nullptr);
+  unsigned copies = 0;
+  {
+    MbufSink sink(ports_, counters_, 0, tiny, 0);
+    sink.set_ingress(m);
+    const std::span<const uint8_t> frame(rte_pktmbuf_mtod(m, const uint8_t*),
+                                         rte_pktmbuf_data_len(m));
+    for (int i = 0; i < 11; ++i) {  // 33 copies
+      copies += process_frame(frame, ParseConfig{}, *table_, counters_, sink);
+      sink.flush_all();
+    }
+  }
+  const std::vector<Received> sent = receive_all();
+  rte_pktmbuf_free(m);
+  EXPECT_EQ(copies, 33u);
+  EXPECT_EQ(counters_.snapshot().drop(DropReason::kNoBuffer), 0u);
+  ASSERT_EQ(sent.size(), 33u);
+  const auto chained =
+      std::count_if(sent.begin(), sent.end(), [](const Received& r) { return r.segments == 2; });
+  EXPECT_EQ(chained, 32) << "by reference while the small pool lasted";
+  EXPECT_EQ(sent.size() - chained, 1u) << "then built whole";
+  // The last copy (to the IPv6 member) was built whole; the first frame's copy to that
+  // member went by reference: the same bytes either way.
+  EXPECT_EQ(sent.back().segments, 1u);
+  EXPECT_EQ(sent.back().bytes, sent[2].bytes);
+  rte_mempool_free(tiny);
+}
+
 TEST_F(MbufSinkTest, PayloadsBelowTheThresholdAreCopied) {
   rte_mbuf* m = ingress(100);
   ASSERT_NE(m, nullptr);
