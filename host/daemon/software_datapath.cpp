@@ -174,6 +174,10 @@ DpdkPort* SoftwareDatapath::kernel_path_of(const DpdkPort* port) const {
 void SoftwareDatapath::run(Lane& lane) {
   RcuReaderThread rcu_registration;
   const std::vector<RxQueueRef> queues = rx_queues_of_lane(ports_, lane.index, lanes());
+  // Each polled queue's kernel path (null: the kernel owns its port), looked up once here
+  // rather than per burst.
+  std::vector<DpdkPort*> queue_kernel_paths;
+  for (const RxQueueRef& q : queues) queue_kernel_paths.push_back(kernel_path_of(q.port));
   MbufSink sink(ports_, lane.counters, static_cast<uint16_t>(lane.index), header_pool_,
                 kDefaultReferenceMinPayload);
   std::array<rte_mbuf*, kPollBurst> burst;
@@ -184,11 +188,12 @@ void SoftwareDatapath::run(Lane& lane) {
 
   while (lcores_.next_turn(lane.index)) {
     bool any = false;
-    for (const RxQueueRef& rxq : queues) {
+    for (size_t q = 0; q < queues.size(); ++q) {
+      const RxQueueRef& rxq = queues[q];
       uint16_t n = rxq.port->rx_burst(burst.data(), kPollBurst, rxq.queue);
       if (n == 0) continue;
       any = true;
-      DpdkPort* const kernel_path = kernel_path_of(rxq.port);
+      DpdkPort* const kernel_path = queue_kernel_paths[q];
       {
         FloodTablePublisher::ReadSection read;
         const FloodTable& table = *tables_.current_for_reader();

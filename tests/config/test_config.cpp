@@ -415,6 +415,17 @@ INSTANTIATE_TEST_SUITE_P(
 namespace vxsn {
 namespace {
 
+// `text` is refused naming `line` (0: the file as a whole) and `key`.
+void expect_config_error(const std::string& text, unsigned line, const std::string& key) {
+  try {
+    parse_config(text, "bad.toml");
+    ADD_FAILURE() << "accepted: " << text;
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key(), key) << text << ": " << e.what();
+    EXPECT_EQ(e.line(), line) << text << ": " << e.what();
+  }
+}
+
 TEST(ConfigNode, HealthFileAndInterval) {
   Config c = parse_config(
       "[node]\nservice_addresses=[\"10.0.0.1\"]\nhealth_file = \"/run/h\"\n"
@@ -429,14 +440,8 @@ TEST(ConfigNode, HealthFileAndInterval) {
 }
 
 TEST(ConfigNode, HealthIntervalOutOfRangeNamesTheKey) {
-  try {
-    parse_config("[node]\nservice_addresses=[\"10.0.0.1\"]\nhealth_interval_ms = 0\n" + kPort,
-                 "h.toml");
-    FAIL() << "accepted";
-  } catch (const ConfigError& e) {
-    EXPECT_EQ(e.key(), "node.health_interval_ms");
-    EXPECT_EQ(e.line(), 3u);
-  }
+  expect_config_error("[node]\nservice_addresses=[\"10.0.0.1\"]\nhealth_interval_ms = 0\n" + kPort,
+                      3, "node.health_interval_ms");
 }
 
 TEST(ConfigNode, StateFileAndInterval) {
@@ -457,24 +462,7 @@ TEST(ConfigNode, BadStateKeysNameLineAndKey) {
            {"state_interval_ms = 10", "node.state_interval_ms"},
            {"state_file = \"/var/lib/vxsn/\"", "node.state_file"},
            {"state_file = 7", "node.state_file"}}) {
-    try {
-      parse_config("[node]\nservice_addresses=[\"10.0.0.1\"]\n" + line + "\n" + kPort, "s.toml");
-      ADD_FAILURE() << "accepted: " << line;
-    } catch (const ConfigError& e) {
-      EXPECT_EQ(e.key(), key) << line;
-      EXPECT_EQ(e.line(), 3u) << line;
-    }
-  }
-}
-
-// `text` is refused naming `line` (0: the file as a whole) and `key`.
-void expect_config_error(const std::string& text, unsigned line, const std::string& key) {
-  try {
-    parse_config(text, "bad.toml");
-    ADD_FAILURE() << "accepted: " << text;
-  } catch (const ConfigError& e) {
-    EXPECT_EQ(e.key(), key) << text << ": " << e.what();
-    EXPECT_EQ(e.line(), line) << text << ": " << e.what();
+    expect_config_error("[node]\nservice_addresses=[\"10.0.0.1\"]\n" + line + "\n" + kPort, 3, key);
   }
 }
 
