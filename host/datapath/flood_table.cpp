@@ -86,8 +86,6 @@ void validate(uint32_t vni, const std::vector<MemberSpec>& members, const Replic
     const IpAddr addr = normalized(spec.addr);
     if (!addr.is_v4() && !addr.is_v6())
       throw std::invalid_argument(where + "member without an address family");
-    if (std::find(seen.begin(), seen.end(), addr) != seen.end())
-      throw std::invalid_argument(where + "member " + addr.to_string() + " listed twice");
     seen.push_back(addr);
     if (spec.resolved && spec.egress_port >= ports.size())
       throw std::invalid_argument(where + "member " + addr.to_string() + " on egress port " +
@@ -98,6 +96,12 @@ void validate(uint32_t vni, const std::vector<MemberSpec>& members, const Replic
                                   (addr.is_v4() ? "IPv4" : "IPv6") + " address for member " +
                                   addr.to_string());
   }
+  // Sorted, not searched per member: a VNI of thousands of members is checked in
+  // O(n log n) on every recompile (a linear search each was quadratic: 4000 members cost
+  // 8 M comparisons, most of a single API change's time).
+  std::sort(seen.begin(), seen.end());
+  if (auto twice = std::adjacent_find(seen.begin(), seen.end()); twice != seen.end())
+    throw std::invalid_argument(where + "member " + twice->to_string() + " listed twice");
 }
 
 }  // namespace

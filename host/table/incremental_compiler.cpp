@@ -43,10 +43,40 @@ void IncrementalCompiler::index_members(const VniState& state, bool add) {
       vnis_of_address_[m.addr].insert(state.vni);
       continue;
     }
-    auto a = vnis_of_address_.find(m.addr);
-    if (a != vnis_of_address_.end() && a->second.erase(state.vni) && a->second.empty())
-      vnis_of_address_.erase(a);
+    unindex(m.addr, state.vni);
   }
+}
+
+// Lists sorted by address (the table manager hands them out so) take one merge walk that
+// finds the addresses that came and went, so a change of one member in a VNI of thousands
+// touches the address index once, not once per member.
+void IncrementalCompiler::reindex_members(uint32_t vni, const std::vector<TableMember>& before,
+                                          const std::vector<TableMember>& after) {
+  auto by_address = [](const TableMember& a, const TableMember& b) { return a.addr < b.addr; };
+  if (!std::is_sorted(before.begin(), before.end(), by_address) ||
+      !std::is_sorted(after.begin(), after.end(), by_address)) {
+    for (const TableMember& m : before) unindex(m.addr, vni);
+    for (const TableMember& m : after) vnis_of_address_[m.addr].insert(vni);
+    return;
+  }
+  auto was = before.begin();
+  auto now = after.begin();
+  while (was != before.end() || now != after.end()) {
+    if (now == after.end() || (was != before.end() && was->addr < now->addr)) {
+      unindex(was++->addr, vni);
+    } else if (was == before.end() || now->addr < was->addr) {
+      vnis_of_address_[now++->addr].insert(vni);
+    } else {
+      ++was;
+      ++now;
+    }
+  }
+}
+
+void IncrementalCompiler::unindex(const IpAddr& addr, uint32_t vni) {
+  auto a = vnis_of_address_.find(addr);
+  if (a != vnis_of_address_.end() && a->second.erase(vni) && a->second.empty())
+    vnis_of_address_.erase(a);
 }
 
 void IncrementalCompiler::forget_stats(const VniState& state) {
@@ -65,16 +95,16 @@ void IncrementalCompiler::merge_pending() {
       if (change.present) added.push_back(std::move(change));
       continue;
     }
-    index_members(*state, false);
     if (!change.present) {
+      index_members(*state, false);
       forget_stats(*state);
       state->removed = true;
       removed = true;
       continue;
     }
+    reindex_members(state->vni, state->members, change.members);
     state->members = std::move(change.members);
     state->dirty = true;
-    index_members(*state, true);
   }
   pending_.clear();
   if (removed) {

@@ -69,6 +69,9 @@ class IncrementalCompiler {
   void merge_pending();
   VniState* find(uint32_t vni);
   void index_members(const VniState& state, bool add);
+  void reindex_members(uint32_t vni, const std::vector<TableMember>& before,
+                       const std::vector<TableMember>& after);
+  void unindex(const IpAddr& addr, uint32_t vni);
   void forget_stats(const VniState& state);
   void compile(VniState& state, const FloodTableBuilder& builder);
 

@@ -118,6 +118,21 @@ TEST(FloodTableBuilder, RejectsInvalidInput) {
           .add_vni(5, {{ip("10.0.0.1"), false, {}, 0}, {ip("10.0.0.1"), false, {}, 0}}, nullptr)
           .build(),
       std::invalid_argument);
+  // A duplicate far from its twin in a long list is found too, and named.
+  std::vector<MemberSpec> many;
+  for (int i = 0; i < 3000; ++i) {
+    const std::string a = "10.1." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
+    many.push_back({ip(a.c_str()), false, {}, 0});
+  }
+  EXPECT_NO_THROW(base().add_vni(5, many, nullptr).build());
+  many.push_back(many[17]);
+  try {
+    base().add_vni(5, many, nullptr).build();
+    ADD_FAILURE() << "a member listed twice was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("member 10.1.0.18 listed twice"), std::string::npos)
+        << e.what();
+  }
   EXPECT_THROW(base().add_vni(5, {{ip("10.0.0.1"), true, {}, 1}}, nullptr).build(),
                std::invalid_argument);
   // An unresolved member's port is not used, so it is not checked.

@@ -212,6 +212,32 @@ TEST_F(IncrementalCompileTest, NextHopChangeRecompilesTheVnisOfThatAddress) {
   EXPECT_EQ(second->find(3)->members.data(), first->find(3)->members.data());
 }
 
+// A VNI's change re-indexes only the addresses that came or went: afterwards a next-hop
+// change of a kept or an added member recompiles the VNI, one of a member that left does not.
+TEST_F(IncrementalCompileTest, ChangedMembershipKeepsTheAddressIndexExact) {
+  compiler.apply(VniChange{
+      7, true, {{ip("10.0.0.1"), false}, {ip("10.0.0.2"), false}, {ip("10.0.0.3"), false}}});
+  compiler.build(1);
+  compiler.apply(VniChange{
+      7, true, {{ip("10.0.0.1"), false}, {ip("10.0.0.3"), true}, {ip("10.0.0.4"), false}}});
+  compiler.build(2);
+  auto recompiled_after_hop_change = [&](const char* addr, uint64_t version) {
+    compiler.invalidate_address(ip(addr));
+    compiler.build(version);
+    return compiler.stats().recompiled_vnis;
+  };
+  EXPECT_EQ(recompiled_after_hop_change("10.0.0.2", 3), 0u);  // left
+  EXPECT_EQ(recompiled_after_hop_change("10.0.0.1", 4), 1u);  // kept
+  EXPECT_EQ(recompiled_after_hop_change("10.0.0.3", 5), 1u);  // kept, now learned
+  EXPECT_EQ(recompiled_after_hop_change("10.0.0.4", 6), 1u);  // added
+  // An unsorted list (not what the table manager hands out) is indexed whole.
+  compiler.apply(VniChange{7, true, {{ip("10.0.0.9"), false}, {ip("10.0.0.5"), false}}});
+  compiler.build(7);
+  EXPECT_EQ(recompiled_after_hop_change("10.0.0.1", 8), 0u);
+  EXPECT_EQ(recompiled_after_hop_change("10.0.0.5", 9), 1u);
+  EXPECT_EQ(recompiled_after_hop_change("10.0.0.9", 10), 1u);
+}
+
 TEST_F(IncrementalCompileTest, OwnAddressModeLeavesOutFamiliesWithoutAnOwnAddress) {
   params.source_mode = SourceIpMode::kOwnAddress;
   params.own_v6 = IpAddr{};
