@@ -50,7 +50,7 @@ bool CardAgent::publish(const FloodTable& table, uint64_t generation) {
       left_out_ = left_out;
     }
     // No software datapath reads tables in card mode: VNIs gone need no counters now.
-    vni_counters_.retain_only(vnis_of(table));
+    reclaim_counters_not_in(table, vni_counters_);
     return true;
   } catch (const CardError& e) {
     spdlog::error("table generation {} refused by the card, the running table stays: {}",

@@ -28,7 +28,8 @@ CardTableSpec card_table_spec(const FloodTable& table, const CounterSlotOf& slot
   spec.per_vtep = table.params().storm.per_vtep;
   spec.burst_ns = table.params().storm.burst_ns;
   spec.vnis.reserve(table.vni_count());
-  for (const VniEntry& entry : table.entries()) {
+  for (const VniEntry* e : table.sorted_entries()) {
+    const VniEntry& entry = *e;
     CardVniSpec v;
     v.vni = entry.vni;
     v.counter_slot = slot_of ? slot_of(entry) : card::kNoCounterSlot;

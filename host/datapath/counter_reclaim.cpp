@@ -1,19 +1,28 @@
 #include "host/datapath/counter_reclaim.hpp"
 
+#include <algorithm>
+#include <optional>
+
 namespace vxsn {
 
 std::vector<uint32_t> vnis_of(const FloodTable& table) {
   std::vector<uint32_t> vnis;
   vnis.reserve(table.vni_count());
-  for (const VniEntry& e : table.entries()) vnis.push_back(e.vni);
+  table.for_each_entry([&](const VniEntry& e) { vnis.push_back(e.vni); });
+  std::sort(vnis.begin(), vnis.end());
   return vnis;
+}
+
+void reclaim_counters_not_in(const FloodTable& table, VniCounterRegistry& counters) {
+  if (counters.size() > table.counted_vni_count()) counters.retain_only(vnis_of(table));
 }
 
 void publish_reclaiming_counters(FloodTablePublisher& publisher, VniCounterRegistry& counters,
                                  std::unique_ptr<FloodTable> table) {
-  const std::vector<uint32_t> live = vnis_of(*table);
+  std::optional<std::vector<uint32_t>> live;
+  if (counters.size() > table->counted_vni_count()) live = vnis_of(*table);
   publisher.publish(std::move(table));
-  counters.retain_only(live);
+  if (live) counters.retain_only(*live);
 }
 
 }  // namespace vxsn

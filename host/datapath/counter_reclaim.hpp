@@ -11,8 +11,13 @@
 
 namespace vxsn {
 
-// The VNIs of `table`, ascending (the order of FloodTable::entries()).
+// The VNIs of `table`, ascending.
 std::vector<uint32_t> vnis_of(const FloodTable& table);
+
+// Frees the counters of every VNI `table` lacks. Skipped (O(shards), not O(VNIs)) when
+// the registry holds no more counters than the table's VNIs with counters: every VNI of a
+// table compiled with this registry has its counters there, so nothing can be stale.
+void reclaim_counters_not_in(const FloodTable& table, VniCounterRegistry& counters);
 
 // Publishes `table`, then frees the counters of every VNI it lacks. publish() returns only
 // after a grace period, when the previous snapshot (the last one that could point at those

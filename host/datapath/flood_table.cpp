@@ -155,16 +155,12 @@ std::shared_ptr<const CompiledVni> FloodTableBuilder::compile_vni(
 }
 
 std::unique_ptr<FloodTable> FloodTableBuilder::build() const {
-  auto table = std::make_unique<FloodTable>();
-  table->params_ = params_;
-  table->ports_ = ports_;
-  table->version_ = version_;
-  table->blocks_.reserve(vnis_.size() + compiled_.size());
+  std::vector<std::shared_ptr<const CompiledVni>> blocks;
+  blocks.reserve(vnis_.size() + compiled_.size());
   for (const PendingVni& v : vnis_)
-    table->blocks_.push_back(compile_vni(v.vni, v.members, v.counters, v.policy));
-  table->blocks_.insert(table->blocks_.end(), compiled_.begin(), compiled_.end());
-  auto& blocks = table->blocks_;
-  // Strictly ascending already (the incremental compiler's case): no sort, no duplicates.
+    blocks.push_back(compile_vni(v.vni, v.members, v.counters, v.policy));
+  blocks.insert(blocks.end(), compiled_.begin(), compiled_.end());
+  // Strictly ascending already (compiled blocks added in order): no sort, no duplicates.
   if (!vnis_.empty() || !compiled_in_order_) {
     std::sort(blocks.begin(), blocks.end(),
               [](const auto& a, const auto& b) { return a->vni < b->vni; });
@@ -174,8 +170,19 @@ std::unique_ptr<FloodTable> FloodTableBuilder::build() const {
                                     " added twice");
     }
   }
+  // Stable per shard: each shard's blocks stay sorted by VNI.
+  std::array<std::vector<std::shared_ptr<const CompiledVni>>, FloodTable::kShards> by_shard;
+  for (auto& b : blocks) by_shard[FloodTable::shard_of(b->vni)].push_back(std::move(b));
+  FloodTable::Shards shards;
+  for (unsigned s = 0; s < FloodTable::kShards; ++s)
+    if (!by_shard[s].empty()) shards[s] = build_shard(std::move(by_shard[s]));
+  return build_from_shards(std::move(shards));
+}
 
-  table->entries_.reserve(blocks.size());
+std::shared_ptr<const FloodTable::Shard> FloodTableBuilder::build_shard(
+    std::vector<std::shared_ptr<const CompiledVni>> blocks) {
+  auto shard = std::make_shared<FloodTable::Shard>();
+  shard->entries.reserve(blocks.size());
   for (const auto& b : blocks) {
     VniEntry e;
     e.vni = b->vni;
@@ -183,21 +190,64 @@ std::unique_ptr<FloodTable> FloodTableBuilder::build() const {
     e.counters = b->counters;
     e.has_ipv6_member = b->has_ipv6_member;
     e.policy = b->policy;
-    table->entries_.push_back(e);
+    shard->entries.push_back(e);
+    shard->with_counters += e.counters != nullptr;
   }
-  const auto& order = table->entries_;
-
+  shard->blocks = std::move(blocks);
   // Power-of-two slot count, at least twice the VNIs: short probe sequences.
-  const size_t capacity = std::max<size_t>(16, std::bit_ceil(order.size() * 2));
-  table->slots_.assign(capacity, FloodTable::Slot{});
-  table->slot_mask_ = static_cast<uint32_t>(capacity - 1);
-  table->slot_shift_ = 32 - static_cast<unsigned>(std::countr_zero(capacity));
-  for (uint32_t i = 0; i < table->entries_.size(); ++i) {
-    uint32_t s = table->slot_of(table->entries_[i].vni);
-    while (table->slots_[s].vni != FloodTable::kEmptySlot) s = (s + 1) & table->slot_mask_;
-    table->slots_[s] = {table->entries_[i].vni, i};
+  const size_t capacity = std::max<size_t>(4, std::bit_ceil(shard->entries.size() * 2));
+  shard->slots.assign(capacity, FloodTable::Slot{});
+  shard->slot_mask = static_cast<uint32_t>(capacity - 1);
+  shard->slot_shift = 32 - static_cast<unsigned>(std::countr_zero(capacity));
+  for (uint32_t i = 0; i < shard->entries.size(); ++i) {
+    uint32_t s = shard->slot_of(shard->entries[i].vni);
+    while (shard->slots[s].vni != FloodTable::Slot::kEmpty) s = (s + 1) & shard->slot_mask;
+    shard->slots[s] = {shard->entries[i].vni, i};
   }
+  return shard;
+}
+
+std::unique_ptr<FloodTable> FloodTableBuilder::build_from_shards(FloodTable::Shards shards) const {
+  auto table = std::make_unique<FloodTable>();
+  table->params_ = params_;
+  table->ports_ = ports_;
+  table->version_ = version_;
+  table->set_shards(std::move(shards));
   return table;
+}
+
+namespace {
+
+// Every empty shard of every table: one slot, empty, so a lookup ends at the first probe.
+const std::shared_ptr<const FloodTable::Shard>& empty_shard() {
+  static const std::shared_ptr<const FloodTable::Shard> shard = FloodTableBuilder::build_shard({});
+  return shard;
+}
+
+}  // namespace
+
+FloodTable::FloodTable() {
+  set_shards({});
+}
+
+void FloodTable::set_shards(Shards shards) {
+  shards_ = std::move(shards);
+  vni_count_ = counted_vni_count_ = 0;
+  for (unsigned s = 0; s < kShards; ++s) {
+    if (!shards_[s]) shards_[s] = empty_shard();
+    shard_ptrs_[s] = shards_[s].get();
+    vni_count_ += shards_[s]->entries.size();
+    counted_vni_count_ += shards_[s]->with_counters;
+  }
+}
+
+std::vector<const VniEntry*> FloodTable::sorted_entries() const {
+  std::vector<const VniEntry*> out;
+  out.reserve(vni_count_);
+  for_each_entry([&](const VniEntry& e) { out.push_back(&e); });
+  std::sort(out.begin(), out.end(),
+            [](const VniEntry* a, const VniEntry* b) { return a->vni < b->vni; });
+  return out;
 }
 
 }  // namespace vxsn

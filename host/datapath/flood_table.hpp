@@ -92,40 +92,71 @@ struct CompiledVni {
 
 class FloodTable {
  public:
-  // nullptr if the VNI is absent. Open addressing, at most half full: ~1 probe per lookup.
+  // The table is cut into kShards shards by a hash of the VNI. A shard is immutable and
+  // shared between snapshots, so a snapshot after a change of one VNI rebuilds that VNI's
+  // shard only and shares the other kShards - 1 (the incremental compiler's case): a change
+  // on a table of 100k+ VNIs costs one shard of a few hundred, not an index of them all.
+  static constexpr unsigned kShardBits = 8;
+  static constexpr unsigned kShards = 1u << kShardBits;
+  static unsigned shard_of(uint32_t vni) { return (vni * 0x9E3779B1u) >> (32 - kShardBits); }
+
+  struct Slot {
+    static constexpr uint32_t kEmpty = 0xFFFFFFFFu;  // never a VNI (24 bits)
+    uint32_t vni = kEmpty;
+    uint32_t entry = 0;
+  };
+  // The VNIs of one shard, sorted by VNI, with their open-addressing index (at most half
+  // full: ~1 probe per lookup). Built by FloodTableBuilder::build_shard only.
+  struct Shard {
+    std::vector<std::shared_ptr<const CompiledVni>> blocks;
+    std::vector<VniEntry> entries;  // parallel to blocks
+    std::vector<Slot> slots;
+    size_t with_counters = 0;  // entries whose counters are not null
+    uint32_t slot_mask = 0;
+    unsigned slot_shift = 0;
+    uint32_t slot_of(uint32_t vni) const { return (vni * 0x85EBCA77u) >> slot_shift & slot_mask; }
+  };
+  using Shards = std::array<std::shared_ptr<const Shard>, kShards>;
+
+  FloodTable();  // empty
+
+  // nullptr if the VNI is absent: the shard's pointer, then ~1 probe of its slots.
   const VniEntry* find(uint32_t vni) const {
-    uint32_t i = slot_of(vni);
+    const Shard& shard = *shard_ptrs_[shard_of(vni)];
+    uint32_t i = shard.slot_of(vni);
     for (;;) {
-      const Slot& s = slots_[i];
-      if (s.vni == vni) return &entries_[s.entry];
-      if (s.vni == kEmptySlot) return nullptr;
-      i = (i + 1) & slot_mask_;
+      const Slot& s = shard.slots[i];
+      if (s.vni == vni) return &shard.entries[s.entry];
+      if (s.vni == Slot::kEmpty) return nullptr;
+      i = (i + 1) & shard.slot_mask;
     }
   }
-  size_t vni_count() const { return entries_.size(); }
-  std::span<const VniEntry> entries() const { return entries_; }  // sorted by VNI
+  size_t vni_count() const { return vni_count_; }
+  size_t counted_vni_count() const { return counted_vni_count_; }  // VNIs with counters
+  // Every VNI's entry, shard by shard (ascending VNI within a shard): the same VNIs always
+  // come in the same order. For the control side, not per packet.
+  template <class F>
+  void for_each_entry(F&& f) const {
+    for (const Shard* shard : shard_ptrs_)
+      for (const VniEntry& e : shard->entries) f(e);
+  }
+  // Every VNI's entry sorted by VNI (a vector of pointers into the table, built per call).
+  std::vector<const VniEntry*> sorted_entries() const;
   std::span<const EgressPort> egress_ports() const { return ports_; }
   const ReplicationParams& params() const { return params_; }
   uint64_t version() const { return version_; }  // as given to the builder
-  // The compiled block of each VNI, sorted by VNI (parallel to entries()).
-  std::span<const std::shared_ptr<const CompiledVni>> blocks() const { return blocks_; }
+  const Shards& shards() const { return shards_; }
 
  private:
   friend class FloodTableBuilder;
-  static constexpr uint32_t kEmptySlot = 0xFFFFFFFFu;  // never a VNI (24 bits)
-  struct Slot {
-    uint32_t vni = kEmptySlot;
-    uint32_t entry = 0;
-  };
-  uint32_t slot_of(uint32_t vni) const { return (vni * 0x9E3779B1u) >> slot_shift_ & slot_mask_; }
+  void set_shards(Shards shards);
 
   ReplicationParams params_;
   std::vector<EgressPort> ports_;
-  std::vector<std::shared_ptr<const CompiledVni>> blocks_;
-  std::vector<VniEntry> entries_;
-  std::vector<Slot> slots_;
-  uint32_t slot_mask_ = 0;
-  unsigned slot_shift_ = 0;
+  Shards shards_;                                 // owners, never null
+  std::array<const Shard*, kShards> shard_ptrs_;  // the same, raw: one load per lookup
+  size_t vni_count_ = 0;
+  size_t counted_vni_count_ = 0;
   uint64_t version_ = 0;
 };
 
@@ -144,6 +175,13 @@ class FloodTableBuilder {
   // an address family or listed twice in one VNI; a resolved member on an egress port that
   // does not exist; kOwnAddress mode with a member whose family has no own address.
   std::unique_ptr<FloodTable> build() const;
+
+  // The incremental path: one shard from blocks of that shard's VNIs, sorted by VNI, each
+  // VNI once (not checked); and a table of such shards with this builder's params, ports and
+  // version. A null shard is an empty one.
+  static std::shared_ptr<const FloodTable::Shard> build_shard(
+      std::vector<std::shared_ptr<const CompiledVni>> blocks);
+  std::unique_ptr<FloodTable> build_from_shards(FloodTable::Shards shards) const;
 
   // Compiles one VNI with the params and egress ports set so far; same checks as build()
   // for that VNI. The result can be added to any builder with the same params and ports.

@@ -32,9 +32,10 @@ void IncrementalCompiler::invalidate_all() {
 }
 
 IncrementalCompiler::VniState* IncrementalCompiler::find(uint32_t vni) {
-  auto it = std::lower_bound(vnis_.begin(), vnis_.end(), vni,
+  std::vector<VniState>& shard = states_[FloodTable::shard_of(vni)];
+  auto it = std::lower_bound(shard.begin(), shard.end(), vni,
                              [](const VniState& s, uint32_t v) { return s.vni < v; });
-  return it != vnis_.end() && it->vni == vni ? &*it : nullptr;
+  return it != shard.end() && it->vni == vni ? &*it : nullptr;
 }
 
 void IncrementalCompiler::index_members(const VniState& state, bool add) {
@@ -85,21 +86,25 @@ void IncrementalCompiler::forget_stats(const VniState& state) {
   stats_.refused_members -= state.refused;
 }
 
-// Changes to known VNIs are applied in place; new or removed VNIs cost one merge pass.
+// Changes to known VNIs are applied in place; new or removed VNIs cost one merge pass of
+// their shard. Every shard a change touches is built again at the next build().
 void IncrementalCompiler::merge_pending() {
-  std::vector<VniChange> added;
-  bool removed = false;
+  std::array<std::vector<VniChange>, FloodTable::kShards> added;
   for (auto& [vni, change] : pending_) {
+    const unsigned shard = FloodTable::shard_of(vni);
     VniState* state = find(vni);
     if (state == nullptr) {
-      if (change.present) added.push_back(std::move(change));
+      if (change.present) {
+        added[shard].push_back(std::move(change));
+        dirty_shards_.set(shard);
+      }
       continue;
     }
+    dirty_shards_.set(shard);
     if (!change.present) {
       index_members(*state, false);
       forget_stats(*state);
       state->removed = true;
-      removed = true;
       continue;
     }
     reindex_members(state->vni, state->members, change.members);
@@ -107,30 +112,36 @@ void IncrementalCompiler::merge_pending() {
     state->dirty = true;
   }
   pending_.clear();
-  if (removed) {
-    vnis_.erase(
-        std::remove_if(vnis_.begin(), vnis_.end(), [](const VniState& s) { return s.removed; }),
-        vnis_.end());
-  }
-  if (!added.empty()) {
-    std::sort(added.begin(), added.end(),
+  for (unsigned shard = 0; shard < FloodTable::kShards; ++shard) {
+    if (!dirty_shards_.test(shard)) continue;
+    std::vector<VniState>& states = states_[shard];
+    const size_t before = states.size();
+    std::erase_if(states, [](const VniState& s) { return s.removed; });
+    vni_count_ -= before - states.size();
+    if (added[shard].empty()) continue;
+    std::sort(added[shard].begin(), added[shard].end(),
               [](const VniChange& a, const VniChange& b) { return a.vni < b.vni; });
     std::vector<VniState> merged;
-    merged.reserve(vnis_.size() + added.size());
-    auto old = vnis_.begin();
-    for (VniChange& change : added) {
-      while (old != vnis_.end() && old->vni < change.vni) merged.push_back(std::move(*old++));
+    merged.reserve(states.size() + added[shard].size());
+    auto old = states.begin();
+    for (VniChange& change : added[shard]) {
+      while (old != states.end() && old->vni < change.vni) merged.push_back(std::move(*old++));
       VniState s;
       s.vni = change.vni;
       s.members = std::move(change.members);
       index_members(s, true);
       merged.push_back(std::move(s));
     }
-    while (old != vnis_.end()) merged.push_back(std::move(*old++));
-    vnis_ = std::move(merged);
+    while (old != states.end()) merged.push_back(std::move(*old++));
+    vni_count_ += added[shard].size();
+    states = std::move(merged);
   }
-  for (uint32_t vni : invalidated_)
-    if (VniState* s = find(vni)) s->dirty = true;
+  for (uint32_t vni : invalidated_) {
+    if (VniState* s = find(vni)) {
+      s->dirty = true;
+      dirty_shards_.set(FloodTable::shard_of(vni));
+    }
+  }
   invalidated_.clear();
 }
 
@@ -177,15 +188,21 @@ std::unique_ptr<FloodTable> IncrementalCompiler::build(uint64_t version) {
   merge_pending();
   FloodTableBuilder builder;
   builder.set_params(params_).set_egress_ports(ports_).set_version(version);
-  builder.reserve(vnis_.size());
   stats_.recompiled_vnis = 0;
-  for (VniState& state : vnis_) {
-    if (layout_changed_ || state.dirty || !state.compiled) compile(state, builder);
-    builder.add_compiled(state.compiled);
+  for (unsigned shard = 0; shard < FloodTable::kShards; ++shard) {
+    if (!layout_changed_ && !dirty_shards_.test(shard)) continue;  // shared as it is
+    std::vector<std::shared_ptr<const CompiledVni>> blocks;
+    blocks.reserve(states_[shard].size());
+    for (VniState& state : states_[shard]) {
+      if (layout_changed_ || state.dirty || !state.compiled) compile(state, builder);
+      blocks.push_back(state.compiled);
+    }
+    shards_[shard] = blocks.empty() ? nullptr : FloodTableBuilder::build_shard(std::move(blocks));
   }
   layout_changed_ = false;
-  stats_.vnis = vnis_.size();
-  return builder.build();
+  dirty_shards_.reset();
+  stats_.vnis = vni_count_;
+  return builder.build_from_shards(shards_);
 }
 
 }  // namespace vxsn

@@ -54,9 +54,19 @@ TEST(FloodTable, FindsPresentVnisAndNotAbsentOnesAmongMany) {
   for (uint32_t vni : {0u, 2u, 3u, 5u, 6u, 0xFFFFFFu, 1999999u, 12345678u})
     absent_found += t->find(vni) != nullptr;
   EXPECT_EQ(absent_found, 0u);
-  // Entries come out sorted by VNI.
-  for (size_t i = 1; i < t->entries().size(); ++i)
-    EXPECT_LT(t->entries()[i - 1].vni, t->entries()[i].vni);
+  // Every VNI once, in its own shard; sorted_entries() lists them all in VNI order.
+  size_t listed = 0;
+  t->for_each_entry([&](const VniEntry& e) {
+    ++listed;
+    EXPECT_EQ(t->find(e.vni), &e);
+  });
+  EXPECT_EQ(listed, kCount);
+  for (unsigned s = 0; s < FloodTable::kShards; ++s)
+    for (const VniEntry& e : t->shards()[s]->entries) EXPECT_EQ(FloodTable::shard_of(e.vni), s);
+  const auto sorted = t->sorted_entries();
+  ASSERT_EQ(sorted.size(), kCount);
+  for (size_t i = 1; i < sorted.size(); ++i) EXPECT_LT(sorted[i - 1]->vni, sorted[i]->vni);
+  EXPECT_EQ(t->counted_vni_count(), kCount);
 }
 
 TEST(FloodTable, EmptyTableFindsNothing) {

@@ -64,8 +64,8 @@ class IncrementalCompileTest : public ::testing::Test {
 
   static void expect_equal(const FloodTable& got, const FloodTable& want) {
     ASSERT_EQ(got.vni_count(), want.vni_count());
-    for (size_t i = 0; i < want.entries().size(); ++i) {
-      const VniEntry& w = want.entries()[i];
+    for (const VniEntry* entry : want.sorted_entries()) {
+      const VniEntry& w = *entry;
       const VniEntry* g = got.find(w.vni);
       ASSERT_NE(g, nullptr) << "VNI " << w.vni;
       EXPECT_EQ(g->vni, w.vni);
@@ -159,17 +159,27 @@ TEST_F(IncrementalCompileTest, RandomChangeSequencesMatchAFromScratchCompile) {
 
     // Untouched VNIs whose members' next hops did not change share the previous block.
     if (previous) {
-      for (size_t i = 0; i < table->entries().size(); ++i) {
-        const uint32_t vni = table->entries()[i].vni;
-        if (changed.count(vni)) continue;
-        const VniEntry* old = previous->find(vni);
-        if (old == nullptr) continue;
-        const bool same_span = old->members.data() == table->entries()[i].members.data();
+      table->for_each_entry([&](const VniEntry& e) {
+        if (changed.count(e.vni)) return;
+        const VniEntry* old = previous->find(e.vni);
+        if (old == nullptr) return;
+        const bool same_span = old->members.data() == e.members.data();
         // Either shared, or recompiled because a member's next hop was invalidated.
         if (!same_span) {
           bool invalidated = false;
-          for (const Member& m : table->entries()[i].members) invalidated |= hops.count(m.addr) > 0;
-          EXPECT_TRUE(invalidated) << "VNI " << vni << " recompiled without a reason";
+          for (const Member& m : e.members) invalidated |= hops.count(m.addr) > 0;
+          EXPECT_TRUE(invalidated) << "VNI " << e.vni << " recompiled without a reason";
+        }
+      });
+      // A shard none of whose VNIs changed is the previous table's, shared whole.
+      for (unsigned s = 0; s < FloodTable::kShards; ++s) {
+        bool touched = false;
+        for (const VniEntry& e : previous->shards()[s]->entries)
+          touched |=
+              changed.count(e.vni) > 0 || table->find(e.vni)->members.data() != e.members.data();
+        for (const VniEntry& e : table->shards()[s]->entries) touched |= changed.count(e.vni) > 0;
+        if (!touched) {
+          EXPECT_EQ(table->shards()[s], previous->shards()[s]) << "shard " << s;
         }
       }
     }
