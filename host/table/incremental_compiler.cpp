@@ -24,7 +24,8 @@ void IncrementalCompiler::apply(const VniChange& change) {
 void IncrementalCompiler::invalidate_address(const IpAddr& addr) {
   // Pending changes are compiled anyway; this finds the VNIs that would not be.
   auto a = vnis_of_address_.find(addr);
-  if (a != vnis_of_address_.end()) invalidated_.insert(a->second.begin(), a->second.end());
+  if (a != vnis_of_address_.end())
+    a->second.for_each([this](uint32_t vni) { invalidated_.insert(vni); });
 }
 
 void IncrementalCompiler::invalidate_all() {

@@ -17,6 +17,7 @@
 
 #include "host/datapath/flood_table.hpp"
 #include "host/table/table_manager.hpp"
+#include "host/table/vni_list.hpp"
 #include "host/table/vni_policy_rules.hpp"
 
 namespace vxsn {
@@ -92,7 +93,7 @@ class IncrementalCompiler {
   size_t vni_count_ = 0;
   std::unordered_map<uint32_t, VniChange> pending_;
   std::unordered_set<uint32_t> invalidated_;
-  std::unordered_map<IpAddr, std::unordered_set<uint32_t>, IpAddrHash> vnis_of_address_;
+  std::unordered_map<IpAddr, VniList, IpAddrHash> vnis_of_address_;
   CompileStats stats_;
 };
 
