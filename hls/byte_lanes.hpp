@@ -8,11 +8,23 @@
 
 namespace vxsn::hw {
 
+// An 8-bit part select for synthesis (wires, no logic). On the CPU the compat layer's
+// direct byte load/store does the same: the emulated card touches bytes of 512-bit words
+// hundreds of times per frame, and a shifted-and-masked limb each time was a fifth of its
+// time.
 inline uint8_t byte_at(const Word512& w, unsigned i) {
+#if defined(VXSN_USE_VITIS_HEADERS)
   return static_cast<uint8_t>(w.range(8 * i + 7, 8 * i).to_uint64());
+#else
+  return w.lane_byte(i);
+#endif
 }
 inline void set_byte(Word512& w, unsigned i, uint8_t v) {
+#if defined(VXSN_USE_VITIS_HEADERS)
   w.range(8 * i + 7, 8 * i) = v;
+#else
+  w.set_lane_byte(i, v);
+#endif
 }
 
 // Big-endian 16-bit field at byte i (i + 1 < 64).

@@ -257,6 +257,19 @@ class ap_uint {
 
   // Limb access for the compat layer itself (not part of the Vitis API: kernels never use it).
   uint64_t limb(int i) const { return limb_[i]; }
+  // Byte i (bits 8i+7..8i) as one load and one store: the limbs are little-endian, so on a
+  // little-endian CPU their memory image is the AXI byte order. What byte_lanes.hpp uses
+  // in place of an 8-bit part select when the compat layer stands in for Vitis's ap_uint.
+  uint8_t lane_byte(unsigned i) const {
+    static_assert(W % 8 == 0, "byte lanes need a width in whole bytes");
+    if (i >= W / 8) vxsn_compat::fail("byte lane out of bounds");
+    return reinterpret_cast<const uint8_t*>(limb_)[i];
+  }
+  void set_lane_byte(unsigned i, uint8_t v) {
+    static_assert(W % 8 == 0, "byte lanes need a width in whole bytes");
+    if (i >= W / 8) vxsn_compat::fail("byte lane out of bounds");
+    reinterpret_cast<uint8_t*>(limb_)[i] = v;
+  }
 
   // Bits [lo, lo+n) with n <= 64.
   uint64_t bits_at(int lo, int n) const { return vxsn_compat::extract_bits(limb_, kLimbs, lo, n); }
