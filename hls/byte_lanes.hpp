@@ -32,15 +32,22 @@ inline uint16_t be16_at(const Word512& w, unsigned i) {
   return static_cast<uint16_t>((byte_at(w, i) << 8) | byte_at(w, i + 1));
 }
 
-// Little-endian fields of card-memory records.
+// Little-endian fields of card-memory records (on the CPU: one load, as byte_at).
+inline uint64_t le_field(const Word512& w, unsigned i, unsigned bytes) {
+#if defined(VXSN_USE_VITIS_HEADERS)
+  return w.range(8 * (i + bytes) - 1, 8 * i).to_uint64();
+#else
+  return w.lane_le(i, bytes);
+#endif
+}
 inline uint16_t le16_at(const Word512& w, unsigned i) {
-  return static_cast<uint16_t>(w.range(8 * i + 15, 8 * i).to_uint64());
+  return static_cast<uint16_t>(le_field(w, i, 2));
 }
 inline uint32_t le32_at(const Word512& w, unsigned i) {
-  return static_cast<uint32_t>(w.range(8 * i + 31, 8 * i).to_uint64());
+  return static_cast<uint32_t>(le_field(w, i, 4));
 }
 inline uint64_t le64_at(const Word512& w, unsigned i) {
-  return w.range(8 * i + 63, 8 * i).to_uint64();
+  return le_field(w, i, 8);
 }
 inline void set_le32(Word512& w, unsigned i, uint32_t v) {
   w.range(8 * i + 31, 8 * i) = v;
@@ -49,12 +56,16 @@ inline void set_le32(Word512& w, unsigned i, uint32_t v) {
 // 16 bytes starting at byte i (an address), in lane order.
 inline IpBits bytes16_at(const Word512& w, unsigned i) {
   IpBits a = 0;
-  a.range(63, 0) = w.range(8 * i + 63, 8 * i).to_uint64();
-  a.range(127, 64) = w.range(8 * i + 127, 8 * i + 64).to_uint64();
+  a.range(63, 0) = le64_at(w, i);
+  a.range(127, 64) = le64_at(w, i + 8);
   return a;
 }
 inline uint8_t ip_byte(const IpBits& a, unsigned i) {
+#if defined(VXSN_USE_VITIS_HEADERS)
   return static_cast<uint8_t>(a.range(8 * i + 7, 8 * i).to_uint64());
+#else
+  return a.lane_byte(i);
+#endif
 }
 
 // Folds a wide ones'-complement partial sum to 16 bits (end-around carry). A 32-bit

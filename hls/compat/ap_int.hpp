@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <type_traits>
 
 template <int W>
@@ -264,6 +265,14 @@ class ap_uint {
     static_assert(W % 8 == 0, "byte lanes need a width in whole bytes");
     if (i >= W / 8) vxsn_compat::fail("byte lane out of bounds");
     return reinterpret_cast<const uint8_t*>(limb_)[i];
+  }
+  // Bytes i..i+n-1 (n <= 8) as a little-endian value: one unaligned load.
+  uint64_t lane_le(unsigned i, unsigned n) const {
+    static_assert(W % 8 == 0, "byte lanes need a width in whole bytes");
+    if (n > 8 || i + n > W / 8) vxsn_compat::fail("byte lanes out of bounds");
+    uint64_t v = 0;
+    std::memcpy(&v, reinterpret_cast<const uint8_t*>(limb_) + i, n);
+    return v;
   }
   void set_lane_byte(unsigned i, uint8_t v) {
     static_assert(W % 8 == 0, "byte lanes need a width in whole bytes");
