@@ -81,6 +81,19 @@ PortSteering::~PortSteering() {
   port_.reset();
 }
 
+bool PortSteering::update(const SteeringPolicy& policy, std::string& why) {
+  if (flows_) return flows_->replace(policy, why);
+  if (xdp_) {
+    try {
+      xdp_->update(policy);
+    } catch (const std::exception& e) {
+      why = e.what();
+      return false;
+    }
+  }
+  return true;
+}
+
 std::vector<uint64_t> PortSteering::rule_hits() const {
   if (flows_) return flows_->rule_hits();
   if (xdp_) return xdp_->hits();

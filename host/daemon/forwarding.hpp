@@ -55,6 +55,10 @@ class Forwarding {
   virtual ForwardingReading read_counters() = 0;
   // The software steering classifier's hits per rule of the policy (every port).
   virtual std::vector<uint64_t> steering_hits() const = 0;
+  // A reload changed the service addresses: the datapath's own classifier and address
+  // checks take `policy` while frames flow, the addresses kept forwarding throughout.
+  // Empty, or why this datapath cannot (the old policy then stays; a restart applies it).
+  virtual std::string change_steering(const SteeringPolicy& policy) = 0;
   // The card's status (card datapaths only).
   virtual std::optional<CardInfo> card_info() = 0;
 };
