@@ -17,13 +17,6 @@ SteeringRuleSet::SteeringRuleSet(SteeringPolicy p, uint64_t v, unsigned lanes)
     lane_hits.push_back(std::make_unique<SteerRuleHits>(policy.rules.size()));
 }
 
-SteeringRules::ReadSection::ReadSection() {
-  urcu_memb_read_lock();
-}
-SteeringRules::ReadSection::~ReadSection() {
-  urcu_memb_read_unlock();
-}
-
 SteeringRules::SteeringRules(const SteeringPolicy& policy, unsigned lanes)
     : lanes_(lanes), current_(new SteeringRuleSet(policy, 1, lanes)) {}
 

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <vector>
 
+#include "driver/rcu_read_section.hpp"
 #include "driver/steering/steering_policy.hpp"
 
 namespace vxsn {
@@ -46,13 +47,7 @@ struct SteeringRuleSet {
 class SteeringRules {
  public:
   // RAII read-side critical section; may nest. Only in threads registered with RCU.
-  class ReadSection {
-   public:
-    ReadSection();
-    ~ReadSection();
-    ReadSection(const ReadSection&) = delete;
-    ReadSection& operator=(const ReadSection&) = delete;
-  };
+  using ReadSection = RcuReadSection;
 
   SteeringRules(const SteeringPolicy& policy, unsigned lanes);
   ~SteeringRules();  // no lane may still read

@@ -9,9 +9,11 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "driver/net_types.hpp"
+#include "driver/steering/steering_policy.hpp"
 #include "host/api/management_backend.hpp"
 #include "host/datapath/flood_table.hpp"
 #include "host/metrics/node_snapshot.hpp"
