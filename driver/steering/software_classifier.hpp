@@ -48,7 +48,9 @@ class SoftwareClassifier {
     set_ = rules_.current_for_reader();
     return *set_;
   }
-  SteerAction classify(std::span<const uint8_t> frame) { return set_->policy.rules[classify_rule(frame)].action; }
+  SteerAction classify(std::span<const uint8_t> frame) {
+    return set_->policy.rules[classify_rule(frame)].action;
+  }
   // The matched rule's index in the burst's list, counted.
   size_t classify_rule(std::span<const uint8_t> frame) {
     const size_t rule = classify_frame(frame, set_->policy);

@@ -29,7 +29,7 @@ struct {
 
 struct {
   __uint(type, BPF_MAP_TYPE_ARRAY);
-  __uint(max_entries, VXSN_STEER_BANKS * VXSN_STEER_MAX_RULES);
+  __uint(max_entries, VXSN_STEER_BANKS* VXSN_STEER_MAX_RULES);
   __type(key, __u32);
   __type(value, struct vxsn_steer_rule);
 } vxsn_rules SEC(".maps");
@@ -43,7 +43,7 @@ struct {
 
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-  __uint(max_entries, VXSN_STEER_BANKS * VXSN_STEER_MAX_RULES);
+  __uint(max_entries, VXSN_STEER_BANKS* VXSN_STEER_MAX_RULES);
   __type(key, __u32);
   __type(value, __u64);
 } vxsn_rule_hits SEC(".maps");

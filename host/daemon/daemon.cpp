@@ -277,9 +277,9 @@ struct Daemon::Impl : DaemonControl {
                    fmt::join(restart, ", "));
     // First, as it may still refuse the reload (nothing else changed then).
     if (fresh.service_addresses != config.service_addresses) {
-      steering = change_service_addresses(steering, fresh.service_addresses,
-                                          {owned_ports, *forwarding, registration.get()},
-                                          config_path);
+      steering =
+          change_service_addresses(steering, fresh.service_addresses,
+                                   {owned_ports, *forwarding, registration.get()}, config_path);
       config.service_addresses = fresh.service_addresses;
     }
     const bool layout_changed = !same_layout(config, fresh);

@@ -64,8 +64,8 @@ SteeringPolicy change_service_addresses(const SteeringPolicy& running,
     PortSteering& p = *parts.ports[i];
     std::string why;
     if (!p.update(policy, why))
-      refuse("port " + std::to_string(i) + " (" + p.port().name() + ", " +
-             to_string(p.enforcer()) + " steering): " + why);
+      refuse("port " + std::to_string(i) + " (" + p.port().name() + ", " + to_string(p.enforcer()) +
+             " steering): " + why);
     undo.push([&p, &running] {
       std::string ignored;
       if (!p.update(running, ignored))

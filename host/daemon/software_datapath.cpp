@@ -58,7 +58,7 @@ struct alignas(64) SoftwareDatapath::Lane {
   SoftwareClassifier steering;
   // The parser's service addresses follow the steering list (a reload may change both).
   ParseConfig parse;
-  uint64_t parse_version = 1;  // the steering list `parse` was made for
+  uint64_t parse_version = 1;               // the steering list `parse` was made for
   std::unique_ptr<LearnQueue> learn_queue;  // this lane -> control loop
   LearnFilter learn_filter;
   FloodGuard guard;  // the shared VTEP policers, this lane's clock

@@ -37,9 +37,9 @@ class ServiceAddressReload : public ::testing::Test {
     tb_ = std::make_unique<Testbed>(TestbedOptions{.vteps = 3, .vnis = 1});
     a_ = tb_->service_ip();
     b_ = a_.substr(0, a_.rfind('.')) + ".253";
-    ASSERT_EQ(run("ip -n " + tb_->node_ns() + " addr add " + b_ + "/32 dev " + tb_->node_if())
-                  .exit_code,
-              0);
+    ASSERT_EQ(
+        run("ip -n " + tb_->node_ns() + " addr add " + b_ + "/32 dev " + tb_->node_if()).exit_code,
+        0);
     Membership m;
     for (uint32_t vni : tb_->vnis()) m[vni] = {1, 2, 3};
     m[kFloodVni] = {1, 2, 3};

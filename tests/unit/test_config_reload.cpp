@@ -27,9 +27,8 @@ TEST(ConfigReload, ListenersAndPortsAreNamedForRestartInOrder) {
   fresh.metrics.port = 9999;
   fresh.health_file = "/run/vxsn/health";
   EXPECT_EQ(restart_only_changes(base(), fresh, true),
-            (std::vector<std::string>{"port", "node.vxlan_port", "datapath.mode",
-                                      "datapath.card", "metrics.listen", "ha",
-                                      "node.health_file"}));
+            (std::vector<std::string>{"port", "node.vxlan_port", "datapath.mode", "datapath.card",
+                                      "metrics.listen", "ha", "node.health_file"}));
 }
 
 TEST(ConfigReload, StateFileKeysAreRestartOnly) {
