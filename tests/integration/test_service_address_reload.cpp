@@ -31,7 +31,9 @@ for i in range(count):
     time.sleep(0.001)
 )PY";
 
-class ServiceAddressReload : public ::testing::Test {
+// Run with the software datapath and with the emulated card (whose own address check
+// follows through the card's control registers).
+class ServiceAddressReload : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     tb_ = std::make_unique<Testbed>(TestbedOptions{.vteps = 3, .vnis = 1});
@@ -43,7 +45,8 @@ class ServiceAddressReload : public ::testing::Test {
     Membership m;
     for (uint32_t vni : tb_->vnis()) m[vni] = {1, 2, 3};
     m[kFloodVni] = {1, 2, 3};
-    node_ = std::make_unique<Node>(*tb_, NodeOptions{.members = m});
+    const std::string datapath = "[datapath]\nmode = \"" + GetParam() + "\"\n";
+    node_ = std::make_unique<Node>(*tb_, NodeOptions{.extra_config = datapath, .members = m});
     ASSERT_TRUE(node_->wait_ready()) << node_->process().log();
     sender_ = "/tmp/" + tb_->prefix() + "-sender.py";
     std::ofstream(sender_) << kSender;
@@ -117,7 +120,7 @@ class ServiceAddressReload : public ::testing::Test {
   std::string a_, b_, sender_;
 };
 
-TEST_F(ServiceAddressReload, TheAddressThatStaysLosesNoFrameAndTheRemovedOneStopsReplicating) {
+TEST_P(ServiceAddressReload, TheAddressThatStaysLosesNoFrameAndTheRemovedOneStopsReplicating) {
   constexpr int kFrames = 1000;  // 1 s or more of floods around each reload
   const std::string quoted_a = "\"" + a_ + "\"", quoted_b = "\"" + b_ + "\"";
 
@@ -177,6 +180,9 @@ TEST_F(ServiceAddressReload, TheAddressThatStaysLosesNoFrameAndTheRemovedOneStop
   EXPECT_EQ(added_since(before, 50).first, 50u) << "B stopped after a refused reload";
   EXPECT_EQ(node_->process().terminate(), 0) << node_->process().log();
 }
+
+INSTANTIATE_TEST_SUITE_P(Datapaths, ServiceAddressReload, ::testing::Values("software", "emu"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace vxsn::test
