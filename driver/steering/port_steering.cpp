@@ -28,6 +28,15 @@ FlowTargets datapath_targets(uint16_t rx_queues) {
   return t;
 }
 
+std::string rte_flow_reason(const FlowEnforcer& flows) {
+  return std::to_string(flows.flow_count()) + " flows" + (flows.isolated() ? ", isolated" : "") +
+         (flows.counting() ? ", counted" : ", no counters");
+}
+
+std::string xdp_reason(const SteeringPolicy& policy) {
+  return std::to_string(policy.rules.size()) + " rules in the XDP program's map";
+}
+
 }  // namespace
 
 std::unique_ptr<PortSteering> PortSteering::open(PortConfig config, const SteeringPolicy& policy,
@@ -46,7 +55,7 @@ std::unique_ptr<PortSteering> PortSteering::open(PortConfig config, const Steeri
   if (af_xdp) {
     s->xdp_ = XdpSteering::load(s->port_->kernel_ifname(), policy);
     s->enforcer_ = SteeringEnforcer::kXdp;
-    s->reason_ = std::to_string(policy.rules.size()) + " rules in the XDP program's map";
+    s->reason_ = xdp_reason(policy);
   } else {
     s->enforce_with_rte_flow(policy);
   }
@@ -62,9 +71,7 @@ void PortSteering::enforce_with_rte_flow(const SteeringPolicy& policy) {
   std::string why;
   if (flows_->install(policy, why)) {
     enforcer_ = SteeringEnforcer::kRteFlow;
-    reason_ = std::to_string(flows_->flow_count()) + " flows" +
-              (flows_->isolated() ? ", isolated" : "") +
-              (flows_->counting() ? ", counted" : ", no counters");
+    reason_ = rte_flow_reason(*flows_);
     return;
   }
   // Validation alone proves nothing (net_tap validates what it cannot create): only
@@ -79,6 +86,23 @@ PortSteering::~PortSteering() {
   flows_.reset();  // flushed while the port still exists
   xdp_.reset();
   port_.reset();
+}
+
+bool PortSteering::update(const SteeringPolicy& policy, std::string& why) {
+  if (flows_) {
+    if (!flows_->replace(policy, why)) return false;
+    reason_ = rte_flow_reason(*flows_);
+  }
+  if (xdp_) {
+    try {
+      xdp_->update(policy);
+    } catch (const std::exception& e) {
+      why = e.what();
+      return false;
+    }
+    reason_ = xdp_reason(policy);
+  }
+  return true;
 }
 
 std::vector<uint64_t> PortSteering::rule_hits() const {

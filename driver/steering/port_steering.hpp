@@ -35,6 +35,11 @@ class PortSteering {
   // Why this enforcer: e.g. the PMD's refusal that left the port to software.
   const std::string& reason() const { return reason_; }
   bool isolated() const { return flows_ && flows_->isolated(); }
+  // A new policy (a reload of the service addresses), make-before-break: rte_flow creates
+  // the new flows before it destroys the old, XDP fills its idle bank and flips; software
+  // has nothing on the port (the datapath's SteeringRules swap). False with the reason when
+  // the enforcer refused: the old policy stays enforced.
+  bool update(const SteeringPolicy& policy, std::string& why);
   // The enforcer's own hits per rule (rte_flow COUNT, XDP map); empty where it has none
   // (software: the datapath's classifier counts).
   std::vector<uint64_t> rule_hits() const;

@@ -73,11 +73,4 @@ size_t classify_frame(std::span<const uint8_t> frame, const SteeringPolicy& poli
   return policy.rules.size() - 1;  // compile_steering_policy ends every list with a catch-all
 }
 
-std::vector<uint64_t> SteerRuleHits::snapshot() const {
-  std::vector<uint64_t> out;
-  out.reserve(hits_.size());
-  for (const auto& h : hits_) out.push_back(h.load(std::memory_order_relaxed));
-  return out;
-}
-
 }  // namespace vxsn

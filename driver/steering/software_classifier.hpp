@@ -9,12 +9,12 @@
 // drop reason.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <span>
 #include <vector>
 
 #include "driver/steering/steering_policy.hpp"
+#include "driver/steering/steering_rules.hpp"
 
 namespace vxsn {
 
@@ -36,35 +36,32 @@ bool steer_match(const SteerMatch& match, const SteerFields& fields);
 // a catch-all, so every frame has one.
 size_t classify_frame(std::span<const uint8_t> frame, const SteeringPolicy& policy);
 
-// Hits per rule, written by one poll thread, read by any.
-class SteerRuleHits {
- public:
-  explicit SteerRuleHits(size_t rules) : hits_(rules) {}
-  void add(size_t rule) {
-    hits_[rule].store(hits_[rule].load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  }
-  std::vector<uint64_t> snapshot() const;
-
- private:
-  std::vector<std::atomic<uint64_t>> hits_;
-};
-
-// The software enforcer of one policy: classifies and counts.
+// One lane's software enforcer: frames classified by the rule set current for the burst,
+// counted on that set's counters of this lane.
 class SoftwareClassifier {
  public:
-  explicit SoftwareClassifier(const SteeringPolicy& policy)
-      : policy_(policy), hits_(policy.rules.size()) {}
-  SteerAction classify(std::span<const uint8_t> frame) {
-    const size_t rule = classify_frame(frame, policy_);
-    hits_.add(rule);
-    return policy_.rules[rule].action;
+  // `rules` outlives this; `lane` < rules.lanes().
+  SoftwareClassifier(const SteeringRules& rules, unsigned lane) : rules_(rules), lane_(lane) {}
+  // Once per burst, inside a SteeringRules::ReadSection: the list every frame of the burst
+  // is classified with (a reload's swap is seen at the next burst, never mid-list).
+  const SteeringRuleSet& begin_burst() {
+    set_ = rules_.current_for_reader();
+    return *set_;
   }
-  const SteeringPolicy& policy() const { return policy_; }
-  std::vector<uint64_t> hits() const { return hits_.snapshot(); }
+  SteerAction classify(std::span<const uint8_t> frame) {
+    return set_->policy.rules[classify_rule(frame)].action;
+  }
+  // The matched rule's index in the burst's list, counted.
+  size_t classify_rule(std::span<const uint8_t> frame) {
+    const size_t rule = classify_frame(frame, set_->policy);
+    set_->lane_hits[lane_]->add(rule);
+    return rule;
+  }
 
  private:
-  const SteeringPolicy& policy_;
-  SteerRuleHits hits_;
+  const SteeringRules& rules_;
+  unsigned lane_;
+  const SteeringRuleSet* set_ = nullptr;
 };
 
 }  // namespace vxsn

@@ -69,23 +69,54 @@ std::vector<vxsn_steer_rule> encode_xdp_rules(const SteeringPolicy& policy) {
   return out;
 }
 
+namespace {
+
+uint32_t active_word(const XdpRuleMaps& maps) {
+  const uint32_t zero = 0;
+  uint32_t word = 0;
+  if (bpf_map_lookup_elem(maps.count, &zero, &word) != 0) throw bpf_error("reading the rule count");
+  return word;
+}
+
+uint32_t bank_base(uint32_t word) {
+  return ((word >> VXSN_STEER_BANK_SHIFT) & 1) * VXSN_STEER_MAX_RULES;
+}
+
+std::vector<uint64_t> per_cpu_slots() {
+  const int cpus = libbpf_num_possible_cpus();
+  return std::vector<uint64_t>(cpus > 0 ? cpus : 1, 0);
+}
+
+}  // namespace
+
 void write_xdp_rules(const XdpRuleMaps& maps, const SteeringPolicy& policy) {
   const std::vector<vxsn_steer_rule> rules = encode_xdp_rules(policy);
+  // The idle bank: the program reads only the active one.
+  const uint32_t bank = ((active_word(maps) >> VXSN_STEER_BANK_SHIFT) & 1) ^ 1;
+  const uint32_t base = bank * VXSN_STEER_MAX_RULES;
+  const std::vector<uint64_t> zeros = per_cpu_slots();
   for (uint32_t i = 0; i < rules.size(); ++i) {
-    if (bpf_map_update_elem(maps.rules, &i, &rules[i], BPF_ANY) != 0)
+    const uint32_t slot = base + i;
+    if (bpf_map_update_elem(maps.rules, &slot, &rules[i], BPF_ANY) != 0)
       throw bpf_error("writing rule " + std::to_string(i));
+    // The new list's hits start at zero (the bank may hold an older list's).
+    if (bpf_map_update_elem(maps.hits, &slot, zeros.data(), BPF_ANY) != 0)
+      throw bpf_error("clearing the hits of rule " + std::to_string(i));
   }
-  const uint32_t zero = 0, count = static_cast<uint32_t>(rules.size());
-  if (bpf_map_update_elem(maps.count, &zero, &count, BPF_ANY) != 0)
+  // One word: the count and the bank together, so the flip is a single store.
+  const uint32_t zero = 0;
+  const uint32_t word = static_cast<uint32_t>(rules.size()) | bank << VXSN_STEER_BANK_SHIFT;
+  if (bpf_map_update_elem(maps.count, &zero, &word, BPF_ANY) != 0)
     throw bpf_error("writing the rule count");
 }
 
 std::vector<uint64_t> read_xdp_hits(const XdpRuleMaps& maps, size_t rules) {
-  const int cpus = libbpf_num_possible_cpus();
-  std::vector<uint64_t> per_cpu(cpus > 0 ? cpus : 1);
+  std::vector<uint64_t> per_cpu = per_cpu_slots();
   std::vector<uint64_t> hits(rules, 0);
+  const uint32_t base = bank_base(active_word(maps));
   for (uint32_t i = 0; i < rules; ++i) {
-    if (bpf_map_lookup_elem(maps.hits, &i, per_cpu.data()) != 0) continue;
+    const uint32_t slot = base + i;
+    if (bpf_map_lookup_elem(maps.hits, &slot, per_cpu.data()) != 0) continue;
     for (uint64_t n : per_cpu) hits[i] += n;
   }
   return hits;
@@ -131,9 +162,13 @@ std::unique_ptr<XdpSteering> XdpSteering::load(const std::string& ifname,
   if (s->maps_.rules < 0 || s->maps_.count < 0 || s->maps_.hits < 0)
     throw std::runtime_error("XDP steering: the program on " + ifname +
                              " is not vxsn's steering program (no vxsn_rules map)");
-  write_xdp_rules(s->maps_, policy);
-  s->rules_ = policy.rules.size();
+  s->update(policy);
   return s;
+}
+
+void XdpSteering::update(const SteeringPolicy& policy) {
+  write_xdp_rules(maps_, policy);
+  rules_ = policy.rules.size();
 }
 
 XdpSteering::~XdpSteering() {

@@ -21,10 +21,12 @@ struct XdpRuleMaps {
   int rules = -1, count = -1, hits = -1;
 };
 
-// Writes the rules, then their count (the program reads nothing before the count says so).
-// Throws std::runtime_error naming the failing map.
+// Writes the rules into the program's idle bank, then flips the count word to it: the
+// program matches a frame against the old list or the new one, never a mix (the bank
+// written next is the old list's; a reload is far longer than one frame's run).
+// Throws std::runtime_error naming the failing map; the active list then stays.
 void write_xdp_rules(const XdpRuleMaps& maps, const SteeringPolicy& policy);
-// Hits per rule, summed over CPUs.
+// Hits per rule of the active list, summed over CPUs.
 std::vector<uint64_t> read_xdp_hits(const XdpRuleMaps& maps, size_t rules);
 
 // The policy in the program attached to one interface.
@@ -35,6 +37,8 @@ class XdpSteering {
   ~XdpSteering();
   XdpSteering(const XdpSteering&) = delete;
   XdpSteering& operator=(const XdpSteering&) = delete;
+  // A new rule list in place (make-before-break: see write_xdp_rules). Throws as it does.
+  void update(const SteeringPolicy& policy);
   std::vector<uint64_t> hits() const { return read_xdp_hits(maps_, rules_); }
 
  private:

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 // XDP steering for the af_xdp PMD: the steering policy's compiled rule list, interpreted.
 // The loader (driver/steering/xdp_rules.cpp) fills vxsn_rules and vxsn_rule_count after
-// the PMD attached the program; until then (count 0) every frame passes to the kernel.
+// the PMD attached the program; until then (count 0) every frame passes to the kernel. A
+// new list (a reload) goes into the idle bank, then the count word flips to it.
 // First matching rule wins: datapath -> the AF_XDP socket of the receiving queue;
 // registration and host -> the kernel; drop -> dropped. Hits are counted per rule.
 // linux/bpf.h first: libbpf's helper headers need its __u32/__u64 types.
@@ -28,7 +29,7 @@ struct {
 
 struct {
   __uint(type, BPF_MAP_TYPE_ARRAY);
-  __uint(max_entries, VXSN_STEER_MAX_RULES);
+  __uint(max_entries, VXSN_STEER_BANKS* VXSN_STEER_MAX_RULES);
   __type(key, __u32);
   __type(value, struct vxsn_steer_rule);
 } vxsn_rules SEC(".maps");
@@ -42,7 +43,7 @@ struct {
 
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-  __uint(max_entries, VXSN_STEER_MAX_RULES);
+  __uint(max_entries, VXSN_STEER_BANKS* VXSN_STEER_MAX_RULES);
   __type(key, __u32);
   __type(value, __u64);
 } vxsn_rule_hits SEC(".maps");
@@ -63,7 +64,8 @@ struct fields {
   __u8 has_ports;
   __u16 src_port, dst_port;
   __u8 dst[16];
-  __u32 matched;  // out: index of the first matching rule
+  __u32 base;     // in: the active bank's first slot
+  __u32 matched;  // out: index (in the bank) of the first matching rule
 };
 
 static __always_inline void read_ports(void* l4, void* end, struct fields* f) {
@@ -106,7 +108,8 @@ static __always_inline int same_dst(const __u8* a, const __u8* b) {
 
 static int match_rule(__u32 index, void* ctx) {
   struct fields* f = ctx;
-  struct vxsn_steer_rule* r = bpf_map_lookup_elem(&vxsn_rules, &index);
+  __u32 slot = f->base + index;
+  struct vxsn_steer_rule* r = bpf_map_lookup_elem(&vxsn_rules, &slot);
   if (!r) return 1;
   if (r->l3 != VXSN_L3_ANY && r->l3 != f->l3) return 0;
   if ((r->flags & VXSN_STEER_MATCH_DST) && !same_dst(r->dst, f->dst)) return 0;
@@ -126,11 +129,15 @@ int vxsn_steer(struct xdp_md* ctx) {
   void* data = (void*)(long)ctx->data;
   void* end = (void*)(long)ctx->data_end;
   __u32 zero = 0;
-  __u32* count = bpf_map_lookup_elem(&vxsn_rule_count, &zero);
-  if (!count || *count == 0 || *count > VXSN_STEER_MAX_RULES) return XDP_PASS;
+  __u32* word = bpf_map_lookup_elem(&vxsn_rule_count, &zero);
+  if (!word) return XDP_PASS;
+  const __u32 active = *(volatile __u32*)word;  // once: the loader may flip it meanwhile
+  const __u32 count = active & VXSN_STEER_COUNT_MASK;
+  if (count == 0 || count > VXSN_STEER_MAX_RULES) return XDP_PASS;
 
   struct fields f = {};
-  f.matched = *count;
+  f.base = ((active >> VXSN_STEER_BANK_SHIFT) & 1) * VXSN_STEER_MAX_RULES;
+  f.matched = VXSN_STEER_MAX_RULES;  // none
   struct ethhdr* eth = data;
   if ((void*)(eth + 1) <= end) {
     __be16 proto = eth->h_proto;
@@ -146,12 +153,13 @@ int vxsn_steer(struct xdp_md* ctx) {
     }
     read_l3(l3, end, proto, &f);
   }
-  bpf_loop(*count, match_rule, &f, 0);
+  bpf_loop(count, match_rule, &f, 0);
   if (f.matched >= VXSN_STEER_MAX_RULES) return XDP_PASS;
 
-  __u64* hits = bpf_map_lookup_elem(&vxsn_rule_hits, &f.matched);
+  __u32 slot = f.base + f.matched;
+  __u64* hits = bpf_map_lookup_elem(&vxsn_rule_hits, &slot);
   if (hits) *hits += 1;
-  struct vxsn_steer_rule* r = bpf_map_lookup_elem(&vxsn_rules, &f.matched);
+  struct vxsn_steer_rule* r = bpf_map_lookup_elem(&vxsn_rules, &slot);
   if (!r) return XDP_PASS;
   if (r->action == VXSN_STEER_DATAPATH)
     // No socket bound on this queue yet: the kernel keeps the frame rather than losing it.

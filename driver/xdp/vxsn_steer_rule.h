@@ -9,6 +9,14 @@
 
 #define VXSN_STEER_MAX_RULES 128
 
+/* The rules map holds two banks of VXSN_STEER_MAX_RULES (and so does the hits map): the
+ * loader writes a new list into the idle bank, then flips vxsn_rule_count's one word, so
+ * a frame is matched against the old list or the new one, never a half-written mix.
+ * The word: the active list's length in the low 16 bits, its bank in bit 16. */
+#define VXSN_STEER_BANKS 2
+#define VXSN_STEER_COUNT_MASK 0xffffu
+#define VXSN_STEER_BANK_SHIFT 16
+
 enum vxsn_steer_action {
   VXSN_STEER_DATAPATH = 0,
   VXSN_STEER_REGISTRATION = 1,

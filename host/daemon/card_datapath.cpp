@@ -1,6 +1,7 @@
 #include "host/daemon/card_datapath.hpp"
 
 #include "host/daemon/poll_loop.hpp"
+#include "host/datapath/flood_table.hpp"
 
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
@@ -46,7 +47,7 @@ class MbufCopySink final : public EmuCopySink {
 }  // namespace
 
 struct alignas(64) CardDatapath::Lane {
-  Lane(unsigned index, const SteeringPolicy& steering) : index(index), steering(steering) {}
+  Lane(unsigned index, const SteeringRules& steering) : index(index), steering(steering, index) {}
   unsigned index;
   DatapathCounters counters;
   SingleWriterCounter host_frames;
@@ -56,8 +57,8 @@ struct alignas(64) CardDatapath::Lane {
 
 CardDatapath::CardDatapath(std::vector<DpdkPort*> ports, EmuCard& card,
                            const SteeringPolicy& steering, unsigned lanes)
-    : ports_(std::move(ports)), card_(card), lcores_(lanes) {
-  for (unsigned i = 0; i < lanes; ++i) lanes_.push_back(std::make_unique<Lane>(i, steering));
+    : ports_(std::move(ports)), card_(card), steering_(steering, lanes), lcores_(lanes) {
+  for (unsigned i = 0; i < lanes; ++i) lanes_.push_back(std::make_unique<Lane>(i, steering_));
 }
 
 CardDatapath::~CardDatapath() {
@@ -85,13 +86,11 @@ uint64_t CardDatapath::host_frames() const {
 }
 
 std::vector<uint64_t> CardDatapath::steering_hits() const {
-  std::vector<uint64_t> sum;
-  for (const auto& l : lanes_) {
-    const std::vector<uint64_t> hits = l->steering.hits();
-    sum.resize(hits.size());
-    for (size_t i = 0; i < hits.size(); ++i) sum[i] += hits[i];
-  }
-  return sum;
+  return steering_.hits();
+}
+
+void CardDatapath::set_steering(const SteeringPolicy& policy) {
+  steering_.publish(policy);
 }
 
 std::vector<LcoreCounts> CardDatapath::lcore_counts() const {
@@ -103,6 +102,7 @@ std::vector<LcoreCounts> CardDatapath::lcore_counts() const {
 }
 
 void CardDatapath::run(Lane& lane) {
+  RcuReaderThread rcu_registration;  // the steering list is read under RCU
   const std::vector<RxQueueRef> queues = rx_queues_of_lane(ports_, lane.index, lcores_.lanes());
   MbufCopySink sink(ports_, lane.counters, static_cast<uint16_t>(lane.index));
   std::array<rte_mbuf*, kPollBurst> burst;
@@ -118,6 +118,8 @@ void CardDatapath::run(Lane& lane) {
       if (n == 0) continue;
       any = true;
       size_t count = 0;
+      SteeringRules::ReadSection read_steering;
+      lane.steering.begin_burst();
       for (uint16_t i = 0; i < n; ++i) {
         rte_mbuf* m = burst[i];
         std::span<const uint8_t> frame;

@@ -28,7 +28,7 @@ namespace vxsn {
 
 class CardDatapath {
  public:
-  // `steering` (outlives this) selects what the card gets from each port.
+  // `steering` selects what the card gets from each port (copied: set_steering replaces it).
   CardDatapath(std::vector<DpdkPort*> ports, EmuCard& card, const SteeringPolicy& steering,
                unsigned lanes = 1);
   ~CardDatapath();
@@ -43,6 +43,9 @@ class CardDatapath {
   DatapathCountersSnapshot host_counters() const;
   uint64_t host_frames() const;
   std::vector<uint64_t> steering_hits() const;
+  // While the lanes run (control thread): every lane classifies with `policy` from its next
+  // burst; returns once none can still use the old list.
+  void set_steering(const SteeringPolicy& policy);
   // rx_frames: frames the lane handed to the card.
   std::vector<LcoreCounts> lcore_counts() const;
 
@@ -53,6 +56,7 @@ class CardDatapath {
   std::vector<DpdkPort*> ports_;
   EmuCard& card_;
   std::mutex card_mutex_;  // the kernel's statics: one burst in it at a time
+  SteeringRules steering_;
   std::vector<std::unique_ptr<Lane>> lanes_;
   LcoreGroup lcores_;
 };

@@ -26,8 +26,6 @@ std::vector<std::string> restart_only_changes(const Config& running, const Confi
   if (kernel_path_changed) restart.push_back("port.kernel_interface");
   if (!(fresh.datapath_lcores == running.datapath_lcores)) restart.push_back("datapath.lcores");
   if (fresh.node_id != running.node_id) restart.push_back("node.id");
-  if (fresh.service_addresses != running.service_addresses)
-    restart.push_back("node.service_addresses");
   if (fresh.vxlan_port != running.vxlan_port) restart.push_back("node.vxlan_port");
   if (fresh.eal_args != running.eal_args) restart.push_back("datapath.eal_args");
   if (fresh.datapath != running.datapath) restart.push_back("datapath.mode");

@@ -1,6 +1,7 @@
 // What a reload (SIGHUP or the API's reloadConfig) does with a freshly loaded config file:
-// which changes take effect now and which only on restart (ports, addresses the datapath
-// and listeners are bound to). Pure functions: the daemon applies the result.
+// which changes take effect now and which only on restart (ports, the VXLAN port, the API's
+// listeners). Pure functions: the daemon applies the result (the service addresses through
+// service_address_change).
 #pragma once
 
 #include <string>
@@ -10,7 +11,7 @@
 
 namespace vxsn {
 
-// The keys whose change in `fresh` only a restart applies ("port", "node.service_addresses",
+// The keys whose change in `fresh` only a restart applies ("port", "node.vxlan_port",
 // ...), in a fixed order; `ha_changed`: the file's [ha] section differs from the running one.
 std::vector<std::string> restart_only_changes(const Config& running, const Config& fresh,
                                               bool ha_changed);

@@ -44,6 +44,7 @@
 #include "host/daemon/kernel_path.hpp"
 #include "host/daemon/management_service.hpp"
 #include "host/daemon/registration_setup.hpp"
+#include "host/daemon/service_address_change.hpp"
 #include "host/daemon/service_notifier.hpp"
 #include "host/daemon/software_forwarding.hpp"
 #include "host/daemon/state_persistence.hpp"
@@ -91,7 +92,8 @@ struct Daemon::Impl : DaemonControl {
   ConfigOverrides overrides;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
-  // Compiled once at start; every port's enforcer and the datapath's classifier take it.
+  // Compiled at start, and again by a reload that changes the service addresses; every
+  // port's enforcer and the datapath's classifier take it.
   SteeringPolicy steering;
   RteFlowApi flow_api;
   // Each port with its steering enforcer (rte_flow, XDP or software); flows are flushed
@@ -262,8 +264,8 @@ struct Daemon::Impl : DaemonControl {
     table_pipeline->publish();
   }
 
-  // The table and its replication parameters reload; ports and addresses the datapath
-  // listens on, and the API's listeners, are fixed for the process's life.
+  // The table, its replication parameters and the service addresses reload; ports, the
+  // VXLAN port and the API's listeners are fixed for the process's life.
   std::vector<std::string> reload_config_file() override {
     Config fresh = load_config(config_path);
     if (overrides) overrides(fresh);
@@ -273,6 +275,13 @@ struct Daemon::Impl : DaemonControl {
     if (!restart.empty())
       spdlog::warn("reload: {} change(s) only on restart; applying the rest",
                    fmt::join(restart, ", "));
+    // First, as it may still refuse the reload (nothing else changed then).
+    if (fresh.service_addresses != config.service_addresses) {
+      steering =
+          change_service_addresses(steering, fresh.service_addresses,
+                                   {owned_ports, *forwarding, registration.get()}, config_path);
+      config.service_addresses = fresh.service_addresses;
+    }
     const bool layout_changed = !same_layout(config, fresh);
     apply_reloadable(config, std::move(fresh), file_vnis);
     spdlog::set_level(spdlog::level::from_str(config.log_level));

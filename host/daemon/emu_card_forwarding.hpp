@@ -20,8 +20,8 @@ CardControl card_control_of(const Config& c);
 
 class EmuCardForwarding final : public Forwarding {
  public:
-  // Throws CardError when the card cannot hold the config's settings. `steering` and
-  // `vni_counters` outlive this.
+  // Throws CardError when the card cannot hold the config's settings. `vni_counters`
+  // outlives this.
   EmuCardForwarding(std::vector<DpdkPort*> ports, const Config& config,
                     const SteeringPolicy& steering, VniCounterRegistry& vni_counters);
 
@@ -39,10 +39,12 @@ class EmuCardForwarding final : public Forwarding {
     return r;
   }
   std::vector<uint64_t> steering_hits() const override { return datapath_->steering_hits(); }
+  std::string change_steering(const SteeringPolicy& policy) override;
   std::optional<CardInfo> card_info() override { return agent_.card_info(); }
 
  private:
   EmuCard card_;
+  CardControl control_;
   CardAgent agent_;
   std::unique_ptr<CardDatapath> datapath_;
 };

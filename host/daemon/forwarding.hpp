@@ -9,9 +9,11 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "driver/net_types.hpp"
+#include "driver/steering/steering_policy.hpp"
 #include "host/api/management_backend.hpp"
 #include "host/datapath/flood_table.hpp"
 #include "host/metrics/node_snapshot.hpp"
@@ -55,6 +57,10 @@ class Forwarding {
   virtual ForwardingReading read_counters() = 0;
   // The software steering classifier's hits per rule of the policy (every port).
   virtual std::vector<uint64_t> steering_hits() const = 0;
+  // A reload changed the service addresses: the datapath's own classifier and address
+  // checks take `policy` while frames flow, the addresses kept forwarding throughout.
+  // Empty, or why this datapath cannot (the old policy then stays; a restart applies it).
+  virtual std::string change_steering(const SteeringPolicy& policy) = 0;
   // The card's status (card datapaths only).
   virtual std::optional<CardInfo> card_info() = 0;
 };

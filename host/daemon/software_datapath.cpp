@@ -42,10 +42,11 @@ LearnFilterParams lane_share(LearnFilterParams p, unsigned lanes) {
 
 // Everything one lane writes, on its own cache lines.
 struct alignas(64) SoftwareDatapath::Lane {
-  Lane(unsigned index, const SteeringPolicy& steering, bool learn, const LearnFilterParams& p,
-       const FloodGuard& shared_policers)
+  Lane(unsigned index, const SteeringRules& steering, const ParseConfig& parse, bool learn,
+       const LearnFilterParams& p, const FloodGuard& shared_policers)
       : index(index),
-        steering(steering),
+        steering(steering, index),
+        parse(parse),
         learn_queue(learn ? std::make_unique<LearnQueue>() : nullptr),
         learn_filter(p),
         guard(shared_policers) {}
@@ -55,6 +56,9 @@ struct alignas(64) SoftwareDatapath::Lane {
   SingleWriterCounter host_frames;
   SingleWriterCounter to_kernel, from_kernel, kernel_path_dropped;
   SoftwareClassifier steering;
+  // The parser's service addresses follow the steering list (a reload may change both).
+  ParseConfig parse;
+  uint64_t parse_version = 1;               // the steering list `parse` was made for
   std::unique_ptr<LearnQueue> learn_queue;  // this lane -> control loop
   LearnFilter learn_filter;
   FloodGuard guard;  // the shared VTEP policers, this lane's clock
@@ -66,13 +70,13 @@ SoftwareDatapath::SoftwareDatapath(std::vector<DpdkPort*> ports, const FloodTabl
     : ports_(std::move(ports)),
       kernel_paths_(ports_.size(), nullptr),
       tables_(tables),
-      parse_config_(parse_config),
       header_pool_(header_pool()),
+      steering_(steering, lanes),
       lcores_(lanes) {
   const FloodGuard policers;  // one set of VTEP buckets for every lane
   for (unsigned i = 0; i < lanes; ++i)
-    lanes_.push_back(
-        std::make_unique<Lane>(i, steering, learn, lane_share(learn_params, lanes), policers));
+    lanes_.push_back(std::make_unique<Lane>(i, steering_, parse_config, learn,
+                                            lane_share(learn_params, lanes), policers));
   for (const DpdkPort* p : ports_) {
     if (header_pool_ != nullptr && sends_chains(*p)) {
       spdlog::info("port {}: copies with payloads of {}+ bytes sent by reference", p->name(),
@@ -128,13 +132,11 @@ uint64_t SoftwareDatapath::host_frames() const {
 }
 
 std::vector<uint64_t> SoftwareDatapath::steering_hits() const {
-  std::vector<uint64_t> sum;
-  for (const auto& l : lanes_) {
-    const std::vector<uint64_t> hits = l->steering.hits();
-    sum.resize(hits.size());
-    for (size_t i = 0; i < hits.size(); ++i) sum[i] += hits[i];
-  }
-  return sum;
+  return steering_.hits();
+}
+
+void SoftwareDatapath::set_steering(const SteeringPolicy& policy) {
+  steering_.publish(policy);
 }
 
 DatapathLearnCounts SoftwareDatapath::learn_counts() const {
@@ -196,7 +198,16 @@ void SoftwareDatapath::run(Lane& lane) {
       DpdkPort* const kernel_path = queue_kernel_paths[q];
       {
         FloodTablePublisher::ReadSection read;
+        SteeringRules::ReadSection read_steering;
         const FloodTable& table = *tables_.current_for_reader();
+        const SteeringRuleSet& rules = lane.steering.begin_burst();
+        if (rules.version != lane.parse_version) {
+          // A parser that checks destinations checks the new list's (one that takes any
+          // destination keeps doing so).
+          if (lane.parse.service_addr_count != 0)
+            set_service_addresses(lane.parse, rules.policy.inputs.service_addresses);
+          lane.parse_version = rules.version;
+        }
         // One clock read per burst: precise enough for the learn filter's 1 s period and
         // for policers whose buckets hold 100 ms (a burst takes microseconds).
         const uint64_t now_ns = steady_ns();
@@ -224,7 +235,7 @@ void SoftwareDatapath::run(Lane& lane) {
           }
           ParsedFrame parsed;
           sink.set_ingress(m);
-          process_frame(frame, parse_config_, table, counters, sink, &parsed, &lane.guard);
+          process_frame(frame, lane.parse, table, counters, sink, &parsed, &lane.guard);
           if (lane.learn_queue && parsed.drop == DropReason::kNone) {
             LearnReport report;
             if (lane.learn_filter.check(table, parsed.vni, parsed.src_vtep, now_ns, report) &&

@@ -29,7 +29,7 @@ class SoftwareDatapath {
   // `lanes` datapath lcores (EAL workers; every port needs that many TX queues). Learn
   // reports of each lane go to its own queue (learn_queues(); none when `learn` is false),
   // filtered by `learn_params` whose rate is split evenly between the lanes. `steering`
-  // (outlives this) selects what the datapath takes from each port.
+  // selects what the datapath takes from each port (copied: set_steering replaces it).
   SoftwareDatapath(std::vector<DpdkPort*> ports, const FloodTablePublisher& tables,
                    ParseConfig parse_config, const SteeringPolicy& steering, unsigned lanes = 1,
                    bool learn = false, LearnFilterParams learn_params = {});
@@ -57,8 +57,13 @@ class SoftwareDatapath {
   // (the TAP or the port's TX queue full).
   KernelPathCounts kernel_path_counts() const;
   bool has_kernel_path() const;
-  // The software enforcer's hits per rule of the steering policy (every port and lane).
+  // The software enforcer's hits per rule of the current steering list (every port and
+  // lane; they start at zero with each new list).
   std::vector<uint64_t> steering_hits() const;
+  // While the lanes run (control thread): every lane classifies with `policy` from its next
+  // burst, and the parser accepts its service addresses; returns once no lane can still
+  // be using the old list (an RCU grace period).
+  void set_steering(const SteeringPolicy& policy);
   DatapathLearnCounts learn_counts() const;
   std::vector<LcoreCounts> lcore_counts() const;
   // Each lane's learn queue (single producer: that lane; single consumer: the control loop).
@@ -72,8 +77,8 @@ class SoftwareDatapath {
   std::vector<DpdkPort*> ports_;
   std::vector<DpdkPort*> kernel_paths_;  // per port; nullptr: the kernel owns the port
   const FloodTablePublisher& tables_;
-  ParseConfig parse_config_;
-  rte_mempool* header_pool_;  // by-reference copies' small mbufs (null: copy everything)
+  rte_mempool* header_pool_;
+  SteeringRules steering_;  // by-reference copies' small mbufs (null: copy everything)
   std::vector<std::unique_ptr<Lane>> lanes_;
   LcoreGroup lcores_;
 };

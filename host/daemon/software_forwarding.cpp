@@ -20,10 +20,7 @@ LearnFilterParams learn_filter_params(const Config& c) {
 ParseConfig parse_config_of(const Config& c) {
   ParseConfig p;
   p.vxlan_port = c.vxlan_port;
-  for (const IpAddr& a : c.service_addresses) {
-    if (p.service_addr_count == p.service_addrs.size()) break;
-    p.service_addrs[p.service_addr_count++] = a;
-  }
+  set_service_addresses(p, c.service_addresses);
   return p;
 }
 

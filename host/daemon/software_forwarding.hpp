@@ -17,7 +17,7 @@ namespace vxsn {
 
 class SoftwareForwarding final : public Forwarding {
  public:
-  // `steering` and `vni_counters` (the compiler's per-VNI counters) outlive this.
+  // `vni_counters` (the compiler's per-VNI counters) outlives this.
   SoftwareForwarding(std::vector<DpdkPort*> ports, const Config& config,
                      const SteeringPolicy& steering, VniCounterRegistry& vni_counters);
 
@@ -30,6 +30,10 @@ class SoftwareForwarding final : public Forwarding {
   uint64_t poll_turns() const override { return datapath_->poll_turns(); }
   ForwardingReading read_counters() override;
   std::vector<uint64_t> steering_hits() const override { return datapath_->steering_hits(); }
+  std::string change_steering(const SteeringPolicy& policy) override {
+    datapath_->set_steering(policy);
+    return {};
+  }
   std::optional<CardInfo> card_info() override { return std::nullopt; }
 
  private:

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "host/daemon/card_service_addresses.hpp"
 #include "host/daemon/emu_card_forwarding.hpp"
 
 namespace vxsn {
@@ -50,6 +51,10 @@ void XrtCardForwarding::set_enabled(bool enabled) {
   CardControl c = control_;
   c.enable = enabled;
   card_->configure(c);
+}
+
+std::string XrtCardForwarding::change_steering(const SteeringPolicy& policy) {
+  return change_card_service_addresses(*card_, control_, policy.inputs.service_addresses, [] {});
 }
 
 void XrtCardForwarding::start() {

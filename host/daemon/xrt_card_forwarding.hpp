@@ -51,6 +51,9 @@ class XrtCardForwarding final : public Forwarding {
   ForwardingReading read_counters() override;
   // No software classifier runs in front of the card.
   std::vector<uint64_t> steering_hits() const override { return {}; }
+  // The card's address check only (no classifier in front of it; the ports' enforcers are
+  // the daemon's).
+  std::string change_steering(const SteeringPolicy& policy) override;
   std::optional<CardInfo> card_info() override { return agent_->card_info(); }
 
  private:

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "driver/net_types.hpp"
+#include "driver/rcu_read_section.hpp"
 #include "hls/vxlan_wire.hpp"
 #include "host/datapath/counters.hpp"
 #include "host/datapath/flood_policy.hpp"
@@ -226,13 +227,7 @@ class RcuReaderThread {
 class FloodTablePublisher {
  public:
   // RAII read-side critical section; may nest. Only in threads holding an RcuReaderThread.
-  class ReadSection {
-   public:
-    ReadSection();
-    ~ReadSection();
-    ReadSection(const ReadSection&) = delete;
-    ReadSection& operator=(const ReadSection&) = delete;
-  };
+  using ReadSection = RcuReadSection;
 
   // Starts with an empty table (default params, no ports), so readers never see null.
   FloodTablePublisher();

@@ -11,13 +11,6 @@ RcuReaderThread::~RcuReaderThread() {
   urcu_memb_unregister_thread();
 }
 
-FloodTablePublisher::ReadSection::ReadSection() {
-  urcu_memb_read_lock();
-}
-FloodTablePublisher::ReadSection::~ReadSection() {
-  urcu_memb_read_unlock();
-}
-
 FloodTablePublisher::FloodTablePublisher() : current_(FloodTableBuilder().build().release()) {}
 
 FloodTablePublisher::~FloodTablePublisher() {

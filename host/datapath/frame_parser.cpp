@@ -120,4 +120,12 @@ ParsedFrame parse_frame(std::span<const uint8_t> frame, const ParseConfig& cfg) 
   return out;
 }
 
+void set_service_addresses(ParseConfig& cfg, const std::vector<IpAddr>& addresses) {
+  cfg.service_addr_count = 0;
+  for (const IpAddr& a : addresses) {
+    if (cfg.service_addr_count == cfg.service_addrs.size()) break;
+    cfg.service_addrs[cfg.service_addr_count++] = a;
+  }
+}
+
 }  // namespace vxsn

@@ -38,6 +38,8 @@
 #include <cstdint>
 #include <span>
 
+#include <vector>
+
 #include "driver/net_types.hpp"
 #include "hls/drop_reason.hpp"
 #include "hls/vxlan_wire.hpp"
@@ -50,6 +52,9 @@ struct ParseConfig {
   std::array<IpAddr, 8> service_addrs{};
   uint8_t service_addr_count = 0;  // 0: accept any destination
 };
+
+// `addresses` as the accepted destinations (the first service_addrs.size() of them).
+void set_service_addresses(ParseConfig& cfg, const std::vector<IpAddr>& addresses);
 
 struct ParsedFrame {
   DropReason drop = DropReason::kNone;

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -134,7 +135,42 @@ bool RegistrationServer::bind_one(const IpAddr& address, std::string* error) {
                                            : reinterpret_cast<sockaddr_in&>(ss).sin_port);
   }
   fds_.push_back(fd);
+  fd_addresses_.push_back(address);
   return true;
+}
+
+bool RegistrationServer::set_listen_addresses(const std::vector<IpAddr>& addresses,
+                                              std::string* error) {
+  const bool running = thread_.joinable();
+  stop();  // the sockets stay bound: datagrams queue in them meanwhile
+  const size_t old_count = fds_.size();
+  auto listed = [](const std::vector<IpAddr>& list, const IpAddr& a) {
+    return std::find(list.begin(), list.end(), a) != list.end();
+  };
+  bool bound = true;
+  for (const IpAddr& a : addresses) {
+    if (listed(fd_addresses_, a)) continue;
+    if (!bind_one(a, error)) {
+      bound = false;
+      break;
+    }
+  }
+  if (!bound) {  // the new sockets go, the old set stays
+    for (size_t i = old_count; i < fds_.size(); ++i) ::close(fds_[i]);
+    fds_.resize(old_count);
+    fd_addresses_.resize(old_count);
+  } else {
+    for (size_t i = fds_.size(); i-- > 0;) {
+      if (listed(addresses, fd_addresses_[i])) continue;
+      ::close(fds_[i]);
+      fds_.erase(fds_.begin() + static_cast<long>(i));
+      fd_addresses_.erase(fd_addresses_.begin() + static_cast<long>(i));
+    }
+    config_.listen_addresses = addresses;
+  }
+  std::string restart_error;
+  if (running && !start(&restart_error) && error) *error = restart_error;
+  return bound;
 }
 
 bool RegistrationServer::open(std::string* error) {
@@ -278,6 +314,7 @@ void RegistrationServer::stop() {
 void RegistrationServer::close_all() {
   for (int fd : fds_) ::close(fd);
   fds_.clear();
+  fd_addresses_.clear();
 }
 
 }  // namespace vxsn

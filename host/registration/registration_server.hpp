@@ -38,6 +38,14 @@ class RegistrationServer {
   // New limits (SIGHUP reload), from any thread; the next datagram sees them.
   void set_limits(const RegistrationLimits& limits) { handler_.set_limits(limits); }
 
+  // New service addresses while serving (a reload), make-before-break: sockets on the
+  // new addresses are bound first, those on addresses that go are closed after; a socket on
+  // an address kept stays (its queued datagrams with it). The thread pauses meanwhile; what
+  // arrives waits in the sockets. False with a reason when a new address cannot be bound:
+  // the old sockets then all stay. `addresses` not empty (the wildcard is for start only).
+  bool set_listen_addresses(const std::vector<IpAddr>& addresses, std::string* error);
+  const std::vector<IpAddr>& listen_addresses() const { return config_.listen_addresses; }
+
   // Binds the sockets. False with a reason if any address cannot be bound.
   bool open(std::string* error);
   // For the daemon's poll loop: every socket, readable means on_readable(fd).
@@ -62,6 +70,7 @@ class RegistrationServer {
   RegistrationServerConfig config_;
   RegistrationHandler handler_;
   std::vector<int> fds_;
+  std::vector<IpAddr> fd_addresses_;  // what each of fds_ is bound to
   std::vector<uint8_t> buffer_;
   uint16_t bound_port_ = 0;
   int stop_fd_ = -1;

@@ -156,6 +156,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "[node]\nservice_addresses=[\"10.0.0.1\"]\n[[port]]\nmax_frame_len=1500\n", 3,
                 "port[0].device"},
         BadCase{"NoServiceAddress", kPort, 0, "node.service_addresses"},
+        // Also what a reload that lists an address twice is refused with (the old set runs on).
+        BadCase{"DuplicateServiceAddress",
+                "[node]\nservice_addresses=[\"10.0.0.1\", \"10.0.0.1\"]\n" + kPort, 0,
+                "node.service_addresses"},
         BadCase{"Syntax", "[node\nservice_addresses=[]\n", 1, ""}),
     [](const auto& info) { return std::string(info.param.name); });
 

@@ -14,6 +14,7 @@
 
 #include "driver/dpdk/eal.hpp"
 #include "driver/steering/port_steering.hpp"
+#include "flow_api_double.hpp"
 
 namespace vxsn {
 namespace {
@@ -87,6 +88,66 @@ TEST_F(PortSteeringTest, RingHasNoRteFlowSoSoftwareEnforces) {
   EXPECT_EQ(s->enforcer(), SteeringEnforcer::kSoftware);
   EXPECT_NE(s->reason().find("rte_flow_validate refused"), std::string::npos) << s->reason();
   EXPECT_NE(log_.str().find("steering enforced by software"), std::string::npos) << log_.str();
+}
+
+SteeringPolicy policy_for(const std::vector<std::string>& addresses) {
+  SteeringInputs in{{}, 4789, 10001};
+  for (const std::string& a : addresses) in.service_addresses.push_back(*IpAddr::parse(a));
+  return compile_steering_policy(in);
+}
+
+size_t first_call(const std::vector<std::string>& calls, size_t from, const std::string& prefix) {
+  for (size_t i = from; i < calls.size(); ++i)
+    if (calls[i].rfind(prefix, 0) == 0) return i;
+  return calls.size();
+}
+
+size_t last_call(const std::vector<std::string>& calls, size_t from, const std::string& prefix) {
+  size_t found = calls.size();
+  for (size_t i = from; i < calls.size(); ++i)
+    if (calls[i].rfind(prefix, 0) == 0) found = i;
+  return found;
+}
+
+// A reload of the service addresses on a port whose NIC enforces the rules (the double
+// behind the FlowApi seam, on a real ring port): new flows first, then the old go; a refused
+// create keeps the old flows; closing the port leaves nothing.
+TEST_F(PortSteeringTest, UpdatingTheServiceAddressesIsMakeBeforeBreakOnTheNic) {
+  test::FlowApiDouble nic;
+  auto s = PortSteering::open({.devargs = "net_ring1"}, policy_for({"10.77.0.1"}), nic);
+  ASSERT_EQ(s->enforcer(), SteeringEnforcer::kRteFlow) << s->reason();
+  bool kept_always = true;  // the address that stays has its VXLAN flow at every call
+  nic.after_call = [&](const std::string&) {
+    kept_always = kept_always && nic.vxlan_destinations().count("10.77.0.1") == 1;
+  };
+
+  size_t before = nic.calls.size();
+  std::string why;
+  ASSERT_TRUE(s->update(policy_for({"10.77.0.1", "10.77.0.2"}), why)) << why;
+  EXPECT_LT(last_call(nic.calls, before, "create"), first_call(nic.calls, before, "destroy"))
+      << "every new flow is created before the first old one is destroyed";
+  EXPECT_LT(first_call(nic.calls, before, "destroy"), nic.calls.size()) << "the old flows went";
+  EXPECT_EQ(nic.vxlan_destinations(), (std::set<std::string>{"10.77.0.1", "10.77.0.2"}));
+  EXPECT_TRUE(kept_always);
+
+  // The NIC refuses the third new flow: the running flows stay, none of the new remain.
+  const auto running = nic.live;
+  nic.refuse_create_at = nic.creates + 2;
+  EXPECT_FALSE(s->update(policy_for({"10.77.0.2"}), why));
+  EXPECT_NE(why.find("rte_flow_create refused"), std::string::npos) << why;
+  EXPECT_EQ(nic.live.size(), running.size());
+  for (const auto& [handle, flow] : running) EXPECT_EQ(nic.live.count(handle), 1u);
+  EXPECT_TRUE(kept_always);
+
+  s.reset();
+  EXPECT_TRUE(nic.live.empty()) << nic.live.size() << " flows left after the port closed";
+}
+
+TEST_F(PortSteeringTest, ASoftwareEnforcedPortTakesAnyUpdate) {
+  auto s = PortSteering::open({.devargs = "net_ring2"}, policy(), api_);
+  ASSERT_EQ(s->enforcer(), SteeringEnforcer::kSoftware);
+  std::string why;
+  EXPECT_TRUE(s->update(policy_for({"10.77.0.9"}), why)) << why;
 }
 
 }  // namespace

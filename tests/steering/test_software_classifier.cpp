@@ -39,12 +39,15 @@ TEST(SoftwareClassifier, HonoursTheConfiguredVxlanPort) {
 
 TEST(SoftwareClassifier, CountsEveryFrameOnTheRuleItMatched) {
   const SteeringPolicy p = policy();
-  SoftwareClassifier c(p);
+  // One lane, read without a grace period ever waiting on it (nothing is published here).
+  SteeringRules rules(p, 1);
+  SoftwareClassifier c(rules, 0);
+  c.begin_burst();
   const auto v4 = *IpAddr::parse("10.0.0.1");
   EXPECT_EQ(c.classify(test::udp_frame(v4, 4789)), SteerAction::kDatapath);
   EXPECT_EQ(c.classify(test::udp_frame(v4, 4789)), SteerAction::kDatapath);
   EXPECT_EQ(c.classify(test::udp_frame(v4, 53)), SteerAction::kDrop);
-  const std::vector<uint64_t> hits = c.hits();
+  const std::vector<uint64_t> hits = rules.hits();
   uint64_t total = 0;
   for (size_t i = 0; i < hits.size(); ++i) {
     total += hits[i];

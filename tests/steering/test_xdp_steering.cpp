@@ -75,6 +75,44 @@ TEST_F(XdpProgram, AgreesWithTheSoftwareClassifierOnTheCorpus) {
   }
 }
 
+// A reload's new list goes into the idle bank and the count word flips to it: the program
+// then matches the new list (its hits from zero), and the other bank is the next one
+// written. The first list stays whole until the flip.
+TEST_F(XdpProgram, ANewRuleListTakesOverAtOneFlipOfTheCountWord) {
+  const auto a = *IpAddr::parse("10.0.0.1"), b = *IpAddr::parse("10.0.0.2");
+  const SteeringPolicy only_a = compile_steering_policy({{a}, 4789, 10001});
+  const SteeringPolicy both = compile_steering_policy({{a, b}, 4789, 10001});
+  const SteeringPolicy only_b = compile_steering_policy({{b}, 4789, 10001});
+  auto rule_name = [&](const SteeringPolicy& p, const IpAddr& to) {
+    const int rule = run(test::udp_frame(to, 4789), p.rules.size()).second;
+    if (rule < 0) return std::string("none");
+    const SteerRule& r = p.rules[rule];
+    return r.match.dst.family == IpAddr::Family::kNone ? r.name
+                                                       : r.name + " " + r.match.dst.to_string();
+  };
+  auto bank = [&] {
+    uint32_t zero = 0, word = 0;
+    bpf_map_lookup_elem(maps_.count, &zero, &word);
+    return word >> VXSN_STEER_BANK_SHIFT;
+  };
+  write_xdp_rules(maps_, only_a);
+  const uint32_t first = bank();
+  EXPECT_EQ(rule_name(only_a, a), "vxlan 10.0.0.1");
+  EXPECT_EQ(rule_name(only_a, b), "host-default");
+  write_xdp_rules(maps_, both);
+  EXPECT_NE(bank(), first);
+  EXPECT_EQ(rule_name(both, a), "vxlan 10.0.0.1");
+  EXPECT_EQ(rule_name(both, b), "vxlan 10.0.0.2");
+  write_xdp_rules(maps_, only_b);
+  EXPECT_EQ(bank(), first);
+  EXPECT_EQ(rule_name(only_b, a), "host-default");
+  EXPECT_EQ(rule_name(only_b, b), "vxlan 10.0.0.2");
+  // The active list's counters started at zero: only this step's two frames.
+  uint64_t total = 0;
+  for (uint64_t n : read_xdp_hits(maps_, only_b.rules.size())) total += n;
+  EXPECT_EQ(total, 2u);
+}
+
 TEST(XdpRules, EncodingCarriesEveryFieldAndRefusesTooManyRules) {
   const SteeringPolicy p = compile_steering_policy({{*IpAddr::parse("fd00::1")}, 4789, 10001});
   const std::vector<vxsn_steer_rule> e = encode_xdp_rules(p);

@@ -21,16 +21,14 @@ TEST(ConfigReload, NothingChangedNeedsNoRestart) {
 TEST(ConfigReload, ListenersAndPortsAreNamedForRestartInOrder) {
   Config fresh = base();
   fresh.ports[0].device = "net_ring1";
-  fresh.service_addresses.push_back(*IpAddr::parse("fd99::254"));
   fresh.vxlan_port = 4790;
   fresh.datapath = "emu";
   fresh.card.xclbin = "/usr/share/vxsn/vxsn.xclbin";
   fresh.metrics.port = 9999;
   fresh.health_file = "/run/vxsn/health";
   EXPECT_EQ(restart_only_changes(base(), fresh, true),
-            (std::vector<std::string>{"port", "node.service_addresses", "node.vxlan_port",
-                                      "datapath.mode", "datapath.card", "metrics.listen", "ha",
-                                      "node.health_file"}));
+            (std::vector<std::string>{"port", "node.vxlan_port", "datapath.mode", "datapath.card",
+                                      "metrics.listen", "ha", "node.health_file"}));
 }
 
 TEST(ConfigReload, StateFileKeysAreRestartOnly) {
@@ -48,6 +46,8 @@ TEST(ConfigReload, ReloadableSettingsAreNotNamedForRestart) {
   fresh.metrics.top_vnis = 3;
   fresh.log_level = "debug";
   fresh.stats_file = "/tmp/elsewhere.json";
+  // Applied live, make-before-break (host/daemon/service_address_change).
+  fresh.service_addresses.push_back(*IpAddr::parse("fd99::254"));
   fresh.vnis.push_back(StaticVni{200, {*IpAddr::parse("10.0.0.2")}});
   EXPECT_TRUE(restart_only_changes(base(), fresh, false).empty());
 }
