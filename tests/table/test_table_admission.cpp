@@ -12,7 +12,7 @@ namespace {
 using namespace std::chrono_literals;
 using test::ip;
 
-const TableTimePoint kStart = TableTimePoint{} + 1h;
+const TableTimePoint kStart = test::kPartsStart;
 
 // Every reason's count, for checking that one refusal moved its own count only.
 std::vector<uint64_t> all_counts(const TableAdmission& a) {
@@ -39,9 +39,7 @@ class TableAdmissionTest : public ::testing::Test {
   }
   // An entry with one source in `vni` (the store's own steps, as the table takes them).
   StoredEntry& add(uint32_t vni, const char* addr) {
-    StoredEntry& e = store.create(store.find_vni(vni), vni, ip(addr), kStart);
-    store.add_source(e, EntrySource::kRegistered);
-    return e;
+    return test::hold(store, vni, addr, EntrySource::kRegistered);
   }
   TableEntryStore store;
 };

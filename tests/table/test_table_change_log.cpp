@@ -13,15 +13,12 @@ namespace {
 using namespace std::chrono_literals;
 using test::ip;
 
-const TableTimePoint kStart = TableTimePoint{} + 1h;
+const TableTimePoint kStart = test::kPartsStart;
 
 class TableChangeLogTest : public ::testing::Test {
  protected:
   StoredEntry& add(uint32_t vni, const char* addr, EntrySource s) {
-    StoredEntry* e = store.find(vni, ip(addr));
-    if (e == nullptr) e = &store.create(store.find_vni(vni), vni, ip(addr), kStart);
-    store.add_source(*e, s);
-    return *e;
+    return test::hold(store, vni, addr, s);
   }
 
   TableEntryStore store;
