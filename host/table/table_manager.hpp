@@ -3,41 +3,30 @@
 // any source holds it; static never ages, the others expire at their holdtime on a timer
 // wheel. Changes are collected per VNI and handed out in batches (take_changes) for the
 // daemon to compile into the datapath's table; only changed VNIs are reported.
+//
+// A facade over four parts with one job each, composed under one lock: the entries
+// (TableEntryStore), whether something may enter (TableAdmission), when sources expire
+// (TableAgeing) and what changed (TableChangeLog). Each entry point asks admission first,
+// then changes the store, then arms ageing and records the change.
 #pragma once
 
-#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <mutex>
 #include <optional>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "driver/net_types.hpp"
 #include "host/config/config.hpp"
-#include "host/table/allow_list.hpp"
 #include "host/table/entries_by_source.hpp"
 #include "host/table/membership_store.hpp"
-#include "host/table/rate_limiter.hpp"
-#include "host/table/timer_wheel.hpp"
+#include "host/table/table_admission.hpp"
+#include "host/table/table_ageing.hpp"
+#include "host/table/table_change_log.hpp"
+#include "host/table/table_entry_store.hpp"
 
 namespace vxsn {
-
-// One member as the datapath needs it.
-struct TableMember {
-  IpAddr addr;
-  bool learned = false;  // held by the learned source: the datapath reports its traffic
-  auto operator<=>(const TableMember&) const = default;
-};
-
-// The state of one VNI after a batch of changes. `present` false: the VNI left the table.
-struct VniChange {
-  uint32_t vni = 0;
-  bool present = false;
-  std::vector<TableMember> members;  // sorted by address
-};
 
 enum class LearnOutcome {
   kLearned,      // a new learned source (maybe on an entry other sources already held)
@@ -45,19 +34,6 @@ enum class LearnOutcome {
   kLearningOff,  // learning is switched off for this VNI
   kUnknownVni,   // the VNI is not in the table: learning never creates one
   kRefused,      // allow-list or limits (counted as such)
-};
-
-// What this node's own sources (static, registered, learned) now say about one entry, for
-// replication to peer nodes. `held` false: this node stopped holding it (withdrawn, removed,
-// unconfigured) and peers should drop what they have from us.
-struct LocalEntryChange {
-  using TimePoint = std::chrono::steady_clock::time_point;
-  uint32_t vni = 0;
-  IpAddr vtep;
-  bool held = false;
-  uint8_t sources = 0;      // EntrySource bits, the peer bit never set
-  uint64_t identifier = 0;  // the first registration's, 0 if none
-  TimePoint expires{};      // the latest local expiry; EntryInfo::kNever for static/forever
 };
 
 struct TableCounters {
@@ -83,7 +59,7 @@ struct TableCounters {
 // Everything known about one entry (tests, CLI).
 struct EntryInfo {
   using TimePoint = std::chrono::steady_clock::time_point;
-  static constexpr TimePoint kNever = TimePoint::max();
+  static constexpr TimePoint kNever = kNeverExpires;
   uint8_t sources = 0;                                        // EntrySource bits
   std::vector<std::pair<uint64_t, TimePoint>> registrations;  // identifier, expiry
   TimePoint learned_expires = kNever;
@@ -113,9 +89,7 @@ struct RestoreCounts {
 
 class TableManager : public MembershipStore {
  public:
-  // Registrations (distinct identifiers) one (VNI, VTEP) entry keeps; a VTEP re-registers
-  // under one identifier, so more is someone making up identifiers.
-  static constexpr size_t kMaxRegistrationsPerEntry = 16;
+  static constexpr size_t kMaxRegistrationsPerEntry = TableAdmission::kMaxRegistrationsPerEntry;
   using Clock = std::chrono::steady_clock;
   using TimePoint = Clock::time_point;
   using Now = std::function<TimePoint()>;
@@ -194,78 +168,32 @@ class TableManager : public MembershipStore {
   // Kept as sources come and go: reading it never walks the table.
   EntriesBySource entries_by_source() const;
   TableCounters counters() const;
-  const TableSettings& settings() const { return settings_; }
+  const TableSettings& settings() const { return admission_.settings(); }
 
  private:
-  struct Registration {
-    uint64_t identifier;
-    TimePoint expires;
-  };
-  struct Entry {
-    uint8_t sources = 0;
-    std::vector<Registration> registrations;
-    TimePoint learned_expires = EntryInfo::kNever;
-    TimePoint peer_expires = EntryInfo::kNever;
-    TimePoint created, updated;
-    uint64_t armed_tick = 0;  // deadline of this entry's live wheel item; 0 = none
-  };
-  struct VniState {
-    std::unordered_map<IpAddr, Entry, IpAddrHash> entries;
-    std::unordered_map<uint64_t, IpAddr> by_identifier;  // non-zero identifiers only
-    bool configured = false;                             // a [[vni]] of the config
-  };
-  struct WheelKey {
-    uint32_t vni;
-    IpAddr addr;
-  };
-  enum class Refusal { kVniLimit, kMemberLimit, kEntryLimit, kNotAllowed, kRate, kInvalid };
-
   void apply_settings(const Config& config);
+  void set_static_locked(const std::vector<StaticVni>& vnis);
   // restore(): one saved source into the table; false if it was refused.
   bool restore_one(const SavedSource& s, TimePoint now);
-  void set_static_locked(const std::vector<StaticVni>& vnis);
-  // The entry for (vni, addr), created if the limits allow; nullptr (refusal counted) if not.
-  Entry* find_or_create(uint32_t vni, const IpAddr& addr, TimePoint now, Refusal* refusal);
-  Entry* find(uint32_t vni, const IpAddr& addr);
-  void add_source(uint32_t vni, const IpAddr& addr, Entry& e, EntrySource s);
-  // Removes `s` (and the entry if no source is left). Returns true if the entry went.
-  bool drop_source(uint32_t vni, const IpAddr& addr, EntrySource s);
+  // The entry for (vni, addr), created if admission allows; nullptr if not, the refusal
+  // counted under `what` (nullptr: not counted, as in restore).
+  StoredEntry* find_or_create(uint32_t vni, const IpAddr& addr, TimePoint now, const char* what);
+  void add_source(uint32_t vni, const IpAddr& addr, StoredEntry& e, EntrySource s);
+  // Removes `s` (and the entry if no source is left).
+  void drop_source(uint32_t vni, const IpAddr& addr, EntrySource s);
   void drop_registration(uint32_t vni, const IpAddr& addr, uint64_t identifier);
   void remove_entry_if_unheld(uint32_t vni, const IpAddr& addr);
-  void arm(uint32_t vni, const IpAddr& addr, Entry& e);
-  void expire(uint64_t tick, const WheelKey& key, TimePoint now);
-  void mark_dirty(uint32_t vni);
-  void mark_local_dirty(uint32_t vni, const IpAddr& addr);
-  LocalEntryChange describe_local(uint32_t vni, const IpAddr& addr);
-  static TimePoint latest_local_expiry(const Entry& e);
-  void count_refusal(Refusal r, uint32_t vni, const IpAddr& addr, const char* what);
-  static TimePoint earliest_expiry(const Entry& e);
-  uint64_t tick_of(TimePoint t) const;  // first tick at or after t
-  VniChange describe(uint32_t vni) const;
+  // Ageing found `e` (vni, addr) due: its expired sources go, the rest is armed again.
+  void expire(uint32_t vni, const IpAddr& addr, const StoredEntry& e, TimePoint now);
 
   Now now_;
-  TimePoint epoch_;
   mutable std::mutex mutex_;
-  TableSettings settings_;
-  AllowList allow_;
-  LearningPolicy learning_;
-  std::chrono::milliseconds tick_len_{1000};
-  std::unordered_map<uint32_t, VniState> vnis_;
-  size_t entry_count_ = 0;
-  TimerWheel<WheelKey> wheel_;
-  PerSourceRateLimiter rate_{1, 1};
-  TimePoint last_bucket_sweep_;
-  std::unordered_set<uint32_t> dirty_;
-  // Replication (enable_replication): entries whose own sources changed, not yet taken.
-  bool replicating_ = false;
-  bool quiet_ = false;  // ageing or a peer's write: changes are not replicated
-  std::vector<std::pair<uint32_t, IpAddr>> superseded_static_;
-  std::unordered_map<uint32_t, std::unordered_set<IpAddr, IpAddrHash>> local_dirty_;
-  std::unordered_map<IpAddr, uint32_t, IpAddrHash> address_refs_;
-  bool addresses_changed_ = true;
-  std::function<void()> on_change_;
-  TableCounters counters_;
-  std::array<uint64_t, 4> by_source_{};  // indexed by the EntrySource bit's position
+  TableEntryStore store_;
+  TableAgeing ageing_;  // before admission_: its epoch starts admission_'s sweeps
+  TableAdmission admission_;
+  TableChangeLog changes_;
+  TableCounters counters_;  // the refusals and batches are admission_'s and changes_'s
+  ExpiredSources expired_;  // expire()'s, reused
 };
 
 }  // namespace vxsn

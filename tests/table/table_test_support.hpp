@@ -29,6 +29,18 @@ inline IpAddr ip(const std::string& text) {
   return *IpAddr::parse(text);
 }
 
+// The table's parts tested alone (store, admission, ageing, change log) start here.
+inline const TableTimePoint kPartsStart = TableTimePoint{} + std::chrono::hours(1);
+
+// `s` added to (vni, addr) in `store`, the entry created at kPartsStart if it is new: the
+// store's own steps, as the table manager takes them.
+inline StoredEntry& hold(TableEntryStore& store, uint32_t vni, const char* addr, EntrySource s) {
+  StoredEntry* e = store.find(vni, ip(addr));
+  if (e == nullptr) e = &store.create(store.find_vni(vni), vni, ip(addr), kPartsStart);
+  store.add_source(*e, s);
+  return *e;
+}
+
 // A config with the table defaults, 1 s ageing ticks and the given static VNIs.
 inline Config table_config(std::vector<StaticVni> vnis = {}) {
   Config c;
