@@ -37,7 +37,7 @@ const std::vector<size_t> kInnerSizes{114, 1400};
 constexpr uint32_t kVniBase = 5000;  // fan-out F is VNI 5000 + F
 
 struct Settings {
-  double rate = 50000;
+  double rate = 100000;
   double seconds = 2;
   bool ovs = true;
 };
@@ -177,9 +177,21 @@ class Bench {
       for (int f : kFanouts) {
         prepare(f);
         const uint64_t before = sink_.copies();
+        const auto start = std::chrono::steady_clock::now();
         PacedResult r = send_paced(job(kVniBase + f, inner, s_.rate, s_.seconds));
-        std::this_thread::sleep_for(300ms);  // copies still queued reach the sink
-        Figure x{r.sent, sink_.copies() - before, r.seconds};
+        Figure x{r.sent, 0, r.seconds};
+        // A replicator that fell behind still empties its queue: copies count until the
+        // sink has been quiet for 250 ms (at most 5 s), over the time until the last one.
+        for (auto last = sink_.copies(), quiet = 0ul; quiet < 5 && x.seconds < s_.seconds + 5;) {
+          std::this_thread::sleep_for(50ms);
+          const uint64_t now = sink_.copies();
+          quiet = now == last ? quiet + 1 : 0;
+          if (now != last)
+            x.seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          last = now;
+        }
+        x.copies = sink_.copies() - before;
         results_[{who, inner, f}] = x;
         std::printf("%-6s inner %4zu fan-out %2d: sent %llu, copies %llu (%.0f/s, loss %.1f%%)\n",
                     who.c_str(), inner, f, static_cast<unsigned long long>(x.sent),
@@ -225,12 +237,20 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  // The machine's load goes with the figures: on a shared VM it moves them a lot.
+  auto load = [] {
+    std::string l = vxsn::test::run("cat /proc/loadavg").output;
+    return l.substr(0, l.find(' ', l.find(' ', l.find(' ') + 1) + 1));
+  };
   try {
+    const std::string load_before = load();
     vxsn::test::Bench bench(s);
     bench.measure_vxsnd();
     bench.measure_naive();
     bench.measure_ovs();
     bench.print(stdout);
+    std::printf("load average (1, 5, 15 min) before: %s, after: %s; %ld CPUs\n",
+                load_before.c_str(), load().c_str(), ::sysconf(_SC_NPROCESSORS_ONLN));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_e2e_replicators: %s\n", e.what());
     return 1;

@@ -2,8 +2,9 @@
 
 #include <unistd.h>
 
+#include <memory>
+#include <sstream>
 #include <stdexcept>
-#include <thread>
 
 namespace vxsn::test {
 namespace {
@@ -32,40 +33,45 @@ OvsFlooder::OvsFlooder(const Testbed& testbed, std::string member_mac)
       node_mac_("02:99:00:00:00:fe"),  // sim/testbed.sh's service node
       service_ip_(testbed.service_ip()) {
   run("rm -rf " + dir_ + " && mkdir -p " + dir_);
-  const std::string db = " --db=unix:" + dir_ + "/db.sock ";
-  const std::string steps[] = {
-      "ovsdb-tool create " + dir_ + "/conf.db " + kSchema,
-      "ovsdb-server " + dir_ + "/conf.db --remote=punix:" + dir_ + "/db.sock --pidfile=" + dir_ +
-          "/ovsdb.pid --unixctl=" + dir_ + "/ovsdb.ctl --log-file=" + dir_ +
-          "/ovsdb.log --detach --no-chdir",
-      "ovs-vsctl" + db + "--no-wait init",
-      "ip netns exec " + testbed.node_ns() + " ovs-vswitchd unix:" + dir_ +
-          "/db.sock --pidfile=" + dir_ + "/vswitchd.pid --unixctl=" + dir_ +
-          "/vswitchd.ctl --log-file=" + dir_ + "/vswitchd.log --detach --no-chdir",
-      "ovs-vsctl" + db + "add-br " + bridge_ + " -- set bridge " + bridge_ +
-          " datapath_type=netdev protocols=OpenFlow13 fail_mode=secure -- add-port " + bridge_ +
-          " " + port_ + " -- set interface " + port_ + " type=afxdp options:n_rxq=1",
+  const std::vector<std::string> env{"OVS_RUNDIR=" + dir_, "OVS_DBDIR=" + dir_,
+                                     "OVS_LOGDIR=" + dir_};
+  const std::string db = " --db=unix:" + dir_ + "/db.sock --timeout=20 ";
+  auto fail = [&](const std::string& what, const std::string& output) {
+    std::string logs = (ovsdb_ ? ovsdb_->log() : "") + (vswitchd_ ? vswitchd_->log() : "");
+    tear_down();
+    throw std::runtime_error("OVS set-up failed at " + what + ": " + output + logs);
   };
-  for (const std::string& step : steps) {
-    CommandResult r = ovs(step);
-    if (r.exit_code != 0) {
-      std::string log = ovs("tail -20 " + dir_ + "/vswitchd.log").output;
-      tear_down();
-      throw std::runtime_error("OVS set-up failed at '" + step + "': " + r.output + log);
-    }
-  }
+  // Both daemons in the foreground as this process's children, so they end with it.
+  if (CommandResult r = ovs("ovsdb-tool create " + dir_ + "/conf.db " + kSchema); r.exit_code)
+    fail("ovsdb-tool create", r.output);
+  ovsdb_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{"ovsdb-server", dir_ + "/conf.db",
+                               "--remote=punix:" + dir_ + "/db.sock",
+                               "--unixctl=" + dir_ + "/ovsdb.ctl", "--no-chdir"},
+      dir_ + "/ovsdb.log", env);
+  if (!wait_until([&] { return ::access((dir_ + "/db.sock").c_str(), F_OK) == 0; },
+                  std::chrono::seconds(10)))
+    fail("ovsdb-server start", "no socket");
+  if (CommandResult r = ovs("ovs-vsctl" + db + "--no-wait init"); r.exit_code)
+    fail("ovs-vsctl init", r.output);
+  vswitchd_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{"ip", "netns", "exec", testbed.node_ns(), "ovs-vswitchd",
+                               "unix:" + dir_ + "/db.sock", "--unixctl=" + dir_ + "/vswitchd.ctl",
+                               "--no-chdir", "-vconsole:info"},
+      dir_ + "/vswitchd.log", env);
+  CommandResult r =
+      ovs("ovs-vsctl" + db + "add-br " + bridge_ + " -- set bridge " + bridge_ +
+          " datapath_type=netdev protocols=OpenFlow13 fail_mode=secure -- add-port " + bridge_ +
+          " " + port_ + " -- set interface " + port_ + " type=afxdp options:n_rxq=1");
+  if (r.exit_code) fail("add-br", r.output);
   const bool up = wait_until(
       [&] {
         return ovs("ovs-vsctl" + db + "get interface " + port_ + " ofport").output != "-1\n" &&
                ovs("ovs-vsctl" + db + "get interface " + port_ + " error").output == "[]\n";
       },
       std::chrono::seconds(10));
-  if (!up) {
-    std::string why = ovs("ovs-vsctl" + db + "get interface " + port_ + " error").output +
-                      ovs("tail -20 " + dir_ + "/vswitchd.log").output;
-    tear_down();
-    throw std::runtime_error("OVS AF_XDP port did not come up: " + why);
-  }
+  if (!up)
+    fail("the AF_XDP port", ovs("ovs-vsctl" + db + "get interface " + port_ + " error").output);
 }
 
 OvsFlooder::~OvsFlooder() {
@@ -74,14 +80,11 @@ OvsFlooder::~OvsFlooder() {
 
 void OvsFlooder::tear_down() {
   // The bridge first, so the AF_XDP socket and XDP program leave the interface; then the
-  // two daemons this instance started (by their pid files), then their folder.
-  ovs("ovs-vsctl --db=unix:" + dir_ + "/db.sock --timeout=10 --if-exists del-br " + bridge_);
-  for (const char* daemon : {"vswitchd", "ovsdb"}) {
-    const std::string pid = dir_ + "/" + daemon + ".pid";
-    ovs("test -f " + pid + " && kill $(cat " + pid + ")");
-    wait_until([&] { return ovs("test -f " + pid + " && kill -0 $(cat " + pid + ")").exit_code; },
-               std::chrono::seconds(5));
-  }
+  // two daemons (SIGTERM, waited for), then their folder.
+  if (vswitchd_)
+    ovs("ovs-vsctl --db=unix:" + dir_ + "/db.sock --timeout=10 --if-exists del-br " + bridge_);
+  vswitchd_.reset();
+  ovsdb_.reset();
   run("rm -rf " + dir_);
 }
 
@@ -106,10 +109,13 @@ void OvsFlooder::flood_to(const std::vector<std::string>& members) {
 }
 
 std::string OvsFlooder::port_type() const {
-  CommandResult r = ovs("ovs-appctl -t " + dir_ + "/vswitchd.ctl dpif-netdev/pmd-rxq-show");
-  CommandResult mode = ovs("ovs-vsctl --db=unix:" + dir_ + "/db.sock get interface " + port_ +
-                           " status:xdp-mode type");
-  return mode.output + r.output;
+  // The XDP mode OVS chose for the port (native, generic, zero copy), from its own log.
+  std::string lines;
+  std::istringstream log(vswitchd_->log());
+  for (std::string line; std::getline(log, line);)
+    if (line.find("netdev_afxdp") != std::string::npos && line.find(" mode") != std::string::npos)
+      lines += line + "\n";
+  return lines;
 }
 
 }  // namespace vxsn::test

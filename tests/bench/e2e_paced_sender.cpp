@@ -80,12 +80,33 @@ PacedResult send_paced(const PacedSend& job) {
 }
 
 std::vector<uint8_t> vxlan_datagram(uint32_t vni, size_t inner_len) {
-  std::vector<uint8_t> d{0x08, 0, 0, 0, uint8_t(vni >> 16), uint8_t(vni >> 8), uint8_t(vni), 0};
-  // Broadcast inner Ethernet frame (an ARP-typed frame padded with a pattern).
-  const uint8_t header[14] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02,
-                              0x16, 0,    0,    0,    1,    0x08, 0x06};
-  d.insert(d.end(), header, header + sizeof header);
-  for (size_t i = sizeof header; i < inner_len; ++i) d.push_back(static_cast<uint8_t>(i));
+  // VXLAN header (I flag, VNI), then a broadcast inner Ethernet frame (ARP-typed, padded
+  // with a pattern).
+  std::vector<uint8_t> d(8 + inner_len);
+  for (size_t i = 0; i < d.size(); ++i) d[i] = static_cast<uint8_t>(i);
+  const uint8_t header[8 + 14] = {0x08,
+                                  0,
+                                  0,
+                                  0,
+                                  uint8_t(vni >> 16),
+                                  uint8_t(vni >> 8),
+                                  uint8_t(vni),
+                                  0,
+                                  0xff,
+                                  0xff,
+                                  0xff,
+                                  0xff,
+                                  0xff,
+                                  0xff,
+                                  0x02,
+                                  0x16,
+                                  0,
+                                  0,
+                                  0,
+                                  1,
+                                  0x08,
+                                  0x06};
+  std::memcpy(d.data(), header, sizeof header);
   return d;
 }
 

@@ -1,7 +1,7 @@
 // The members of the end-to-end replicator benchmark: one namespace on the testbed's
 // underlay bridge holding one address per member VTEP. Copies are counted and dropped at
-// ingress by tc (a matchall drop on IPv4), so receiving costs the same whoever replicates
-// and no kernel socket or ICMP answer is involved.
+// the interface's ingress hook (nftables netdev family), so receiving costs the same
+// whoever replicates and no kernel socket or ICMP answer is involved.
 #pragma once
 
 #include <cstdint>
