@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -33,6 +34,12 @@ namespace vxsn::test {
 namespace {
 
 using namespace std::chrono_literals;
+
+// Ctrl-C or SIGTERM ends the run at the next case, so the testbed and daemons are removed.
+volatile std::sig_atomic_t g_interrupted = 0;
+void on_signal(int) {
+  g_interrupted = 1;
+}
 
 const std::vector<int> kFanouts{2, 8, 32};
 const std::vector<size_t> kInnerSizes{114, 1400};
@@ -101,6 +108,10 @@ class Bench {
     // vxsnd's XDP program is gone with vxsnd; make sure, so the kernel gets the frames.
     run("ip -n " + tb_.node_ns() + " link set " + tb_.node_if() + " xdp off");
     const std::string file = "/tmp/" + tb_.prefix() + "-naive-members";
+    struct Remove {
+      std::string file;
+      ~Remove() { run("rm -f " + file + " " + file + ".log"); }
+    } remove{file};
     {
       std::ofstream out(file);
       for (const auto& [vni, members] : membership()) {
@@ -122,7 +133,6 @@ class Bench {
     const std::string log = naive.log();
     const auto counters = log.find("counters");
     std::printf("naive: %s", counters == std::string::npos ? log.c_str() : log.c_str() + counters);
-    run("rm -f " + file + " " + file + ".log");
   }
 
   void measure_ovs() {
@@ -189,6 +199,7 @@ class Bench {
     for (int repeat = 0; repeat < s_.repeats; ++repeat)
       for (size_t inner : kInnerSizes)
         for (int f : kFanouts) {
+          if (g_interrupted) throw std::runtime_error("interrupted");
           prepare(f);
           const uint64_t before = sink_.copies();
           const auto start = std::chrono::steady_clock::now();
@@ -238,12 +249,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_e2e_replicators needs root (namespaces, AF_XDP)\n");
     return 77;
   }
+  std::signal(SIGINT, vxsn::test::on_signal);
+  std::signal(SIGTERM, vxsn::test::on_signal);
   vxsn::test::Settings s;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--rate") && i + 1 < argc)
       s.rate = std::stod(argv[++i]);
     else if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc)
       s.seconds = std::stod(argv[++i]);
+    else if (!std::strcmp(argv[i], "--repeats") && i + 1 < argc)
+      s.repeats = std::max(1, std::stoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--no-ovs"))
       s.ovs = false;
     else {
