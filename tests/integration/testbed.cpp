@@ -124,12 +124,18 @@ std::string Node::config_text(const Membership& members) const {
     << options_.node_keys << "\n[[port]]\ndevice = \"" << device << "\"\n";
   if (options_.max_frame_len) c << "max_frame_len = " << options_.max_frame_len << "\n";
   c << "\n";
-  for (const auto& [vni, vteps] : members) {
+  auto vni_table = [&](uint32_t vni, const std::vector<std::string>& addresses) {
     c << "[[vni]]\nid = " << vni << "\nmembers = [";
-    for (size_t i = 0; i < vteps.size(); ++i)
-      c << (i ? ", " : "") << '"' << testbed_.vtep_ips().at(vteps[i] - 1) << '"';
+    for (size_t i = 0; i < addresses.size(); ++i)
+      c << (i ? ", " : "") << '"' << addresses[i] << '"';
     c << "]\n\n";
+  };
+  for (const auto& [vni, vteps] : members) {
+    std::vector<std::string> addresses;
+    for (int n : vteps) addresses.push_back(testbed_.vtep_ips().at(n - 1));
+    vni_table(vni, addresses);
   }
+  for (const auto& [vni, addresses] : options_.member_addresses) vni_table(vni, addresses);
   // Each node its own API socket, so nodes of parallel test runs never meet.
   if (options_.extra_config.find("[api]") == std::string::npos)
     c << "[api]\nsocket = \"" << dir_ << "/vxsnd.sock\"\n\n";

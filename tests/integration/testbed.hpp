@@ -59,9 +59,11 @@ class Testbed {
 using Membership = std::map<uint32_t, std::vector<int>>;
 
 struct NodeOptions {
-  std::string port_device;     // default: AF_XDP on the node's interface
-  std::string extra_config;    // TOML tables put before the generated ones, e.g. [datapath]
-  Membership members;          // default: every VTEP in every VNI
+  std::string port_device;   // default: AF_XDP on the node's interface
+  std::string extra_config;  // TOML tables put before the generated ones, e.g. [datapath]
+  Membership members;        // default: every VTEP in every VNI
+  // More VNIs whose members are addresses rather than testbed VTEPs (benchmarks' sinks).
+  std::map<uint32_t, std::vector<std::string>> member_addresses;
   uint32_t max_frame_len = 0;  // the port's, when set
   std::string node_keys;       // more keys of the [node] table, e.g. state_file = "..."
 };

@@ -1,0 +1,290 @@
+// End to end on the sim/ testbed: vxsnd (software datapath, AF_XDP port, as the demo runs
+// it) against the naive socket replicator (sim/naive_replicator) and against Open vSwitch's
+// userspace datapath with an AF_XDP port flooding through an OpenFlow group. Same run, same
+// frames, same offered rate, same members:
+//   - one real VTEP namespace sends VXLAN datagrams (UDP socket, paced) to the service
+//     address, as a member of the VNI (so split horizon is exercised);
+//   - the other members are addresses in one sink namespace on the underlay bridge, where
+//     tc counts and drops every copy at ingress (tests/bench/e2e_sink.hpp);
+//   - fan-out F is one VNI with F sink members; copies/s and loss are read at the sink.
+// Every case runs --repeats times (3) in rounds; the table shows the median run, the csv
+// lines every run. Prints the vxsnd/naive and vxsnd/OVS ratios. Nothing asserted.
+// Needs root (namespaces, AF_XDP).
+//   build/tests/bench/bench_e2e_replicators [--rate FPS] [--seconds S] [--repeats N] [--no-ovs]
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/bench/e2e_ovs.hpp"
+#include "tests/bench/e2e_paced_sender.hpp"
+#include "tests/bench/e2e_sink.hpp"
+#include "tests/integration/testbed.hpp"
+
+namespace vxsn::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Ctrl-C or SIGTERM ends the run at the next case, so the testbed and daemons are removed.
+volatile std::sig_atomic_t g_interrupted = 0;
+void on_signal(int) {
+  g_interrupted = 1;
+}
+
+const std::vector<int> kFanouts{2, 8, 32};
+const std::vector<size_t> kInnerSizes{114, 1400};
+constexpr uint32_t kVniBase = 5000;  // fan-out F is VNI 5000 + F
+
+struct Settings {
+  double rate = 100000;
+  double seconds = 2;
+  int repeats = 3;
+  bool ovs = true;
+};
+
+struct Figure {
+  uint64_t sent = 0;
+  uint64_t copies = 0;
+  double seconds = 0;
+  double copies_per_s() const { return copies / seconds; }
+  double loss(int fanout) const {
+    const double expected = static_cast<double>(sent) * fanout;
+    return expected > 0 ? 1.0 - static_cast<double>(copies) / expected : 0;
+  }
+};
+
+// (replicator, inner size, fan-out) -> what the members received.
+using Results = std::map<std::tuple<std::string, size_t, int>, std::vector<Figure>>;
+
+// The repeat with the median copies/s (a shared VM's load swings single runs a lot).
+Figure median(std::vector<Figure> runs) {
+  std::sort(runs.begin(), runs.end(),
+            [](const Figure& a, const Figure& b) { return a.copies_per_s() < b.copies_per_s(); });
+  return runs[runs.size() / 2];
+}
+
+class Bench {
+ public:
+  explicit Bench(Settings s) : s_(s), sink_(tb_, kFanouts.back()) {
+    // The sender knows the node's MAC: OVS's AF_XDP port takes ARP away from the kernel.
+    run("ip -n " + tb_.vtep_ns(1) + " neigh replace " + tb_.service_ip() +
+        " lladdr 02:99:00:00:00:fe dev ul0 nud permanent");
+  }
+
+  // VNI -> members: the sending VTEP and F sink addresses.
+  std::map<uint32_t, std::vector<std::string>> membership() const {
+    std::map<uint32_t, std::vector<std::string>> m;
+    for (int f : kFanouts) {
+      m[kVniBase + f].push_back(tb_.vtep_ips()[0]);
+      for (int i = 0; i < f; ++i) m[kVniBase + f].push_back(sink_.addresses()[i]);
+    }
+    return m;
+  }
+
+  void measure_vxsnd() {
+    NodeOptions o;
+    o.extra_config = "[table]\nlearning = false\n";
+    o.member_addresses = membership();
+    Node node(tb_, o);
+    if (!node.wait_ready(60s))
+      throw std::runtime_error("vxsnd not ready:\n" + node.process().log());
+    all_cases("vxsnd", [](int) {});
+    auto stats = node.fresh_stats();
+    std::printf("vxsnd: rx_frames %s tx_copies %s drops %s\n", stats["rx_frames"].dump().c_str(),
+                stats["tx_copies"].dump().c_str(), stats["drops"].dump().c_str());
+  }
+
+  void measure_naive() {
+    // vxsnd's XDP program is gone with vxsnd; make sure, so the kernel gets the frames.
+    run("ip -n " + tb_.node_ns() + " link set " + tb_.node_if() + " xdp off");
+    const std::string file = "/tmp/" + tb_.prefix() + "-naive-members";
+    struct Remove {
+      std::string file;
+      ~Remove() { run("rm -f " + file + " " + file + ".log"); }
+    } remove{file};
+    {
+      std::ofstream out(file);
+      for (const auto& [vni, members] : membership()) {
+        out << vni;
+        for (const auto& m : members) out << ' ' << m;
+        out << '\n';
+      }
+    }
+    ChildProcess naive(
+        {"ip", "netns", "exec", tb_.node_ns(), binary("sim/naive_replicator/vxsn-naive-replicator"),
+         "--listen", tb_.service_ip(), "--members", file},
+        file + ".log");
+    if (!wait_until([&] { return naive.log().find("listening") != std::string::npos; }, 10s))
+      throw std::runtime_error("naive replicator did not start:\n" + naive.log());
+    // The kernel resolves the members' MACs on the first copies: resolve them before timing.
+    warm_up(kVniBase + kFanouts.back());
+    all_cases("naive", [](int) {});
+    naive.terminate();
+    const std::string log = naive.log();
+    const auto counters = log.find("counters");
+    std::printf("naive: %s", counters == std::string::npos ? log.c_str() : log.c_str() + counters);
+  }
+
+  void measure_ovs() {
+    if (!s_.ovs) return;
+    if (std::string why = OvsFlooder::unavailable(); !why.empty()) {
+      std::printf("OVS: skipped (%s)\n", why.c_str());
+      return;
+    }
+    run("ip -n " + tb_.node_ns() + " link set " + tb_.node_if() + " xdp off");
+    OvsFlooder ovs(tb_, sink_.mac());
+    std::printf("OVS port:\n%s", ovs.port_type().c_str());
+    all_cases("ovs", [&](int fanout) {
+      ovs.flood_to({sink_.addresses().begin(), sink_.addresses().begin() + fanout});
+    });
+  }
+
+  void print(FILE* out) const {
+    std::fprintf(out,
+                 "\noffered %.0f frames/s for %.1f s per case, copies/s counted at the members, "
+                 "median of %d\n",
+                 s_.rate, s_.seconds, s_.repeats);
+    std::fprintf(out, "%6s %6s | %12s %6s | %12s %6s | %12s %6s | %11s %9s\n", "inner", "fanout",
+                 "vxsnd c/s", "loss", "naive c/s", "loss", "ovs c/s", "loss", "vxsnd/naive",
+                 "vxsnd/ovs");
+    for (size_t inner : kInnerSizes)
+      for (int f : kFanouts) {
+        auto fig = [&](const char* who) -> std::optional<Figure> {
+          auto it = results_.find({who, inner, f});
+          return it == results_.end() ? std::nullopt : std::optional<Figure>(median(it->second));
+        };
+        auto cell = [&](const std::optional<Figure>& x) {
+          if (!x) return std::string(12, ' ') + "  " + std::string(6, ' ');
+          char b[64];
+          std::snprintf(b, sizeof b, "%12.0f %5.1f%%", x->copies_per_s(), 100 * x->loss(f));
+          return std::string(b);
+        };
+        auto ratio = [&](const std::optional<Figure>& a, const std::optional<Figure>& b) {
+          char r[32] = "-";
+          if (a && b && b->copies)
+            std::snprintf(r, sizeof r, "%.2f", a->copies_per_s() / b->copies_per_s());
+          return std::string(r);
+        };
+        auto v = fig("vxsnd"), n = fig("naive"), o = fig("ovs");
+        std::fprintf(out, "%6zu %6d | %s | %s | %s | %11s %9s\n", inner, f, cell(v).c_str(),
+                     cell(n).c_str(), cell(o).c_str(), ratio(v, n).c_str(), ratio(v, o).c_str());
+      }
+    std::fprintf(out,
+                 "csv,replicator,inner_bytes,fanout,repeat,offered_fps,sent,copies,seconds,copies_"
+                 "per_s,loss\n");
+    for (const auto& [key, runs] : results_)
+      for (size_t n = 0; n < runs.size(); ++n) {
+        const auto& [who, inner, f] = key;
+        const Figure& x = runs[n];
+        std::fprintf(out, "csv,%s,%zu,%d,%zu,%.0f,%llu,%llu,%.3f,%.0f,%.4f\n", who.c_str(), inner,
+                     f, n + 1, s_.rate, static_cast<unsigned long long>(x.sent),
+                     static_cast<unsigned long long>(x.copies), x.seconds, x.copies_per_s(),
+                     x.loss(f));
+      }
+  }
+
+ private:
+  template <typename Prepare>
+  void all_cases(const std::string& who, Prepare prepare) {
+    for (int repeat = 0; repeat < s_.repeats; ++repeat)
+      for (size_t inner : kInnerSizes)
+        for (int f : kFanouts) {
+          if (g_interrupted) throw std::runtime_error("interrupted");
+          prepare(f);
+          const uint64_t before = sink_.copies();
+          const auto start = std::chrono::steady_clock::now();
+          PacedResult r = send_paced(job(kVniBase + f, inner, s_.rate, s_.seconds));
+          Figure x{r.sent, 0, r.seconds};
+          // A replicator that fell behind still empties its queue: copies count until the
+          // sink has been quiet for 250 ms (at most 5 s), over the time until the last one.
+          for (auto last = sink_.copies(), quiet = 0ul; quiet < 5 && x.seconds < s_.seconds + 5;) {
+            std::this_thread::sleep_for(50ms);
+            const uint64_t now = sink_.copies();
+            quiet = now == last ? quiet + 1 : 0;
+            if (now != last)
+              x.seconds =
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            last = now;
+          }
+          x.copies = sink_.copies() - before;
+          results_[{who, inner, f}].push_back(x);
+          std::printf("%-6s inner %4zu fan-out %2d: sent %llu, copies %llu (%.0f/s, loss %.1f%%)\n",
+                      who.c_str(), inner, f, static_cast<unsigned long long>(x.sent),
+                      static_cast<unsigned long long>(x.copies), x.copies_per_s(), 100 * x.loss(f));
+          std::fflush(stdout);
+        }
+  }
+
+  void warm_up(uint32_t vni) {
+    send_paced(job(vni, 114, 1000, 0.3));
+    std::this_thread::sleep_for(300ms);
+  }
+
+  PacedSend job(uint32_t vni, size_t inner, double rate, double seconds) const {
+    return {tb_.vtep_ns(1), tb_.vtep_ips()[0], tb_.service_ip(), vxlan_datagram(vni, inner), rate,
+            seconds};
+  }
+
+  Settings s_;
+  Testbed tb_{TestbedOptions{.vteps = 1, .vnis = 1}};
+  MemberSink sink_;
+  Results results_;
+};
+
+}  // namespace
+}  // namespace vxsn::test
+
+int main(int argc, char** argv) {
+  if (::geteuid() != 0) {
+    std::fprintf(stderr, "bench_e2e_replicators needs root (namespaces, AF_XDP)\n");
+    return 77;
+  }
+  std::signal(SIGINT, vxsn::test::on_signal);
+  std::signal(SIGTERM, vxsn::test::on_signal);
+  vxsn::test::Settings s;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--rate") && i + 1 < argc)
+      s.rate = std::stod(argv[++i]);
+    else if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc)
+      s.seconds = std::stod(argv[++i]);
+    else if (!std::strcmp(argv[i], "--repeats") && i + 1 < argc)
+      s.repeats = std::max(1, std::stoi(argv[++i]));
+    else if (!std::strcmp(argv[i], "--no-ovs"))
+      s.ovs = false;
+    else {
+      std::fprintf(
+          stderr,
+          "usage: bench_e2e_replicators [--rate FPS] [--seconds S] [--repeats N] [--no-ovs]\n");
+      return 2;
+    }
+  }
+  // The machine's load goes with the figures: on a shared VM it moves them a lot.
+  auto load = [] {
+    std::string l = vxsn::test::run("cat /proc/loadavg").output;
+    return l.substr(0, l.find(' ', l.find(' ', l.find(' ') + 1) + 1));
+  };
+  try {
+    const std::string load_before = load();
+    vxsn::test::Bench bench(s);
+    bench.measure_vxsnd();
+    bench.measure_naive();
+    bench.measure_ovs();
+    bench.print(stdout);
+    std::printf("load average (1, 5, 15 min) before: %s, after: %s; %ld CPUs\n",
+                load_before.c_str(), load().c_str(), ::sysconf(_SC_NPROCESSORS_ONLN));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_e2e_replicators: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
