@@ -235,8 +235,15 @@ class Bench {
             seconds};
   }
 
+  static TestbedOptions one_vtep_one_vni() {
+    TestbedOptions o;
+    o.vteps = 1;
+    o.vnis = 1;
+    return o;
+  }
+
   Settings s_;
-  Testbed tb_{TestbedOptions{.vteps = 1, .vnis = 1}};
+  Testbed tb_{one_vtep_one_vni()};
   MemberSink sink_;
   Results results_;
 };

@@ -69,7 +69,11 @@ int main(int argc, char** argv) {
   state = {};
   const std::string keys = "state_file = \"" + state_file + "\"\nstate_interval_ms = 3600000\n";
   const std::string table = "[table]\nmax_vnis = 16777216\nmax_entries = 16777216\n";
-  Node node(tb, {.extra_config = table, .members = {{vni, {1, 2}}}, .node_keys = keys});
+  NodeOptions options;
+  options.extra_config = table;
+  options.members = {{vni, {1, 2}}};
+  options.node_keys = keys;
+  Node node(tb, options);
   // The first start resolves every member (no next hops in the file yet).
   if (!node.wait_ready(std::chrono::minutes(5))) {
     std::fprintf(stderr, "first start not ready:\n%s\n", node.process().log().c_str());
