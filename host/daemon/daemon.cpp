@@ -252,8 +252,10 @@ struct Daemon::Impl : DaemonControl {
   TableManager& table() override {
     return table_manager();
   }
-  void static_members_changed() override {
-    table_manager().reconfigure(config);
+  void static_members_changed(uint32_t vni) override {
+    const auto v = std::find_if(config.vnis.begin(), config.vnis.end(),
+                                [&](const StaticVni& s) { return s.vni == vni; });
+    table_manager().set_static_vni(vni, v == config.vnis.end() ? nullptr : &v->members);
     table_pipeline->publish();
   }
   void table_changed() override {

@@ -183,7 +183,7 @@ std::vector<MemberInfo> ManagementService::add_members(uint32_t vni,
       std::vector<StaticVni> vnis = with_static(vni, std::move(members));
       check_config(vnis, addresses.size() == 1 ? "address" : "addresses");
       daemon_.running_config().vnis = std::move(vnis);
-      daemon_.static_members_changed();  // one new table for the whole list
+      daemon_.static_members_changed(vni);  // one new table for the whole list
       for (const IpAddr& a : fresh) {
         auto added = t.entry(vni, a);
         if (!added || !added->has(EntrySource::kStatic))
@@ -230,7 +230,7 @@ void ManagementService::remove_member(uint32_t vni, const IpAddr& address) {
           for (const IpAddr& m : v.members)
             if (m != address) members.push_back(m);
       daemon_.running_config().vnis = with_static(vni, std::move(members));
-      daemon_.static_members_changed();
+      daemon_.static_members_changed(vni);
     } else {
       daemon_.table_changed();
     }
@@ -301,7 +301,7 @@ ReplaceOutcome ManagementService::replace_static_members(uint32_t vni,
     for (const IpAddr& a : wanted) (old_static.count(a) ? r.kept : r.added)++;
     for (const IpAddr& a : old_static) r.removed += !wanted.count(a);
     daemon_.running_config().vnis = std::move(vnis);
-    daemon_.static_members_changed();
+    daemon_.static_members_changed(vni);
     return r;
   });
 }

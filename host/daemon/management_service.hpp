@@ -23,9 +23,9 @@ class DaemonControl {
   virtual const std::vector<StaticVni>& config_file_vnis() const = 0;
   virtual const std::string& config_file() const = 0;
   virtual TableManager& table() = 0;
-  // running_config().vnis changed: the table takes the new static members, the datapath
-  // gets the resulting table.
-  virtual void static_members_changed() = 0;
+  // running_config().vnis changed for `vni` alone: the table takes that VNI's new static
+  // members (at that VNI's cost, not the whole config's), the datapath gets the result.
+  virtual void static_members_changed(uint32_t vni) = 0;
   // The table changed by direct TableManager calls: publish it.
   virtual void table_changed() = 0;
   // running_config()'s source check or storm control changed: every VNI compiles again.

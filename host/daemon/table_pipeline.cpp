@@ -91,8 +91,9 @@ void TablePipeline::changed_elsewhere() {
 
 void TablePipeline::publish() {
   auto t = std::chrono::steady_clock::now();
-  if (auto addresses = manager_->take_address_changes())
-    set_resolver_targets(std::move(*addresses));
+  // After start() took the whole list, only the addresses that came and went.
+  if (AddressDelta delta = manager_->take_address_delta(); !delta.empty())
+    resolver_->update_targets(delta.added, delta.removed);
   last_times_.targets_ms = ms_since(t);
   compiler_->apply(manager_->take_changes());
   if (!compiler_->pending()) return;

@@ -58,6 +58,17 @@ void NextHopResolver::set_targets(std::vector<IpAddr> targets) {
   wake();
 }
 
+void NextHopResolver::update_targets(const std::vector<IpAddr>& added,
+                                     const std::vector<IpAddr>& removed) {
+  bool fresh = false;
+  {
+    std::lock_guard lock(mutex_);
+    for (const IpAddr& t : removed) targets_.erase(t);
+    for (const IpAddr& t : added) fresh |= targets_.try_emplace(t).second;
+  }
+  if (fresh) wake();
+}
+
 void NextHopResolver::seed(const std::vector<std::pair<IpAddr, NextHop>>& known) {
   std::lock_guard lock(mutex_);
   for (const auto& [target, hop] : known)

@@ -33,6 +33,10 @@ class NextHopResolver {
 
   // Replaces the tracked set; new targets are resolved promptly once started.
   void set_targets(std::vector<IpAddr> targets);
+  // Changes the tracked set by difference (a member added through the API costs its own
+  // address, not a rebuild of every target): targets already tracked keep what is known of
+  // them, removed ones that were not tracked are ignored.
+  void update_targets(const std::vector<IpAddr>& added, const std::vector<IpAddr>& removed);
   // Answers known from before a restart (the state file) for targets the thread has not
   // asked the kernel about yet: a member resolved then is sent to at once instead of after
   // the first pass over every target. The thread still asks for each of them; an answer

@@ -43,7 +43,10 @@ StoredEntry& TableEntryStore::create(VniEntries* v, uint32_t vni, const IpAddr& 
   StoredEntry& e = v->entries[addr];
   e.created = e.updated = now;
   ++entry_count_;
-  if (address_refs_[addr]++ == 0) addresses_changed_ = true;
+  if (address_refs_[addr]++ == 0) {
+    addresses_changed_ = true;
+    if (whole_list_taken_) address_events_.emplace_back(addr, true);
+  }
   return e;
 }
 
@@ -112,6 +115,7 @@ bool TableEntryStore::remove_if_unheld(uint32_t vni, const IpAddr& addr) {
   if (ref != address_refs_.end() && --ref->second == 0) {
     address_refs_.erase(ref);
     addresses_changed_ = true;
+    if (whole_list_taken_) address_events_.emplace_back(addr, false);
   }
   if (v->second.entries.empty() && !v->second.configured) vnis_.erase(v);
   return true;
@@ -124,11 +128,28 @@ void TableEntryStore::reserve_entries(uint32_t vni, size_t n) {
 std::optional<std::vector<IpAddr>> TableEntryStore::take_address_changes() {
   if (!addresses_changed_) return std::nullopt;
   addresses_changed_ = false;
+  whole_list_taken_ = true;
+  address_events_.clear();
   std::vector<IpAddr> out;
   out.reserve(address_refs_.size());
   for (const auto& [addr, refs] : address_refs_) out.push_back(addr);
   std::sort(out.begin(), out.end());
   return out;
+}
+
+AddressDelta TableEntryStore::take_address_delta() {
+  AddressDelta delta;
+  if (!whole_list_taken_) return delta;  // the first take is whole (take_address_changes)
+  addresses_changed_ = false;
+  if (address_events_.empty()) return delta;
+  // The last event of an address says where it ended; one that came and went (or went and
+  // came back) may be reported either way: adding a target that exists or removing one
+  // that does not changes nothing.
+  std::unordered_map<IpAddr, bool, IpAddrHash> last;
+  for (const auto& [addr, member] : address_events_) last[addr] = member;
+  address_events_.clear();
+  for (const auto& [addr, member] : last) (member ? delta.added : delta.removed).push_back(addr);
+  return delta;
 }
 
 }  // namespace vxsn

@@ -58,6 +58,13 @@ struct VniEntries {
   bool configured = false;                             // a [[vni]] of the config
 };
 
+// Member addresses that came and went (each address in at most one of the lists).
+struct AddressDelta {
+  std::vector<IpAddr> added;
+  std::vector<IpAddr> removed;
+  bool empty() const { return added.empty() && removed.empty(); }
+};
+
 class TableEntryStore {
  public:
   using Vnis = std::unordered_map<uint32_t, VniEntries>;
@@ -100,12 +107,20 @@ class TableEntryStore {
   void reserve_entries(uint32_t vni, size_t n);
   // Distinct member addresses, sorted, if the set changed since the last call.
   std::optional<std::vector<IpAddr>> take_address_changes();
+  // The same as a difference: addresses that became members of some VNI and addresses
+  // that stopped being one since the last take of either kind, so a change of one member
+  // costs its address, not a list of every address. Empty until a first whole take.
+  AddressDelta take_address_delta();
 
  private:
   Vnis vnis_;
   size_t entry_count_ = 0;
   std::unordered_map<IpAddr, uint32_t, IpAddrHash> address_refs_;
   bool addresses_changed_ = true;
+  // Since the last take, in order: (address, now a member). Kept only once a whole list
+  // was taken: until then the next take is whole anyway.
+  std::vector<std::pair<IpAddr, bool>> address_events_;
+  bool whole_list_taken_ = false;
   std::array<uint64_t, 4> by_source_{};  // indexed by the EntrySource bit's position
 };
 

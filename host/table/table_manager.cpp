@@ -84,19 +84,42 @@ void TableManager::set_static_locked(const std::vector<StaticVni>& vnis) {
   for (auto& [vni, addr] : unstatic) drop_source(vni, addr, EntrySource::kStatic);
   for (uint32_t vni : unconfigured)
     if (store_.unconfigure(vni)) changes_.mark_vni(vni);
-  for (auto& [vni, addrs] : wanted) {
-    if (admission_.admit_static_vni(store_, vni)) continue;
-    VniEntries& state = store_.add_vni(vni);
-    if (!state.configured) {
-      state.configured = true;
-      changes_.mark_vni(vni);
-    }
-    for (const IpAddr& addr : addrs) {
-      StoredEntry* e = find_or_create(vni, addr, now, "static member");
-      if (e != nullptr && !e->has(EntrySource::kStatic))
-        add_source(vni, addr, *e, EntrySource::kStatic);
-    }
+  for (auto& [vni, addrs] : wanted) add_static_locked(vni, addrs, now);
+}
+
+template <class Addresses>
+void TableManager::add_static_locked(uint32_t vni, const Addresses& addrs, TimePoint now) {
+  if (admission_.admit_static_vni(store_, vni)) return;
+  VniEntries& state = store_.add_vni(vni);
+  if (!state.configured) {
+    state.configured = true;
+    changes_.mark_vni(vni);
   }
+  for (const IpAddr& addr : addrs) {
+    StoredEntry* e = find_or_create(vni, addr, now, "static member");
+    if (e != nullptr && !e->has(EntrySource::kStatic))
+      add_source(vni, addr, *e, EntrySource::kStatic);
+  }
+}
+
+void TableManager::set_static_vni(uint32_t vni, const std::vector<IpAddr>* members) {
+  std::lock_guard lock(mutex_);
+  const TimePoint now = now_();
+  std::unordered_set<IpAddr, IpAddrHash> wanted;
+  if (members != nullptr)
+    for (const IpAddr& a : *members) wanted.insert(normalized_address(a));
+  // As set_static_locked: the static source leaves first (room under the limits), then the
+  // VNI is unconfigured or the wanted members come.
+  std::vector<IpAddr> unstatic;
+  if (const VniEntries* state = store_.find_vni(vni))
+    for (const auto& [addr, e] : state->entries)
+      if (e.has(EntrySource::kStatic) && !wanted.count(addr)) unstatic.push_back(addr);
+  for (const IpAddr& addr : unstatic) drop_source(vni, addr, EntrySource::kStatic);
+  if (members == nullptr) {
+    if (store_.unconfigure(vni)) changes_.mark_vni(vni);
+    return;
+  }
+  add_static_locked(vni, wanted, now);
 }
 
 StoreResult TableManager::register_vtep(uint32_t vni, const IpAddr& vtep_in, uint64_t identifier,
@@ -374,6 +397,11 @@ std::vector<VniChange> TableManager::snapshot() const {
 std::optional<std::vector<IpAddr>> TableManager::take_address_changes() {
   std::lock_guard lock(mutex_);
   return store_.take_address_changes();
+}
+
+AddressDelta TableManager::take_address_delta() {
+  std::lock_guard lock(mutex_);
+  return store_.take_address_delta();
 }
 
 void TableManager::set_change_callback(std::function<void()> callback) {

@@ -102,6 +102,10 @@ class TableManager : public MembershipStore {
   // config.vnis (entries no longer static lose that source only). Registered, learned and
   // peer sources the new allow-list or learning policy refuses are dropped.
   void reconfigure(const Config& config);
+  // One VNI's static members become exactly `members` (null: the VNI is no longer
+  // configured; its entries lose the static source only). What reconfigure does for that
+  // VNI alone, at the cost of that VNI: the API changes one VNI per call.
+  void set_static_vni(uint32_t vni, const std::vector<IpAddr>* members);
 
   // MembershipStore.
   StoreResult register_vtep(uint32_t vni, const IpAddr& vtep, uint64_t identifier,
@@ -157,6 +161,8 @@ class TableManager : public MembershipStore {
   std::vector<VniChange> snapshot() const;
   // Distinct member addresses, if the set changed since the last call (next-hop tracking).
   std::optional<std::vector<IpAddr>> take_address_changes();
+  // Or as the addresses that came and went since the last take of either kind.
+  AddressDelta take_address_delta();
   // Called (from the thread making the change, with the table's lock held: keep it short)
   // when the first change after a take_changes() is made, and when the first change to
   // replicate after a take_local_changes() is queued, so a control loop can wake up.
@@ -173,6 +179,10 @@ class TableManager : public MembershipStore {
  private:
   void apply_settings(const Config& config);
   void set_static_locked(const std::vector<StaticVni>& vnis);
+  // The static source on every address of `addrs` in `vni`, the VNI configured (unless
+  // admission refuses the VNI).
+  template <class Addresses>
+  void add_static_locked(uint32_t vni, const Addresses& addrs, TimePoint now);
   // restore(): one saved source into the table; false if it was refused.
   bool restore_one(const SavedSource& s, TimePoint now);
   // The entry for (vni, addr), created if admission allows; nullptr if not, the refusal

@@ -239,6 +239,25 @@ TEST_F(NextHopResolverTest, OnlyTrackedTargetsHaveResults) {
   EXPECT_EQ(resolver.all()[0].first, b);
 }
 
+// By difference: an added target is resolved promptly like a new one, a kept one keeps its
+// answer (no new lookup needed), a removed one is no longer tracked.
+TEST_F(NextHopResolverTest, UpdatedTargetsAddResolveAndRemoveByDifference) {
+  const IpAddr a = ip("10.77.1.2");
+  const IpAddr b = ip("10.77.9.5");
+  auto& resolver = start_resolver({a});
+  ASSERT_TRUE(resolves_to(a, mac(kPeerMac)));
+
+  resolver.update_targets({b}, {});
+  ASSERT_TRUE(resolves_to(b, mac(kGatewayMac)));
+  EXPECT_TRUE(resolver.lookup(a)->resolved);
+
+  resolver.update_targets({a}, {b, ip("10.77.9.6")});  // a again: kept as it is
+  EXPECT_FALSE(resolver.lookup(b).has_value());
+  ASSERT_TRUE(resolver.lookup(a).has_value());
+  EXPECT_TRUE(resolver.lookup(a)->resolved);
+  ASSERT_EQ(resolver.all().size(), 1u);
+}
+
 TEST_F(NextHopResolverTest, ResolverThreadRunsInTheNamespaceOfTheThreadThatStartedIt) {
   // The namespace file `ip netns add` bind-mounted has the namespace's inode number.
   const unsigned long ns_r_inode = inode_of("/var/run/netns/" + ns_r_);

@@ -359,6 +359,71 @@ TEST_F(TableManagerTest, AddressChangesTrackDistinctMembers) {
   EXPECT_FALSE(tm->take_address_changes());  // still a member of VNIs 2 and 3
 }
 
+// The API's per-VNI path does for one VNI what reconfigure does for all, and touches no
+// other VNI: the same table as a reconfigure with the same config.
+TEST_F(TableManagerTest, SetStaticVniChangesThatVniAsReconfigureWouldAndNoOther) {
+  make(table_config(
+      {StaticVni{1, {ip("10.0.0.1"), ip("10.0.0.2")}}, StaticVni{2, {ip("10.0.0.3")}}}));
+  ASSERT_EQ(reg(1, "10.0.0.1", 7, 90), StoreResult::kOk);  // static and registered
+  tm->take_changes();
+  const std::vector<IpAddr> vni1 = {ip("10.0.0.2"), ip("10.0.0.4")};
+  tm->set_static_vni(1, &vni1);
+  auto changes = tm->take_changes();
+  ASSERT_EQ(changes.size(), 1u);  // VNI 2 untouched
+  EXPECT_EQ(changes[0].vni, 1u);
+  EXPECT_EQ(tm->members(1), (std::vector<IpAddr>{ip("10.0.0.1"), ip("10.0.0.2"), ip("10.0.0.4")}));
+  EXPECT_FALSE(tm->entry(1, ip("10.0.0.1"))->has(EntrySource::kStatic));  // registered only
+  EXPECT_TRUE(tm->entry(1, ip("10.0.0.4"))->has(EntrySource::kStatic));
+
+  tm->set_static_vni(2, nullptr);  // no longer configured: its static-only entry goes
+  changes = tm->take_changes();
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].vni, 2u);
+  EXPECT_FALSE(changes[0].present);
+  const std::vector<IpAddr> none;
+  tm->set_static_vni(3, &none);  // configured and empty: present with no members
+  changes = tm->take_changes();
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_TRUE(changes[0].present);
+  EXPECT_TRUE(changes[0].members.empty());
+
+  // Side by side: a second table reconfigured to the same config ends up identical.
+  TableManager whole(table_config({StaticVni{1, {ip("10.0.0.1"), ip("10.0.0.2")}},
+                                   StaticVni{2, {ip("10.0.0.3")}}}),
+                     clock.fn());
+  ASSERT_EQ(whole.register_vtep(1, ip("10.0.0.1"), 7, 90, ip("10.0.0.1")), StoreResult::kOk);
+  whole.reconfigure(table_config({StaticVni{1, vni1}, StaticVni{3, {}}}));
+  const auto want = whole.snapshot(), got = tm->snapshot();
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(got[i].vni, want[i].vni);
+    EXPECT_EQ(got[i].present, want[i].present);
+    EXPECT_EQ(got[i].members, want[i].members) << "VNI " << want[i].vni;
+  }
+  EXPECT_EQ(whole.entries_by_source().static_entries, tm->entries_by_source().static_entries);
+}
+
+// After the whole list was taken once, member addresses are reported by difference.
+TEST_F(TableManagerTest, AddressDeltaReportsOnlyAddressesThatCameOrWent) {
+  make(table_config({StaticVni{1, {ip("10.0.0.1")}}}));
+  EXPECT_TRUE(tm->take_address_delta().empty());  // nothing before a whole take
+  EXPECT_EQ(tm->take_address_changes(), std::vector<IpAddr>{ip("10.0.0.1")});
+  reg(2, "10.0.0.1", 0, 90);  // an address already a member elsewhere: no change
+  EXPECT_TRUE(tm->take_address_delta().empty());
+  reg(2, "10.0.0.2", 0, 90);
+  reg(2, "10.0.0.3", 0, 90);
+  reg(2, "10.0.0.3", 0, kHoldtimeWithdraw);  // came and went within one batch
+  tm->reconfigure(table_config());           // 10.0.0.1 stays: still registered in VNI 2
+  AddressDelta d = tm->take_address_delta();
+  EXPECT_EQ(d.added, std::vector<IpAddr>{ip("10.0.0.2")});
+  EXPECT_EQ(d.removed, std::vector<IpAddr>{ip("10.0.0.3")});  // removing it is harmless
+  reg(2, "10.0.0.2", 0, kHoldtimeWithdraw);
+  d = tm->take_address_delta();
+  EXPECT_TRUE(d.added.empty());
+  EXPECT_EQ(d.removed, std::vector<IpAddr>{ip("10.0.0.2")});
+  EXPECT_TRUE(tm->take_address_delta().empty());
+}
+
 TEST_F(TableManagerTest, EntryRecordsTimestampsAndExpiries) {
   make(table_config());
   clock.advance(5s);
