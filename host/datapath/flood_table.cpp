@@ -127,17 +127,6 @@ FloodTableBuilder& FloodTableBuilder::add_vni(uint32_t vni, std::vector<MemberSp
   return *this;
 }
 
-FloodTableBuilder& FloodTableBuilder::add_compiled(std::shared_ptr<const CompiledVni> compiled) {
-  if (!compiled_.empty() && compiled_.back()->vni >= compiled->vni) compiled_in_order_ = false;
-  compiled_.push_back(std::move(compiled));
-  return *this;
-}
-
-FloodTableBuilder& FloodTableBuilder::reserve(size_t vnis) {
-  compiled_.reserve(vnis);
-  return *this;
-}
-
 std::shared_ptr<const CompiledVni> FloodTableBuilder::compile_vni(
     uint32_t vni, const std::vector<MemberSpec>& members, VniCounters* counters,
     const VniPolicy& policy) const {
@@ -156,19 +145,15 @@ std::shared_ptr<const CompiledVni> FloodTableBuilder::compile_vni(
 
 std::unique_ptr<FloodTable> FloodTableBuilder::build() const {
   std::vector<std::shared_ptr<const CompiledVni>> blocks;
-  blocks.reserve(vnis_.size() + compiled_.size());
+  blocks.reserve(vnis_.size());
   for (const PendingVni& v : vnis_)
     blocks.push_back(compile_vni(v.vni, v.members, v.counters, v.policy));
-  blocks.insert(blocks.end(), compiled_.begin(), compiled_.end());
-  // Strictly ascending already (compiled blocks added in order): no sort, no duplicates.
-  if (!vnis_.empty() || !compiled_in_order_) {
-    std::sort(blocks.begin(), blocks.end(),
-              [](const auto& a, const auto& b) { return a->vni < b->vni; });
-    for (size_t i = 1; i < blocks.size(); ++i) {
-      if (blocks[i]->vni == blocks[i - 1]->vni)
-        throw std::invalid_argument("flood table VNI " + std::to_string(blocks[i]->vni) +
-                                    " added twice");
-    }
+  std::sort(blocks.begin(), blocks.end(),
+            [](const auto& a, const auto& b) { return a->vni < b->vni; });
+  for (size_t i = 1; i < blocks.size(); ++i) {
+    if (blocks[i]->vni == blocks[i - 1]->vni)
+      throw std::invalid_argument("flood table VNI " + std::to_string(blocks[i]->vni) +
+                                  " added twice");
   }
   // Stable per shard: each shard's blocks stay sorted by VNI.
   std::array<std::vector<std::shared_ptr<const CompiledVni>>, FloodTable::kShards> by_shard;

@@ -168,10 +168,6 @@ class FloodTableBuilder {
   FloodTableBuilder& set_version(uint64_t version);
   FloodTableBuilder& add_vni(uint32_t vni, std::vector<MemberSpec> members, VniCounters* counters,
                              const VniPolicy& policy = {});
-  // Adds a VNI compiled earlier by compile_vni with the same params and egress ports.
-  // Adding them in VNI order saves build() a sort.
-  FloodTableBuilder& add_compiled(std::shared_ptr<const CompiledVni> compiled);
-  FloodTableBuilder& reserve(size_t vnis);
   // Throws std::invalid_argument for: a VNI above 24 bits or given twice; a member without
   // an address family or listed twice in one VNI; a resolved member on an egress port that
   // does not exist; kOwnAddress mode with a member whose family has no own address.
@@ -185,7 +181,8 @@ class FloodTableBuilder {
   std::unique_ptr<FloodTable> build_from_shards(FloodTable::Shards shards) const;
 
   // Compiles one VNI with the params and egress ports set so far; same checks as build()
-  // for that VNI. The result can be added to any builder with the same params and ports.
+  // for that VNI. The result can go into a shard (build_shard) of any table with the same
+  // params and ports.
   std::shared_ptr<const CompiledVni> compile_vni(uint32_t vni,
                                                  const std::vector<MemberSpec>& members,
                                                  VniCounters* counters,
@@ -201,8 +198,6 @@ class FloodTableBuilder {
   ReplicationParams params_;
   std::vector<EgressPort> ports_;
   std::vector<PendingVni> vnis_;
-  std::vector<std::shared_ptr<const CompiledVni>> compiled_;
-  bool compiled_in_order_ = true;
   uint64_t version_ = 0;
 };
 
