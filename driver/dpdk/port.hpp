@@ -48,7 +48,7 @@ class DpdkPort {
   const std::string& name() const { return name_; }
   const std::string& devargs() const { return devargs_; }  // as probed, defaults added
   // The `iface=` of af_xdp/af_packet/pcap vdevs, else "".
-  std::string kernel_ifname() const { return kernel_ifname_; }
+  const std::string& kernel_ifname() const { return kernel_ifname_; }
   MacAddr mac() const { return mac_; }
   // The largest L2 frame (no FCS) this port receives AND sends whole.
   uint32_t max_frame_len() const { return max_frame_len_; }

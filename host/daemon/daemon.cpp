@@ -7,8 +7,11 @@
 //   3. table        membership (plus the state file's entries, read beside steps 1-2)
 //                   -> next hops -> compiler -> the first table published
 //   4. API, metrics, registration, HA: listeners that cannot start stop the daemon here,
-//      before any frame is forwarded
-//   5. forwarding starts polling; the first report; systemd hears READY=1
+//      before any frame is forwarded (after a restart with a state file: the datapath
+//      forwards from the file's warm table since step 3, so a failing listener stops a
+//      node that has flooded for a second or two)
+//   5. forwarding starts polling (unless the warm table started it); the first report;
+//      systemd hears READY=1
 //   6. the control loop (event_loop.hpp) until SIGTERM/SIGINT; systemd's watchdog is fed
 //      from it while the poll loops turn, and hears RELOADING=1/READY=1 around a SIGHUP
 // Stop: systemd hears STOPPING=1, health says draining (the announcer withdraws the
@@ -25,6 +28,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstring>
+#include <thread>
 
 #include "driver/dpdk/eal.hpp"
 #include "driver/dpdk/lcore_layout.hpp"
@@ -401,15 +405,25 @@ struct Daemon::Impl : DaemonControl {
     create_forwarding();
     table_pipeline = std::make_unique<TablePipeline>(config, ports, vni_counters, *forwarding);
     const double datapath_ms = step();
+    // A restart floods to the members it had at once: the state file's warm table, while
+    // the table manager, the API and the listeners come back.
+    const bool warm = state->warm_start(*table_pipeline);
+    if (warm) {
+      forwarding->start();
+      spdlog::info("forwarding from the state file's warm table {:.1f} ms after start",
+                   uptime_s() * 1000);
+    }
     state->restore_into(*table_pipeline);
     step();
-    const TablePipeline::PublishTimes first = table_pipeline->start();
+    // Until the datapath polls, its cores may compile the first table too.
+    const TablePipeline::PublishTimes first =
+        table_pipeline->start(warm ? 1 : std::max(1u, std::thread::hardware_concurrency()));
     const double table_ms = step();
     start_api();
     start_metrics();
     registration = start_registration_server(config, table_manager());
     start_ha();
-    forwarding->start();
+    if (!warm) forwarding->start();
     const double listeners_ms = step();
     spdlog::info("vxsnd {}: {} datapath running on {} port(s), VXLAN port {}", config.node_id,
                  config.datapath, ports.size(), config.vxlan_port);

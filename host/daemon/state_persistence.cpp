@@ -10,16 +10,47 @@ namespace vxsn {
 StatePersistence::StatePersistence(const Config& config) {
   if (config.state_file.empty()) return;
   saver_ = std::make_unique<StateSaver>(config.state_file);
-  loading_ = std::async(std::launch::async, load_state_file, config.state_file);
+  loading_ = std::async(std::launch::async, [config] {
+    Loaded l{load_state_file(config.state_file), {}};
+    if (l.file.found && l.file.error.empty())
+      l.warm = warm_table_of(config, l.file.state.sources, std::chrono::steady_clock::now());
+    return l;
+  });
 }
 
 StatePersistence::~StatePersistence() = default;
 
+LoadedState& StatePersistence::loaded() {
+  if (!loaded_taken_ && loading_.valid()) {
+    const auto t = std::chrono::steady_clock::now();
+    Loaded l = loading_.get();
+    wait_ms_ = ms_since(t);
+    loaded_ = std::move(l.file);
+    warm_ = std::move(l.warm);
+  }
+  loaded_taken_ = true;
+  return loaded_;
+}
+
+bool StatePersistence::warm_start(TablePipeline& table) {
+  if (!saver_ || !loaded().found || !loaded_.error.empty()) return false;
+  if (!warm_.not_used.empty()) {
+    spdlog::warn("state file {}: no warm table ({}); the first table waits for the restore",
+                 saver_->path(), warm_.not_used);
+    return false;
+  }
+  if (warm_.members == 0) return false;
+  warm_times_ =
+      table.warm_start(std::move(warm_.vnis), std::move(warm_.addresses), loaded_.state.next_hops);
+  warm_.vnis = {};
+  warm_.addresses = {};
+  warm_published_ = true;
+  return true;
+}
+
 void StatePersistence::restore_into(TablePipeline& table) {
-  if (!loading_.valid()) return;
-  auto t = std::chrono::steady_clock::now();
-  loaded_ = loading_.get();
-  wait_ms_ = ms_since(t);
+  if (!saver_) return;
+  loaded();
   if (!loaded_.found) {
     spdlog::info("state file {}: none yet, starting with an empty table", saver_->path());
     return;
@@ -29,7 +60,7 @@ void StatePersistence::restore_into(TablePipeline& table) {
     return;
   }
   const size_t next_hops = loaded_.state.next_hops.size();
-  t = std::chrono::steady_clock::now();
+  const auto t = std::chrono::steady_clock::now();
   restored_ = table.restore(std::move(loaded_.state));
   restore_ms_ = ms_since(t);
   loaded_.state = {};
@@ -53,10 +84,18 @@ void StatePersistence::save_now(const TablePipeline& table) {
 
 std::string StatePersistence::start_summary() const {
   if (!saver_) return {};
+  const std::string warm =
+      warm_published_
+          ? fmt::format(
+                "warm table of {} members built in {:.1f} ms beside the EAL, compiled in "
+                "{:.1f} ms and published (forwarding from it), ",
+                warm_.members, warm_.build_ms, warm_times_.compile_ms)
+          : std::string();
   return fmt::format(
       "state file {} bytes read in {:.1f} ms and decoded in {:.1f} ms beside the EAL (waited "
-      "{:.1f} ms for it), {} sources restored in {:.1f} ms",
-      loaded_.bytes, loaded_.read_ms, loaded_.decode_ms, wait_ms_, restored_.restored, restore_ms_);
+      "{:.1f} ms for it), {}{} sources restored in {:.1f} ms",
+      loaded_.bytes, loaded_.read_ms, loaded_.decode_ms, wait_ms_, warm, restored_.restored,
+      restore_ms_);
 }
 
 nlohmann::json StatePersistence::stats_json() const {
@@ -68,6 +107,9 @@ nlohmann::json StatePersistence::stats_json() const {
           {"restore_refused", restored_.refused},
           {"restore_error", loaded_.error},
           {"restore_ms", restore_ms_},
+          {"warm_members", warm_published_ ? warm_.members : 0},
+          {"warm_left_out", warm_.left_out},
+          {"warm_compile_ms", warm_times_.compile_ms},
           {"saves", s.saves},
           {"save_failures", s.failures},
           {"saves_skipped", s.skipped},

@@ -2,8 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #include "host/ha/hybrid_clock.hpp"
 #include "host/log/elapsed_ms.hpp"
@@ -43,15 +45,32 @@ StateContents TablePipeline::collect_state() const {
   return state;
 }
 
-TablePipeline::PublishTimes TablePipeline::start() {
+TablePipeline::PublishTimes TablePipeline::warm_start(
+    std::vector<VniChange> vnis, std::vector<IpAddr> addresses,
+    const std::vector<std::pair<IpAddr, NextHop>>& hops) {
+  auto t = std::chrono::steady_clock::now();
+  // Tracked but not asked yet: lookups answer the seeds until start() starts the thread.
+  resolver_->set_targets(std::move(addresses));
+  resolver_->seed(hops);
+  remember_compiled_hops();
+  const double targets_ms = ms_since(t);
+  compiler_->apply(std::move(vnis));
+  // The datapath does not poll yet: every core may compile.
+  build_and_publish(std::max(1u, std::thread::hardware_concurrency()));
+  last_times_.targets_ms = targets_ms;
+  return last_times_;
+}
+
+TablePipeline::PublishTimes TablePipeline::start(unsigned compile_threads) {
   const auto t = std::chrono::steady_clock::now();
   if (auto addresses = manager_->take_address_changes())
     set_resolver_targets(std::move(*addresses));
   const double targets_ms = ms_since(t);
   seed_hops_.clear();
   seed_hops_.shrink_to_fit();
+  remember_compiled_hops();
   resolver_->start();
-  publish();
+  publish(compile_threads);
   last_times_.targets_ms = targets_ms;
   return last_times_;
 }
@@ -68,6 +87,13 @@ void TablePipeline::stop() {
 
 void TablePipeline::set_layout(const Config& config) {
   compiler_->set_layout(replication_params(config), egress_ports(ports_), VniPolicyRules(config));
+}
+
+// The seeds the next compile uses: the resolver's first answers are compared with them, so
+// only members whose next hop moved during the restart compile again.
+void TablePipeline::remember_compiled_hops() {
+  compiled_hops_.clear();
+  for (auto& [addr, hop] : resolver_->all()) compiled_hops_.emplace(addr, std::move(hop));
 }
 
 // The VNIs of members whose next hop changed compile again.
@@ -89,18 +115,23 @@ void TablePipeline::changed_elsewhere() {
   publish();
 }
 
-void TablePipeline::publish() {
+void TablePipeline::publish(unsigned compile_threads) {
   auto t = std::chrono::steady_clock::now();
   // After start() took the whole list, only the addresses that came and went.
   if (AddressDelta delta = manager_->take_address_delta(); !delta.empty())
     resolver_->update_targets(delta.added, delta.removed);
   last_times_.targets_ms = ms_since(t);
   compiler_->apply(manager_->take_changes());
+  build_and_publish(compile_threads);
+}
+
+void TablePipeline::build_and_publish(unsigned threads) {
+  last_times_.compile_ms = last_times_.publish_ms = 0;
   if (!compiler_->pending()) return;
-  t = std::chrono::steady_clock::now();
+  auto t = std::chrono::steady_clock::now();
   std::unique_ptr<FloodTable> table;
   try {
-    table = compiler_->build(generation_ + 1);
+    table = compiler_->build(generation_ + 1, threads);
   } catch (const std::invalid_argument& e) {
     spdlog::error("table generation {} not built, the running table stays: {}", generation_ + 1,
                   e.what());

@@ -42,8 +42,16 @@ class TablePipeline {
     double compile_ms = 0;  // the incremental compiler's build
     double publish_ms = 0;  // the forwarding component taking the table
   };
-  // Resolves the static members' next hops and publishes the first table.
-  PublishTimes start();
+  // Before restore(): publishes `vnis` (the state file's warm table, host/state/
+  // warm_table.hpp) with `hops` as their next hops, so the datapath floods to restored
+  // members while the table manager is still taking its entries back. start() then
+  // recompiles only the VNIs where the manager's view differs.
+  // `addresses`: every member address of `vnis` once.
+  PublishTimes warm_start(std::vector<VniChange> vnis, std::vector<IpAddr> addresses,
+                          const std::vector<std::pair<IpAddr, NextHop>>& hops);
+  // Resolves the static members' next hops and publishes the first table, compiled on
+  // `compile_threads` threads (more than one only while the datapath does not poll).
+  PublishTimes start(unsigned compile_threads = 1);
   void stop();
 
   TableManager& manager() { return *manager_; }
@@ -51,7 +59,7 @@ class TablePipeline {
 
   // Compiles what changed since the last table and hands it to the forwarding component
   // (nothing changed: no new table).
-  void publish();
+  void publish(unsigned compile_threads = 1);
   // The replication parameters or per-VNI policies changed: every VNI compiles again.
   void set_layout(const Config& config);
   // Learn events, ageing, and the batch of membership changes since the last tick.
@@ -71,6 +79,10 @@ class TablePipeline {
 
  private:
   void learn(uint32_t vni, const IpAddr& vtep);
+  // Builds what the compiler was given (on `threads` threads) and hands it to the
+  // forwarding component.
+  void build_and_publish(unsigned threads = 1);
+  void remember_compiled_hops();
   void set_resolver_targets(std::vector<IpAddr> addresses);
 
   const std::vector<DpdkPort*>& ports_;

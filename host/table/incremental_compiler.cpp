@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <future>
 
 namespace vxsn {
 
@@ -17,11 +18,13 @@ void IncrementalCompiler::set_layout(const ReplicationParams& params, std::vecto
   layout_changed_ = true;
 }
 
-void IncrementalCompiler::apply(const VniChange& change) {
-  pending_.insert_or_assign(change.vni, change);
+void IncrementalCompiler::apply(VniChange change) {
+  const uint32_t vni = change.vni;
+  pending_.insert_or_assign(vni, std::move(change));
 }
 
 void IncrementalCompiler::invalidate_address(const IpAddr& addr) {
+  if (index_stale_) rebuild_index();
   // Pending changes are compiled anyway; this finds the VNIs that would not be.
   auto a = vnis_of_address_.find(addr);
   if (a != vnis_of_address_.end())
@@ -39,7 +42,15 @@ IncrementalCompiler::VniState* IncrementalCompiler::find(uint32_t vni) {
   return it != shard.end() && it->vni == vni ? &*it : nullptr;
 }
 
+void IncrementalCompiler::rebuild_index() {
+  vnis_of_address_.clear();
+  index_stale_ = false;
+  for (const std::vector<VniState>& shard : states_)
+    for (const VniState& state : shard) index_members(state, true);
+}
+
 void IncrementalCompiler::index_members(const VniState& state, bool add) {
+  if (index_stale_) return;
   for (const TableMember& m : state.members) {
     if (add) {
       vnis_of_address_[m.addr].insert(state.vni);
@@ -54,6 +65,7 @@ void IncrementalCompiler::index_members(const VniState& state, bool add) {
 // touches the address index once, not once per member.
 void IncrementalCompiler::reindex_members(uint32_t vni, const std::vector<TableMember>& before,
                                           const std::vector<TableMember>& after) {
+  if (index_stale_) return;
   auto by_address = [](const TableMember& a, const TableMember& b) { return a.addr < b.addr; };
   if (!std::is_sorted(before.begin(), before.end(), by_address) ||
       !std::is_sorted(after.begin(), after.end(), by_address)) {
@@ -90,6 +102,14 @@ void IncrementalCompiler::forget_stats(const VniState& state) {
 // Changes to known VNIs are applied in place; new or removed VNIs cost one merge pass of
 // their shard. Every shard a change touches is built again at the next build().
 void IncrementalCompiler::merge_pending() {
+  // A batch this large (the first table, a restart's warm table) compiles sooner without
+  // indexing each member now; the index is built whole when a next hop first changes.
+  size_t pending_members = 0;
+  for (const auto& [vni, change] : pending_) pending_members += change.members.size();
+  if (pending_members >= kDeferIndexMembers && !index_stale_) {
+    index_stale_ = true;
+    vnis_of_address_.clear();
+  }
   std::array<std::vector<VniChange>, FloodTable::kShards> added;
   for (auto& [vni, change] : pending_) {
     const unsigned shard = FloodTable::shard_of(vni);
@@ -101,6 +121,9 @@ void IncrementalCompiler::merge_pending() {
       }
       continue;
     }
+    // The same list again (the table manager's first batch after a warm start, a reload
+    // that changed nothing here) keeps the VNI's compiled block and its shard.
+    if (change.present && change.members == state->members) continue;
     dirty_shards_.set(shard);
     if (!change.present) {
       index_members(*state, false);
@@ -146,8 +169,9 @@ void IncrementalCompiler::merge_pending() {
   invalidated_.clear();
 }
 
-void IncrementalCompiler::compile(VniState& state, const FloodTableBuilder& builder) {
-  forget_stats(state);  // counted again below
+void IncrementalCompiler::compile(VniState& state, VniCounters* counters,
+                                  const FloodTableBuilder& builder,
+                                  ResolvedMembers& resolved) const {
   std::vector<MemberSpec> specs;
   specs.reserve(state.members.size());
   size_t unresolved = 0, refused = 0;
@@ -159,11 +183,15 @@ void IncrementalCompiler::compile(VniState& state, const FloodTableBuilder& buil
       ++refused;
       continue;
     }
-    MemberSpec spec;
-    spec.addr = m.addr;
+    auto [known, fresh] = resolved.try_emplace(m.addr);
+    if (fresh) {
+      known->second.addr = m.addr;
+      resolve_(known->second);
+      if (known->second.resolved && known->second.egress_port >= ports_.size())
+        known->second.resolved = false;
+    }
+    MemberSpec spec = known->second;
     spec.refresh_from_traffic = m.learned;
-    resolve_(spec);
-    if (spec.resolved && spec.egress_port >= ports_.size()) spec.resolved = false;
     unresolved += !spec.resolved;
     specs.push_back(spec);
   }
@@ -172,32 +200,68 @@ void IncrementalCompiler::compile(VniState& state, const FloodTableBuilder& buil
         "table: VNI {}: {} member(s) left out: own-address mode has no own address "
         "of their family",
         state.vni, refused);
-  state.compiled =
-      builder.compile_vni(state.vni, specs, counters_for_ ? counters_for_(state.vni) : nullptr,
-                          policies_.for_vni(state.vni));
+  state.compiled = builder.compile_vni(state.vni, specs, counters, policies_.for_vni(state.vni));
   state.dirty = false;
   state.compiled_members = specs.size();
   state.unresolved = unresolved;
   state.refused = refused;
-  stats_.members += specs.size();
-  stats_.unresolved += unresolved;
-  stats_.refused_members += refused;
-  ++stats_.recompiled_vnis;
 }
 
-std::unique_ptr<FloodTable> IncrementalCompiler::build(uint64_t version) {
+// Contiguous slices of about equal members, one per thread; the calling thread takes the
+// first. Below kParallelMembers the threads would cost more than they save.
+void IncrementalCompiler::compile_jobs(const std::vector<CompileJob>& jobs, unsigned threads,
+                                       const FloodTableBuilder& builder) {
+  constexpr size_t kParallelMembers = 65536;
+  size_t members = 0;
+  for (const CompileJob& j : jobs) members += j.state->members.size();
+  if (threads < 2 || members < kParallelMembers) threads = 1;
+  auto slice = [&](size_t begin, size_t end) {
+    ResolvedMembers resolved;
+    for (size_t i = begin; i < end; ++i)
+      compile(*jobs[i].state, jobs[i].counters, builder, resolved);
+  };
+  std::vector<std::pair<size_t, size_t>> slices;
+  size_t begin = 0, taken = 0;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    taken += jobs[i].state->members.size();
+    if (taken * threads >= members * (slices.size() + 1) || i + 1 == jobs.size()) {
+      slices.emplace_back(begin, i + 1);
+      begin = i + 1;
+    }
+  }
+  std::vector<std::future<void>> others;
+  for (size_t s = 1; s < slices.size(); ++s)
+    others.push_back(std::async(std::launch::async, slice, slices[s].first, slices[s].second));
+  if (!slices.empty()) slice(slices[0].first, slices[0].second);
+  for (std::future<void>& f : others) f.get();  // rethrows a slice's exception
+}
+
+std::unique_ptr<FloodTable> IncrementalCompiler::build(uint64_t version, unsigned threads) {
   merge_pending();
   FloodTableBuilder builder;
   builder.set_params(params_).set_egress_ports(ports_).set_version(version);
-  stats_.recompiled_vnis = 0;
+  std::vector<unsigned> shards;
+  std::vector<CompileJob> jobs;
   for (unsigned shard = 0; shard < FloodTable::kShards; ++shard) {
     if (!layout_changed_ && !dirty_shards_.test(shard)) continue;  // shared as it is
+    shards.push_back(shard);
+    for (VniState& state : states_[shard])
+      if (layout_changed_ || state.dirty || !state.compiled) {
+        forget_stats(state);  // counted again below
+        jobs.push_back({&state, counters_for_ ? counters_for_(state.vni) : nullptr});
+      }
+  }
+  compile_jobs(jobs, threads, builder);
+  for (const CompileJob& j : jobs) {
+    stats_.members += j.state->compiled_members;
+    stats_.unresolved += j.state->unresolved;
+    stats_.refused_members += j.state->refused;
+  }
+  stats_.recompiled_vnis = jobs.size();
+  for (unsigned shard : shards) {
     std::vector<std::shared_ptr<const CompiledVni>> blocks;
     blocks.reserve(states_[shard].size());
-    for (VniState& state : states_[shard]) {
-      if (layout_changed_ || state.dirty || !state.compiled) compile(state, builder);
-      blocks.push_back(state.compiled);
-    }
+    for (const VniState& state : states_[shard]) blocks.push_back(state.compiled);
     shards_[shard] = blocks.empty() ? nullptr : FloodTableBuilder::build_shard(std::move(blocks));
   }
   layout_changed_ = false;

@@ -44,9 +44,9 @@ class IncrementalCompiler {
   void set_layout(const ReplicationParams& params, std::vector<EgressPort> ports,
                   VniPolicyRules policies = {});
   // A VNI's new member list, or its removal (change.present false).
-  void apply(const VniChange& change);
-  void apply(const std::vector<VniChange>& changes) {
-    for (const VniChange& c : changes) apply(c);
+  void apply(VniChange change);
+  void apply(std::vector<VniChange> changes) {
+    for (VniChange& c : changes) apply(std::move(c));
   }
   // The next hop of `addr` changed: every VNI it is a member of compiles again.
   void invalidate_address(const IpAddr& addr);
@@ -55,7 +55,10 @@ class IncrementalCompiler {
 
   // A snapshot of the current membership. Throws std::invalid_argument only for what the
   // table manager never produces (a VNI above 24 bits, a member listed twice).
-  std::unique_ptr<FloodTable> build(uint64_t version);
+  // `threads` > 1 compiles the changed VNIs on that many threads when there are enough of
+  // them to be worth it (a whole table at start, before the datapath polls: afterwards its
+  // cores are the datapath's); Resolve and CountersFor must then be thread-safe.
+  std::unique_ptr<FloodTable> build(uint64_t version, unsigned threads = 1);
   const CompileStats& stats() const { return stats_; }
 
  private:
@@ -73,11 +76,22 @@ class IncrementalCompiler {
   void merge_pending();
   VniState* find(uint32_t vni);
   void index_members(const VniState& state, bool add);
+  void rebuild_index();
   void reindex_members(uint32_t vni, const std::vector<TableMember>& before,
                        const std::vector<TableMember>& after);
   void unindex(const IpAddr& addr, uint32_t vni);
   void forget_stats(const VniState& state);
-  void compile(VniState& state, const FloodTableBuilder& builder);
+  // Resolutions of one build on one thread: an address in many VNIs is resolved once.
+  using ResolvedMembers = std::unordered_map<IpAddr, MemberSpec, IpAddrHash>;
+  struct CompileJob {
+    VniState* state;
+    VniCounters* counters;
+  };
+  void compile_jobs(const std::vector<CompileJob>& jobs, unsigned threads,
+                    const FloodTableBuilder& builder);
+  // Sets state.compiled and its counts; stats_ is the caller's (one thread of several).
+  void compile(VniState& state, VniCounters* counters, const FloodTableBuilder& builder,
+               ResolvedMembers& resolved) const;
 
   Resolve resolve_;
   CountersFor counters_for_;
@@ -93,7 +107,11 @@ class IncrementalCompiler {
   size_t vni_count_ = 0;
   std::unordered_map<uint32_t, VniChange> pending_;
   std::unordered_set<uint32_t> invalidated_;
+  // The VNIs of each member address (invalidate_address). Stale after a batch of at least
+  // kDeferIndexMembers members: rebuilt whole by the next invalidate_address.
+  static constexpr size_t kDeferIndexMembers = 65536;
   std::unordered_map<IpAddr, VniList, IpAddrHash> vnis_of_address_;
+  bool index_stale_ = false;
   CompileStats stats_;
 };
 

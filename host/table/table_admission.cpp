@@ -120,10 +120,10 @@ bool TableAdmission::registration_fits(const StoredEntry& e, uint64_t identifier
                      [&](const EntryRegistration& r) { return r.identifier == identifier; });
 }
 
-bool TableAdmission::accepts_saved(const TableEntryStore& store, uint32_t vni, const IpAddr& vtep,
-                                   bool learned) const {
+bool TableAdmission::accepts_saved(uint32_t vni, const IpAddr& vtep, bool learned,
+                                   bool vni_in_table) const {
   if (!valid_key(vni, vtep) || !allow_.allows(vni, vtep)) return false;
-  return !learned || (learning_.enabled(vni) && store.find_vni(vni) != nullptr);
+  return !learned || (learning_.enabled(vni) && vni_in_table);
 }
 
 void TableAdmission::count(TableRefusal r, uint32_t vni, const IpAddr& addr, const char* what) {

@@ -74,7 +74,12 @@ class TableAdmission {
   bool registration_fits(const StoredEntry& e, uint64_t identifier) const;
   // A source from the state file, as a new one of its kind would be judged.
   bool accepts_saved(const TableEntryStore& store, uint32_t vni, const IpAddr& vtep,
-                     bool learned) const;
+                     bool learned) const {
+    return accepts_saved(vni, vtep, learned, store.find_vni(vni) != nullptr);
+  }
+  // The same without a store: `vni_in_table` says whether the VNI is there already (a
+  // learned source never creates one). The warm table at start judges by this.
+  bool accepts_saved(uint32_t vni, const IpAddr& vtep, bool learned, bool vni_in_table) const;
 
   // Counts `r` (logged, rate-limited, if a sender can cause it).
   void count(TableRefusal r, uint32_t vni, const IpAddr& addr, const char* what);

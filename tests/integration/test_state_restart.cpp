@@ -56,6 +56,12 @@ TEST(StateRestart, LearnedEntryIsBackBeforeAnyLearnAndReceivesFloods) {
   EXPECT_EQ(control(stats, "learned"), 0u) << stats.dump();
   EXPECT_EQ(stats["state_file"]["restored"].get<int>(), 1) << stats.dump();
   EXPECT_EQ(stats["control"]["by_source"]["learned"].get<int>(), 1) << stats.dump();
+  // Forwarding began from the warm table (the static members and the restored one), before
+  // the table manager had its entries back.
+  EXPECT_EQ(stats["state_file"]["warm_members"].get<int>(), 6) << stats.dump();
+  EXPECT_NE(node.process().log().find("forwarding from the state file's warm table"),
+            std::string::npos)
+      << node.process().log();
   // VTEP 1's flood in VNI A is replicated to VTEP 3: its tenant answers.
   EXPECT_TRUE(tb.ping(t1, t3, 56, false, 3)) << node.process().log();
   EXPECT_NE(node.process().log().find("start: "), std::string::npos) << node.process().log();
@@ -72,6 +78,7 @@ TEST(StateRestart, LearnedEntryIsBackBeforeAnyLearnAndReceivesFloods) {
       << stats.dump();
   EXPECT_NE(node.process().log().find("state file not used"), std::string::npos)
       << node.process().log();
+  EXPECT_EQ(stats["state_file"]["warm_members"].get<int>(), 0) << stats.dump();
   EXPECT_EQ(node.process().terminate(), 0) << node.process().log();
   std::filesystem::remove(state_file);
 }

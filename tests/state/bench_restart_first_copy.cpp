@@ -28,9 +28,13 @@ IpAddr pool_address(uint32_t i) {
   return a;
 }
 
+std::string log_line(const std::string& log, const std::string& from) {
+  const size_t at = log.find(from);
+  return at == std::string::npos ? "(none)" : log.substr(at, log.find('\n', at) - at);
+}
+
 std::string start_line(const std::string& log) {
-  const size_t at = log.find("start: ");
-  return at == std::string::npos ? "(no start line)" : log.substr(at, log.find('\n', at) - at);
+  return log_line(log, "start: ");
 }
 
 }  // namespace
@@ -99,10 +103,14 @@ int main(int argc, char** argv) {
   while (!answered && Clock::now() - t0 < std::chrono::seconds(60))
     answered = run(ping).exit_code == 0;
   const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  // The first copy may come from the warm table, before the node logs its start line.
+  node.wait_ready(std::chrono::minutes(5));
   std::printf("vxsnd start to first copy, %u entries (%u VNIs x %u from %u VTEP addresses)\n", n,
               vnis, per_vni, pool);
   std::printf("  first start (empty next hops): %s\n", start_line(first_log).c_str());
   std::printf("  restart:                       %s\n", start_line(node.process().log()).c_str());
+  std::printf("  warm table:                    %s\n",
+              log_line(node.process().log(), "forwarding from").c_str());
   std::printf("  start to first answered ping (copy to the restored member): %s %.0f ms\n",
               answered ? "" : "NOT ANSWERED after", ms);
   node.process().terminate(std::chrono::seconds(60));

@@ -1,18 +1,22 @@
 // Restore figures for a state file of N entries (default 1M: 4096 VNIs x 256 learned VTEPs,
-// every address distinct): encode, atomic write, one read + decode, bulk restore into the
-// table manager, first compile; and, for comparison, the same entries put in one call at a
-// time (what a restore through register_vtep/learn would cost). Printed, never asserted.
+// every address distinct unless a pool of addresses is given): encode, atomic write, one read +
+// decode, bulk restore into the table manager, first compile; the warm table a restart forwards
+// with first (built from the sources, compiled, then the manager's first batch over it); and, for
+// comparison, the same entries put in one call at a time (what a restore through
+// register_vtep/learn would cost). Printed, never asserted.
 #include <time.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include "host/log/elapsed_ms.hpp"
 #include "host/state/state_file.hpp"
 #include "host/state/state_file_io.hpp"
 #include "host/state/state_loader.hpp"
+#include "host/state/warm_table.hpp"
 #include "host/table/incremental_compiler.hpp"
 
 using namespace vxsn;
@@ -61,6 +65,9 @@ IpAddr address(uint32_t i) {
 
 int main(int argc, char** argv) {
   const uint32_t n = argc > 1 ? static_cast<uint32_t>(std::atoi(argv[1])) : 1u << 20;
+  // Distinct VTEP addresses (default: every entry its own, the worst case for the maps);
+  // a fabric of 4096 VTEPs each in 256 VNIs is `1048576 4096`.
+  const uint32_t pool = argc > 2 ? static_cast<uint32_t>(std::atoi(argv[2])) : n;
   const uint32_t per_vni = 256, vnis = (n + per_vni - 1) / per_vni;
   const std::string path = "/tmp/vxsn-bench-state-" + std::to_string(::getpid()) + ".bin";
   const Config config = big_config(vnis);
@@ -69,8 +76,8 @@ int main(int argc, char** argv) {
   const auto now = Clock::now();
   state.sources.reserve(n);
   for (uint32_t i = 0; i < n; ++i)
-    state.sources.push_back(
-        {1 + i / per_vni, address(i), EntrySource::kLearned, 0, now + std::chrono::seconds(300)});
+    state.sources.push_back({1 + i / per_vni, address((i / per_vni * 7 + i % per_vni) % pool),
+                             EntrySource::kLearned, 0, now + std::chrono::seconds(300)});
 
   Step t;
   const std::string bytes = encode_state(state, ClockReading::now());
@@ -91,22 +98,41 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // What a restart publishes first, before the restore below.
+  t = Step{};
+  WarmTable warm = warm_table_of(config, loaded.state.sources, Clock::now());
+  const auto warm_build_ms = t.done();
+  const size_t warm_members = warm.members;
+  auto resolve_all = [](MemberSpec& m) {
+    m.resolved = true;
+    m.egress_port = 0;
+  };
+  t = Step{};
+  IncrementalCompiler warm_compiler(resolve_all, {});
+  warm_compiler.set_layout(ReplicationParams{}, {EgressPort{}});
+  warm_compiler.apply(std::move(warm.vnis));
+  // As the daemon does before its datapath polls: on every core.
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  const bool warm_built = warm_compiler.build(1, threads) != nullptr;
+  const auto warm_compile_ms = t.done();
+
   TableManager table(config);
   t = Step{};
   const RestoreCounts counts = table.restore(loaded.state.sources);
   const auto restore_ms = t.done();
 
   t = Step{};
-  IncrementalCompiler compiler(
-      [](MemberSpec& m) {
-        m.resolved = true;
-        m.egress_port = 0;
-      },
-      {});
+  IncrementalCompiler compiler(resolve_all, {});
   compiler.set_layout(ReplicationParams{}, {EgressPort{}});
   compiler.apply(table.take_changes());
   auto flood = compiler.build(1);
   const auto compile_ms = t.done();
+
+  // The manager's view over the warm table: only VNIs that differ compile again.
+  t = Step{};
+  warm_compiler.apply(table.snapshot());
+  const bool after_warm_built = warm_compiler.build(2) != nullptr;
+  const auto after_warm_ms = t.done();
 
   t = Step{};
   const std::vector<SavedSource> saved = table.saved_sources();
@@ -118,8 +144,8 @@ int main(int argc, char** argv) {
   for (const SavedSource& s : loaded.state.sources) one_by_one.learn(s.vni, s.vtep);
   const auto per_entry_ms = t.done();
 
-  std::printf("state file restore, %u entries (%u VNIs x %u), %zu bytes\n", n, vnis, per_vni,
-              bytes.size());
+  std::printf("state file restore, %u entries (%u VNIs x %u, %u VTEP addresses), %zu bytes\n", n,
+              vnis, per_vni, pool, bytes.size());
   print("encode", encode_ms);
   print("write (tmp, fsync, rename)", write_ms);
   print("read + decode", load_ms,
@@ -127,6 +153,13 @@ int main(int argc, char** argv) {
             " ms wall)");
   print("bulk restore into the table", restore_ms, std::to_string(counts.restored) + " restored");
   print("first compile", compile_ms, std::to_string(compiler.stats().members) + " members");
+  print("warm table: build", warm_build_ms, std::to_string(warm_members) + " members");
+  print("warm table: compile", warm_compile_ms,
+        std::to_string(threads) + " threads (CPU: this thread's)" +
+            (warm_built ? "" : " (not built)"));
+  print("warm table: manager's view", after_warm_ms,
+        std::to_string(warm_compiler.stats().recompiled_vnis) + " VNIs compiled again" +
+            (after_warm_built ? "" : " (not built)"));
   print("collect for a save (lock)", collect_ms, std::to_string(saved.size()) + " sources");
   print("learn() one at a time", per_entry_ms,
         "(for comparison) " + std::to_string(one_by_one.entry_count()) + " entries");
