@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "hls/control_regs.hpp"
+
 namespace vxsn {
 namespace {
 
@@ -41,6 +43,13 @@ void check_udp_port(uint16_t port, const char* what) {
 void check_inputs(const SteeringInputs& in) {
   if (in.service_addresses.empty()) {
     throw std::invalid_argument("steering policy: no service address");
+  }
+  // The datapath's address check (the card's control registers, the software parser's
+  // table) holds this many; a further address would be steered to the datapath and dropped.
+  if (in.service_addresses.size() > hw::kMaxServiceAddrs) {
+    throw std::invalid_argument("steering policy: " + std::to_string(in.service_addresses.size()) +
+                                " service addresses, the datapath holds at most " +
+                                std::to_string(hw::kMaxServiceAddrs));
   }
   for (size_t i = 0; i < in.service_addresses.size(); ++i) {
     const IpAddr& a = in.service_addresses[i];

@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "driver/net_types.hpp"
+#include "hls/control_regs.hpp"
 #include "hls/drop_reason.hpp"
 #include "hls/vxlan_wire.hpp"
 
@@ -49,8 +50,8 @@ namespace vxsn {
 struct ParseConfig {
   uint16_t vxlan_port = wire::kVxlanDefaultPort;
   // Outer destinations accepted; a fixed array so the per-packet check never touches the heap.
-  std::array<IpAddr, 8> service_addrs{};
-  uint8_t service_addr_count = 0;  // 0: accept any destination
+  std::array<IpAddr, hw::kMaxServiceAddrs> service_addrs{};  // as many as the card holds
+  uint8_t service_addr_count = 0;                            // 0: accept any destination
 };
 
 // `addresses` as the accepted destinations (the first service_addrs.size() of them).

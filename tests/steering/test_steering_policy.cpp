@@ -81,6 +81,13 @@ TEST(SteeringPolicy, BadInputIsRefusedWithTheReason) {
   EXPECT_NE(error({{kV4}, 3784, 10001}).find("bfd-control"), std::string::npos);
   EXPECT_NE(error({{kV4}, 4789, 4789}).find("share UDP port"), std::string::npos);
   EXPECT_NE(error({{kV4}, 0, 10001}).find("must not be 0"), std::string::npos);
+  // More than the datapath's address check holds: refused, not silently cut to 8.
+  SteeringInputs nine{{}, 4789, 10001};
+  for (int i = 1; i <= 9; ++i)
+    nine.service_addresses.push_back(*IpAddr::parse("10.0.9." + std::to_string(i)));
+  EXPECT_NE(error(nine).find("at most 8"), std::string::npos) << error(nine);
+  nine.service_addresses.pop_back();
+  EXPECT_EQ(error(nine), "accepted");
 }
 
 }  // namespace
