@@ -52,12 +52,17 @@ struct alignas(64) CardDatapath::Lane {
   DatapathCounters counters;
   SingleWriterCounter host_frames;
   SingleWriterCounter card_frames;
+  KernelPathLaneCounters kernel_path;
   SoftwareClassifier steering;
 };
 
 CardDatapath::CardDatapath(std::vector<DpdkPort*> ports, EmuCard& card,
                            const SteeringPolicy& steering, unsigned lanes)
-    : ports_(std::move(ports)), card_(card), steering_(steering, lanes), lcores_(lanes) {
+    : ports_(std::move(ports)),
+      kernel_paths_(ports_),
+      card_(card),
+      steering_(steering, lanes),
+      lcores_(lanes) {
   for (unsigned i = 0; i < lanes; ++i) lanes_.push_back(std::make_unique<Lane>(i, steering_));
 }
 
@@ -77,6 +82,12 @@ DatapathCountersSnapshot CardDatapath::host_counters() const {
   DatapathCountersSnapshot sum;
   for (const auto& l : lanes_) sum += l->counters.snapshot();
   return sum;
+}
+
+KernelPathCounts CardDatapath::kernel_path_counts() const {
+  std::vector<const KernelPathLaneCounters*> lanes;
+  for (const auto& l : lanes_) lanes.push_back(&l->kernel_path);
+  return KernelPathSwitch::sum(lanes);
 }
 
 uint64_t CardDatapath::host_frames() const {
@@ -105,6 +116,11 @@ void CardDatapath::run(Lane& lane) {
   RcuReaderThread rcu_registration;  // the steering list is read under RCU
   const std::vector<RxQueueRef> queues = rx_queues_of_lane(ports_, lane.index, lcores_.lanes());
   MbufCopySink sink(ports_, lane.counters, static_cast<uint16_t>(lane.index));
+  // Each polled queue's kernel path (inactive: the kernel owns its port).
+  std::vector<KernelPathSwitch::Outbox> to_kernel;
+  for (const RxQueueRef& q : queues)
+    to_kernel.emplace_back(kernel_paths_.tap_of(q.port), static_cast<uint16_t>(lane.index),
+                           lane.kernel_path);
   std::array<rte_mbuf*, kPollBurst> burst;
   std::array<std::span<const uint8_t>, kPollBurst> frames;
   // A card receives whole frames; a chained mbuf is gathered here (one per burst slot).
@@ -113,7 +129,9 @@ void CardDatapath::run(Lane& lane) {
 
   while (lcores_.next_turn(lane.index)) {
     bool any = false;
-    for (const RxQueueRef& rxq : queues) {
+    for (size_t q = 0; q < queues.size(); ++q) {
+      const RxQueueRef& rxq = queues[q];
+      KernelPathSwitch::Outbox& kernel_path = to_kernel[q];
       const uint16_t n = rxq.port->rx_burst(burst.data(), kPollBurst, rxq.queue);
       if (n == 0) continue;
       any = true;
@@ -132,8 +150,14 @@ void CardDatapath::run(Lane& lane) {
           frame = {static_cast<const uint8_t*>(p), buf.size()};
         }
         // Registration and host traffic is the kernel's; "drop" is counted per rule only.
+        // A port the kernel does not own hands it to its kernel path (kept, not freed).
         if (const SteerAction a = lane.steering.classify(frame); a != SteerAction::kDatapath) {
-          if (a != SteerAction::kDrop) lane.host_frames.add(1);
+          if (a == SteerAction::kDrop) continue;
+          lane.host_frames.add(1);
+          if (kernel_path.active()) {
+            kernel_path.add(m);
+            burst[i] = nullptr;
+          }
           continue;
         }
         frames[count++] = frame;
@@ -144,8 +168,11 @@ void CardDatapath::run(Lane& lane) {
         card_.process_burst(std::span(frames.data(), count), sink);
       }
       sink.flush_all();
-      rte_pktmbuf_free_bulk(burst.data(), n);
+      rte_pktmbuf_free_bulk(burst.data(), n);  // skips what went to the kernel path
+      if (kernel_path.active()) kernel_path.flush();
     }
+    // What the kernels wrote to their TAPs goes out of the ports (lane 0 polls the TAPs).
+    if (lane.index == 0 && kernel_paths_.forward_from_kernels(0, lane.kernel_path)) any = true;
     pacer.after_poll(any);
   }
   sink.flush_all();

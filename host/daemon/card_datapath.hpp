@@ -9,7 +9,8 @@
 //
 // The card counts what it does (rx, tx, drops, per VNI); this loop counts only what
 // happens on the host around it: copies it could not buffer (no_buffer) or send (tx_full),
-// and frames the steering rule left to the host kernel.
+// and frames the steering rule left to the host kernel (through a port's kernel path when
+// the kernel does not own the port).
 #pragma once
 
 #include <memory>
@@ -19,6 +20,7 @@
 #include "driver/card/emu_card.hpp"
 #include "driver/dpdk/port.hpp"
 #include "driver/steering/software_classifier.hpp"
+#include "host/daemon/kernel_path_switch.hpp"
 #include "host/daemon/lcore_group.hpp"
 #include "host/daemon/poll_loop.hpp"
 #include "host/datapath/counters.hpp"
@@ -32,6 +34,13 @@ class CardDatapath {
   CardDatapath(std::vector<DpdkPort*> ports, EmuCard& card, const SteeringPolicy& steering,
                unsigned lanes = 1);
   ~CardDatapath();
+
+  // Before start(): port `port`'s host frames go to `tap` (the kernel does not see that
+  // port), and lane 0 sends what the kernel writes to `tap` out of the port, as the
+  // software datapath does. `tap` (one RX queue, a TX queue per lane) outlives this.
+  void attach_kernel_path(size_t port, DpdkPort* tap) { kernel_paths_.attach(port, tap); }
+  bool has_kernel_path() const { return kernel_paths_.any(); }
+  KernelPathCounts kernel_path_counts() const;
 
   void start();
   // Stops polling after the current burst; copies already made are sent.
@@ -54,6 +63,7 @@ class CardDatapath {
   void run(Lane& lane);
 
   std::vector<DpdkPort*> ports_;
+  KernelPathSwitch kernel_paths_;
   EmuCard& card_;
   std::mutex card_mutex_;  // the kernel's statics: one burst in it at a time
   SteeringRules steering_;

@@ -176,7 +176,10 @@ struct Daemon::Impl : DaemonControl {
     }
 #endif
     if (config.datapath == "emu") {
-      forwarding = std::make_unique<EmuCardForwarding>(ports, config, steering, vni_counters);
+      auto emu = std::make_unique<EmuCardForwarding>(ports, config, steering, vni_counters);
+      for (size_t p = 0; p < kernel_paths.size(); ++p)
+        if (kernel_paths[p]) emu->attach_kernel_path(p, &kernel_paths[p]->tap());
+      forwarding = std::move(emu);
       return;
     }
     auto software = std::make_unique<SoftwareForwarding>(ports, config, steering, vni_counters);

@@ -36,8 +36,11 @@ class EmuCardForwarding final : public Forwarding {
     ForwardingReading r =
         agent_.read_counters(datapath_->host_counters(), datapath_->host_frames());
     r.lcores = datapath_->lcore_counts();
+    if (datapath_->has_kernel_path()) r.kernel_paths = datapath_->kernel_path_counts();
     return r;
   }
+  // Before start(): see CardDatapath::attach_kernel_path.
+  void attach_kernel_path(size_t port, DpdkPort* tap) { datapath_->attach_kernel_path(port, tap); }
   std::vector<uint64_t> steering_hits() const override { return datapath_->steering_hits(); }
   std::string change_steering(const SteeringPolicy& policy) override;
   std::optional<CardInfo> card_info() override { return agent_.card_info(); }

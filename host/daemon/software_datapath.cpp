@@ -19,18 +19,6 @@ uint64_t steady_ns() {
                                    .count());
 }
 
-// Sends `n` frames on `port`'s TX queue `queue`, counting what went and freeing (and
-// counting) what did not: a full TAP or TX ring loses frames as a wire would.
-void send_or_free(DpdkPort& port, rte_mbuf** frames, uint16_t n, uint16_t queue,
-                  SingleWriterCounter& sent, SingleWriterCounter& dropped) {
-  const uint16_t done = port.tx_burst(frames, n, queue);
-  sent.add(done);
-  if (done < n) {
-    dropped.add(n - done);
-    rte_pktmbuf_free_bulk(frames + done, n - done);
-  }
-}
-
 // Each lane may report its share of the configured learn rate.
 LearnFilterParams lane_share(LearnFilterParams p, unsigned lanes) {
   p.events_per_s = std::max<uint32_t>(1, p.events_per_s / lanes);
@@ -54,7 +42,7 @@ struct alignas(64) SoftwareDatapath::Lane {
   unsigned index;
   DatapathCounters counters;
   SingleWriterCounter host_frames;
-  SingleWriterCounter to_kernel, from_kernel, kernel_path_dropped;
+  KernelPathLaneCounters kernel_path;
   SoftwareClassifier steering;
   // The parser's service addresses follow the steering list (a reload may change both).
   ParseConfig parse;
@@ -68,7 +56,7 @@ SoftwareDatapath::SoftwareDatapath(std::vector<DpdkPort*> ports, const FloodTabl
                                    ParseConfig parse_config, const SteeringPolicy& steering,
                                    unsigned lanes, bool learn, LearnFilterParams learn_params)
     : ports_(std::move(ports)),
-      kernel_paths_(ports_.size(), nullptr),
+      kernel_paths_(ports_),
       tables_(tables),
       header_pool_(header_pool()),
       steering_(steering, lanes),
@@ -93,22 +81,17 @@ SoftwareDatapath::~SoftwareDatapath() {
 }
 
 void SoftwareDatapath::attach_kernel_path(size_t port, DpdkPort* tap) {
-  kernel_paths_.at(port) = tap;
+  kernel_paths_.attach(port, tap);
 }
 
 bool SoftwareDatapath::has_kernel_path() const {
-  return std::any_of(kernel_paths_.begin(), kernel_paths_.end(),
-                     [](const DpdkPort* p) { return p != nullptr; });
+  return kernel_paths_.any();
 }
 
 KernelPathCounts SoftwareDatapath::kernel_path_counts() const {
-  KernelPathCounts sum;
-  for (const auto& l : lanes_) {
-    sum.to_kernel += l->to_kernel.get();
-    sum.from_kernel += l->from_kernel.get();
-    sum.dropped += l->kernel_path_dropped.get();
-  }
-  return sum;
+  std::vector<const KernelPathLaneCounters*> lanes;
+  for (const auto& l : lanes_) lanes.push_back(&l->kernel_path);
+  return KernelPathSwitch::sum(lanes);
 }
 
 void SoftwareDatapath::start() {
@@ -167,24 +150,18 @@ std::vector<LearnQueue*> SoftwareDatapath::learn_queues() {
   return out;
 }
 
-DpdkPort* SoftwareDatapath::kernel_path_of(const DpdkPort* port) const {
-  for (size_t p = 0; p < ports_.size(); ++p)
-    if (ports_[p] == port) return kernel_paths_[p];
-  return nullptr;
-}
-
 void SoftwareDatapath::run(Lane& lane) {
   RcuReaderThread rcu_registration;
   const std::vector<RxQueueRef> queues = rx_queues_of_lane(ports_, lane.index, lanes());
-  // Each polled queue's kernel path (null: the kernel owns its port), looked up once here
-  // rather than per burst.
-  std::vector<DpdkPort*> queue_kernel_paths;
-  for (const RxQueueRef& q : queues) queue_kernel_paths.push_back(kernel_path_of(q.port));
+  // Each polled queue's kernel path (inactive: the kernel owns its port), looked up once
+  // here rather than per burst.
+  std::vector<KernelPathSwitch::Outbox> to_kernel;
+  for (const RxQueueRef& q : queues)
+    to_kernel.emplace_back(kernel_paths_.tap_of(q.port), static_cast<uint16_t>(lane.index),
+                           lane.kernel_path);
   MbufSink sink(ports_, lane.counters, static_cast<uint16_t>(lane.index), header_pool_,
                 kDefaultReferenceMinPayload);
   std::array<rte_mbuf*, kPollBurst> burst;
-  std::array<rte_mbuf*, kPollBurst> to_kernel;
-  uint16_t to_kernel_count = 0;
   IdlePacer pacer;
   DatapathCounters& counters = lane.counters;
 
@@ -195,7 +172,7 @@ void SoftwareDatapath::run(Lane& lane) {
       uint16_t n = rxq.port->rx_burst(burst.data(), kPollBurst, rxq.queue);
       if (n == 0) continue;
       any = true;
-      DpdkPort* const kernel_path = queue_kernel_paths[q];
+      KernelPathSwitch::Outbox& kernel_path = to_kernel[q];
       {
         FloodTablePublisher::ReadSection read;
         SteeringRules::ReadSection read_steering;
@@ -227,8 +204,8 @@ void SoftwareDatapath::run(Lane& lane) {
           if (const SteerAction a = lane.steering.classify(frame); a != SteerAction::kDatapath) {
             if (a == SteerAction::kDrop) continue;
             lane.host_frames.add(1);
-            if (kernel_path) {
-              to_kernel[to_kernel_count++] = m;
+            if (kernel_path.active()) {
+              kernel_path.add(m);
               burst[i] = nullptr;
             }
             continue;
@@ -246,24 +223,11 @@ void SoftwareDatapath::run(Lane& lane) {
         sink.flush_all();
       }
       rte_pktmbuf_free_bulk(burst.data(), n);  // skips what went to the kernel path
-      if (to_kernel_count > 0) {
-        send_or_free(*kernel_path, to_kernel.data(), to_kernel_count, lane.index, lane.to_kernel,
-                     lane.kernel_path_dropped);
-        to_kernel_count = 0;
-      }
+      if (kernel_path.active()) kernel_path.flush();
     }
     // What the kernels wrote to their TAPs goes out of the ports (lane 0 polls the TAPs'
     // one RX queue each).
-    if (lane.index == 0) {
-      for (size_t p = 0; p < ports_.size(); ++p) {
-        if (!kernel_paths_[p]) continue;
-        const uint16_t n = kernel_paths_[p]->rx_burst(burst.data(), kPollBurst, 0);
-        if (n == 0) continue;
-        any = true;
-        send_or_free(*ports_[p], burst.data(), n, lane.index, lane.from_kernel,
-                     lane.kernel_path_dropped);
-      }
-    }
+    if (lane.index == 0 && kernel_paths_.forward_from_kernels(0, lane.kernel_path)) any = true;
     pacer.after_poll(any);
   }
   sink.flush_all();

@@ -11,6 +11,7 @@
 
 #include "driver/dpdk/port.hpp"
 #include "driver/steering/software_classifier.hpp"
+#include "host/daemon/kernel_path_switch.hpp"
 #include "host/daemon/lcore_group.hpp"
 #include "host/daemon/poll_loop.hpp"
 #include "host/datapath/counters.hpp"
@@ -72,10 +73,9 @@ class SoftwareDatapath {
  private:
   struct Lane;
   void run(Lane& lane);
-  DpdkPort* kernel_path_of(const DpdkPort* port) const;
 
   std::vector<DpdkPort*> ports_;
-  std::vector<DpdkPort*> kernel_paths_;  // per port; nullptr: the kernel owns the port
+  KernelPathSwitch kernel_paths_;
   const FloodTablePublisher& tables_;
   rte_mempool* header_pool_;
   SteeringRules steering_;  // by-reference copies' small mbufs (null: copy everything)

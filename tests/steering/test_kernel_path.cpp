@@ -4,7 +4,8 @@
 // kernel path's TAP in this test's private namespace. Checked on the wire side: the node
 // answers ARP and ping, a TCP connection to it succeeds, registration datagrams reach a
 // socket of the node, and meanwhile VXLAN to the service address is replicated by the
-// datapath (never handed to the kernel).
+// datapath (never handed to the kernel). Run with the software datapath and with the
+// emulated card's poll loop, which serve kernel paths alike.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -21,8 +22,9 @@
 #include "driver/dpdk/eal.hpp"
 #include "driver/dpdk/lcore_layout.hpp"
 #include "driver/steering/port_steering.hpp"
+#include "host/daemon/emu_card_forwarding.hpp"
 #include "host/daemon/kernel_path.hpp"
-#include "host/daemon/software_datapath.hpp"
+#include "host/daemon/software_forwarding.hpp"
 #include "tests/steering/private_netns_eal.hpp"
 
 namespace vxsn {
@@ -71,7 +73,7 @@ void set_receive_timeout(int fd, int ms) {
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 }
 
-class KernelPathTest : public ::testing::Test {
+class KernelPathTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (!g_netns_eal_skip.empty()) GTEST_SKIP() << g_netns_eal_skip;
@@ -100,14 +102,21 @@ class KernelPathTest : public ::testing::Test {
     ASSERT_EQ(run_quietly("ip link set lo up && ip addr add " + std::string(kService) + "/24 dev " +
                           tap_if_),
               0);
+    Config config;
+    config.datapath = GetParam();
+    config.service_addresses = {*IpAddr::parse(kService)};
+    config.vxlan_port = 4789;
+    const std::vector<DpdkPort*> ports{&port_->port()};
+    if (GetParam() == "emu") {
+      auto emu = std::make_unique<EmuCardForwarding>(ports, config, policy(), vni_counters_);
+      emu->attach_kernel_path(0, &kernel_path_->tap());
+      datapath_ = std::move(emu);
+    } else {
+      auto software = std::make_unique<SoftwareForwarding>(ports, config, policy(), vni_counters_);
+      software->attach_kernel_path(0, &kernel_path_->tap());
+      datapath_ = std::move(software);
+    }
     publish_table();
-    ParseConfig parse;
-    parse.vxlan_port = 4789;
-    parse.service_addrs[0] = *IpAddr::parse(kService);
-    parse.service_addr_count = 1;
-    datapath_ = std::make_unique<SoftwareDatapath>(std::vector<DpdkPort*>{&port_->port()}, tables_,
-                                                   parse, policy(), 1);
-    datapath_->attach_kernel_path(0, &kernel_path_->tap());
     datapath_->start();
   }
 
@@ -154,14 +163,15 @@ class KernelPathTest : public ::testing::Test {
     params.own_v4 = *IpAddr::parse(kService);
     const MacAddr next_hop = wire_host_mac();
     ASSERT_FALSE(next_hop.is_zero());
-    tables_.publish(FloodTableBuilder()
-                        .set_params(params)
-                        .set_egress_ports({{port_->port().mac(), 1514}})
-                        .add_vni(kVni,
-                                 {{*IpAddr::parse(kVtep), true, next_hop, 0},
-                                  {*IpAddr::parse(kMember), true, next_hop, 0}},
-                                 &vni_counters_)
-                        .build());
+    ASSERT_TRUE(datapath_->publish(FloodTableBuilder()
+                                       .set_params(params)
+                                       .set_egress_ports({{port_->port().mac(), 1514}})
+                                       .add_vni(kVni,
+                                                {{*IpAddr::parse(kVtep), true, next_hop, 0},
+                                                 {*IpAddr::parse(kMember), true, next_hop, 0}},
+                                                vni_counters_.get_or_create(kVni))
+                                       .build(),
+                                   1));
   }
 
   RteFlowApi api_;
@@ -169,12 +179,11 @@ class KernelPathTest : public ::testing::Test {
   bool ns_created_ = false;
   std::unique_ptr<PortSteering> port_;
   std::unique_ptr<KernelPath> kernel_path_;
-  FloodTablePublisher tables_;
-  VniCounters vni_counters_;
-  std::unique_ptr<SoftwareDatapath> datapath_;
+  VniCounterRegistry vni_counters_;
+  std::unique_ptr<Forwarding> datapath_;
 };
 
-TEST_F(KernelPathTest, TheTapCarriesThePortsMacAndIsUp) {
+TEST_P(KernelPathTest, TheTapCarriesThePortsMacAndIsUp) {
   // Through ip: /sys shows the namespace it was mounted in, not this private one.
   std::string text;
   FILE* f = popen(("ip -o link show " + tap_if_).c_str(), "r");
@@ -185,15 +194,16 @@ TEST_F(KernelPathTest, TheTapCarriesThePortsMacAndIsUp) {
   EXPECT_NE(text.find(",UP"), std::string::npos) << text;
 }
 
-TEST_F(KernelPathTest, TheNodeAnswersArpAndPingOnAPortItsKernelDoesNotSee) {
+TEST_P(KernelPathTest, TheNodeAnswersArpAndPingOnAPortItsKernelDoesNotSee) {
   EXPECT_EQ(run_quietly(in_wire_ns("ping -c1 -W3 " + std::string(kService))), 0);
-  const KernelPathCounts k = datapath_->kernel_path_counts();
-  EXPECT_GE(k.to_kernel, 2u) << "ARP request and echo request into the kernel";
-  EXPECT_GE(k.from_kernel, 2u) << "ARP reply and echo reply out of the port";
-  EXPECT_EQ(datapath_->counters().rx_frames, 0u) << "nothing of it reached the parser";
+  const ForwardingReading r = datapath_->read_counters();
+  ASSERT_TRUE(r.kernel_paths.has_value());
+  EXPECT_GE(r.kernel_paths->to_kernel, 2u) << "ARP request and echo request into the kernel";
+  EXPECT_GE(r.kernel_paths->from_kernel, 2u) << "ARP reply and echo reply out of the port";
+  EXPECT_EQ(r.datapath.rx_frames, 0u) << "nothing of it reached the parser";
 }
 
-TEST_F(KernelPathTest, ABgpConnectionToTheNodeSucceeds) {
+TEST_P(KernelPathTest, ABgpConnectionToTheNodeSucceeds) {
   const int listener = bound_socket(SOCK_STREAM, kService, kTcpPort);
   ASSERT_GE(listener, 0);
   ASSERT_EQ(listen(listener, 1), 0);
@@ -211,7 +221,7 @@ TEST_F(KernelPathTest, ABgpConnectionToTheNodeSucceeds) {
   close(listener);
 }
 
-TEST_F(KernelPathTest, RegistrationsArriveWhileVxlanIsReplicated) {
+TEST_P(KernelPathTest, RegistrationsArriveWhileVxlanIsReplicated) {
   // The node's registration socket (UDP 10001 on the service address).
   const int registration = bound_socket(SOCK_DGRAM, kService, 10001);
   ASSERT_GE(registration, 0);
@@ -252,12 +262,19 @@ TEST_F(KernelPathTest, RegistrationsArriveWhileVxlanIsReplicated) {
     set_receive_timeout(member, 500);
   }
   EXPECT_EQ(copies, kFrames);
-  EXPECT_EQ(datapath_->counters().rx_frames, static_cast<uint64_t>(kFrames));
-  EXPECT_EQ(datapath_->counters().tx_copies, static_cast<uint64_t>(kFrames));
+  const ForwardingReading r = datapath_->read_counters();
+  EXPECT_EQ(r.datapath.rx_frames, static_cast<uint64_t>(kFrames));
+  EXPECT_EQ(r.datapath.tx_copies, static_cast<uint64_t>(kFrames));
+  ASSERT_TRUE(r.kernel_paths.has_value());
+  EXPECT_GE(r.kernel_paths->to_kernel, 1u) << "the registration datagram went to the kernel";
+  EXPECT_GE(r.kernel_paths->from_kernel, 1u);
   close(vtep);
   close(member);
   close(registration);
 }
+
+INSTANTIATE_TEST_SUITE_P(Datapaths, KernelPathTest, ::testing::Values("software", "emu"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace vxsn
