@@ -36,7 +36,9 @@
 #include <thread>
 #include <vector>
 
+#include "tests/bench/e2e_naive.hpp"
 #include "tests/bench/e2e_sink.hpp"
+#include "tests/bench/memif_link.hpp"
 #include "tests/bench/node_gen_client.hpp"
 #include "tests/integration/testbed.hpp"
 
@@ -172,26 +174,14 @@ class Bench {
       : s_(std::move(s)), sink_(tb_, *std::max_element(s_.fanouts.begin(), s_.fanouts.end())) {}
 
   void memif(int lcores) {
-    const std::string sock = "/tmp/" + tb_.prefix() + "-memif.sock";
-    // Rings of 2^14 slots (the most memif has): a generator descheduled for a few ms on a
-    // shared CPU does not make vxsnd's copies overflow the ring it drains.
-    const std::string common =
-        "id=0,socket=" + sock + ",socket-abstract=no,rsize=" + std::to_string(s_.rsize);
-    // memif registers an EAL multi-process action, which --no-shconf (vxsnd's default)
-    // refuses: the same arguments with a shared config under the run's own prefix.
-    const std::string eal_prefix = tb_.prefix() + "-vxsnd";
-    NodeOptions o = node_options(
-        lcores,
-        "eal_args = [\"--no-huge\", \"-m\", \"512\", \"--no-pci\", \"--no-telemetry\", "
-        "\"--log-level=notice\", \"--file-prefix\", \"" +
-            eal_prefix + "\"]\n");
-    o.port_device = "net_memif0,role=server," + common + ",mac=" + kMemifMac;
-    GenSetup g = gen_setup(tb_.node_ns(), "net_memif0,role=client," + common);
+    MemifLink link(tb_.prefix(), s_.rsize, kMemifMac);
+    NodeOptions o = node_options(lcores, link.eal_args_toml());
+    o.port_device = link.server_device();
+    GenSetup g = gen_setup(tb_.node_ns(), link.client_device());
     g.dst_mac = kMemifMac;
     g.src_mac = "02:99:00:00:00:01";
     g.queues = lcores;
     with_node("memif", lcores, o, g, false);
-    run("rm -rf " + sock + " /var/run/dpdk/" + eal_prefix);
   }
 
   void af_xdp(int lcores) {
@@ -202,30 +192,10 @@ class Bench {
   }
 
   void naive() {
-    // vxsnd's XDP program is gone with vxsnd; make sure, so the kernel gets the frames.
-    run("ip -n " + tb_.node_ns() + " link set " + tb_.node_if() + " xdp off");
-    const std::string file = "/tmp/" + tb_.prefix() + "-naive-members";
-    struct Remove {
-      std::string file;
-      ~Remove() { run("rm -f " + file + " " + file + ".log"); }
-    } remove{file};
-    {
-      std::ofstream out(file);
-      for (const auto& [vni, members] : membership()) {
-        out << vni;
-        for (const auto& m : members) out << ' ' << m;
-        out << '\n';
-      }
-    }
-    ChildProcess naive(
-        {"ip", "netns", "exec", tb_.node_ns(), binary("sim/naive_replicator/vxsn-naive-replicator"),
-         "--listen", tb_.service_ip(), "--members", file},
-        file + ".log");
-    if (!wait_until([&] { return naive.log().find("listening") != std::string::npos; }, 10s))
-      throw std::runtime_error("naive replicator did not start:\n" + naive.log());
+    NaiveReplicator naive(tb_, membership());
     GenClient gen(vtep_generator());
     // The kernel resolves the members' MACs on the first copies: resolve them before timing.
-    gen.run(1000, 0.3, vni_base(s_.fanouts.front()));
+    gen.run(1000, 0.3, vni_base(*std::max_element(s_.fanouts.begin(), s_.fanouts.end())));
     std::this_thread::sleep_for(500ms);
     for (int f : s_.fanouts) {
       Outcome out{"af_xdp", "naive", 1, f, {}, {}, {}};
@@ -234,6 +204,7 @@ class Bench {
       std::printf("  %s\n", out.note.c_str());
       outcomes_.push_back(std::move(out));
     }
+    std::printf("  naive: %s", naive.stop().c_str());
   }
 
   void print(FILE* out) const {
@@ -431,18 +402,10 @@ class Bench {
     const auto start = std::chrono::steady_clock::now();
     m.gen = gen.run(rate, s_.seconds, vni_base(fanout));
     if (copies_at_sink) {
-      // Copies count until the sink has been quiet for 250 ms, over the time until the last.
-      m.copy_s = m.gen.send_s;
-      for (uint64_t last = sink_.copies(), quiet = 0; quiet < 5;) {
-        std::this_thread::sleep_for(50ms);
-        const uint64_t now = sink_.copies();
-        quiet = now == last ? quiet + 1 : 0;
-        if (now != last)
-          m.copy_s =
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        last = now;
-      }
-      m.copies = sink_.copies() - sink_before;
+      const MemberSink::Settled settled =
+          sink_.settle(sink_before, start, m.gen.send_s, s_.seconds + 10);
+      m.copies = settled.copies;
+      m.copy_s = settled.seconds;
     } else {
       m.copies = m.gen.received;
       m.copy_s = std::max(m.gen.send_s, m.gen.last_rx_s);
@@ -459,15 +422,8 @@ class Bench {
     return nullptr;
   }
 
-  static TestbedOptions one_vtep() {
-    TestbedOptions o;
-    o.vteps = 1;
-    o.vnis = 1;
-    return o;
-  }
-
   Settings s_;
-  Testbed tb_{one_vtep()};
+  Testbed tb_{TestbedOptions{.vteps = 1, .vnis = 1, .jumbo = false}};
   MemberSink sink_;
   std::vector<Outcome> outcomes_;
 };

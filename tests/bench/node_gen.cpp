@@ -23,7 +23,8 @@
 #include <string>
 #include <vector>
 
-#include "tests/bench/node_frames.hpp"
+#include "driver/net_types.hpp"
+#include "sim/tools/vxlan_frame_builder.hpp"
 
 namespace vxsn::test {
 namespace {
@@ -34,7 +35,8 @@ constexpr uint16_t kRing = 1024;
 
 struct Options {
   std::string commands;
-  VxlanFrameSpec frame;
+  sim::VxlanFrameSpec frame;
+  size_t inner_len = 64;
   unsigned vnis = 64;
   unsigned flows_per_vni = 4;
   uint16_t queues = 1;
@@ -130,13 +132,12 @@ class Generator {
     unsigned flow = 0;
     for (unsigned v = 0; v < o_.vnis; ++v)
       for (unsigned p = 0; p < o_.flows_per_vni; ++p, ++flow) {
-        VxlanFrameSpec s = o_.frame;
+        sim::VxlanFrameSpec s = o_.frame;
         s.vni = vni_base + v;
-        s.src_port = static_cast<uint16_t>(49152 + flow);
-        templates_[flow % queues_].push_back(vxlan_frame(s));
+        s.udp_src_port = static_cast<uint16_t>(49152 + flow);
+        templates_[flow % queues_].push_back(
+            sim::build_vxlan_frame(s, sim::make_inner_frame(o_.inner_len, flow)));
       }
-    for (auto& t : templates_)
-      if (t.empty()) t.push_back(vxlan_frame(o_.frame));
   }
 
   // Receives and frees what is waiting on every queue; true if anything was.
@@ -161,6 +162,16 @@ class Generator {
   uint64_t received_ = 0;
 };
 
+MacAddr mac(const std::string& flag, const std::string& text) {
+  if (auto m = MacAddr::parse(text)) return *m;
+  throw std::invalid_argument(flag + ": not a MAC address: '" + text + "'");
+}
+
+IpAddr ip(const std::string& flag, const std::string& text) {
+  if (auto a = IpAddr::parse(text)) return *a;
+  throw std::invalid_argument(flag + ": not an IP address: '" + text + "'");
+}
+
 Options parse(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
@@ -170,13 +181,13 @@ Options parse(int argc, char** argv) {
     if (flag == "--commands")
       o.commands = v;
     else if (flag == "--dst-mac")
-      o.frame.dst_mac = parse_mac(v);
+      o.frame.dst_mac = mac(flag, v);
     else if (flag == "--src-mac")
-      o.frame.src_mac = parse_mac(v);
+      o.frame.src_mac = mac(flag, v);
     else if (flag == "--src-ip")
-      o.frame.src_ip = parse_ipv4(v);
+      o.frame.src = ip(flag, v);
     else if (flag == "--dst-ip")
-      o.frame.dst_ip = parse_ipv4(v);
+      o.frame.dst = ip(flag, v);
     else if (flag == "--vnis")
       o.vnis = std::max(1, std::stoi(v));
     else if (flag == "--flows-per-vni")
@@ -184,7 +195,7 @@ Options parse(int argc, char** argv) {
     else if (flag == "--queues")
       o.queues = static_cast<uint16_t>(std::clamp(std::stoi(v), 1, 8));
     else if (flag == "--inner")
-      o.frame.inner_len = static_cast<size_t>(std::max(14, std::stoi(v)));
+      o.inner_len = static_cast<size_t>(std::max(14, std::stoi(v)));
     else
       throw std::invalid_argument("unknown option " + flag);
   }
