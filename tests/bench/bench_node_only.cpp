@@ -110,6 +110,9 @@ struct Measure {
   uint64_t copies = 0;  // counted where the copies end (generator or sink)
   double copy_s = 0;    // from the start to the last copy
   std::optional<NodeCounts> node;
+  // The node's veth (af_xdp set-up): frames the kernel dropped on receiving them, e.g. an
+  // XDP redirect into a full AF_XDP ring, which the PMD's rx_missed does not include.
+  std::optional<uint64_t> veth_rx_dropped;
   double input_fps() const { return gen.send_s > 0 ? gen.sent / gen.send_s : 0; }
   double copies_per_s() const { return copy_s > 0 ? copies / copy_s : 0; }
   bool zero_loss(int fanout) const {
@@ -261,20 +264,23 @@ class Bench {
                    one ? ratio(zero(&o), zero(one)).c_str() : "-",
                    naive ? ratio(sat(&o), sat(naive)).c_str() : "-");
     }
-    std::fprintf(out,
-                 "csv,setup,replicator,lcores,fanout,kind,offered_fps,sent,input_fps,copies,"
-                 "copies_per_s,node_rx,node_copies,node_drops,node_rx_missed,zero_loss\n");
+    std::fprintf(
+        out,
+        "csv,setup,replicator,lcores,fanout,kind,offered_fps,sent,input_fps,copies,"
+        "copies_per_s,node_rx,node_copies,node_drops,node_rx_missed,veth_rx_dropped,zero_loss\n");
     for (const Outcome& o : outcomes_) {
       auto line = [&](const char* kind, const Measure& m) {
         const NodeCounts n = m.node.value_or(NodeCounts{});
-        std::fprintf(out, "csv,%s,%s,%d,%d,%s,%.0f,%llu,%.0f,%llu,%.0f,%s,%s,%s,%s,%d\n",
+        std::fprintf(out, "csv,%s,%s,%d,%d,%s,%.0f,%llu,%.0f,%llu,%.0f,%s,%s,%s,%s,%s,%d\n",
                      o.setup.c_str(), o.replicator.c_str(), o.lcores, o.fanout, kind, m.offered,
                      static_cast<unsigned long long>(m.gen.sent), m.input_fps(),
                      static_cast<unsigned long long>(m.copies), m.copies_per_s(),
                      m.node ? std::to_string(n.rx).c_str() : "",
                      m.node ? std::to_string(n.copies).c_str() : "",
                      m.node ? std::to_string(n.drops).c_str() : "",
-                     m.node ? std::to_string(n.missed).c_str() : "", m.zero_loss(o.fanout));
+                     m.node ? std::to_string(n.missed).c_str() : "",
+                     m.veth_rx_dropped ? std::to_string(*m.veth_rx_dropped).c_str() : "",
+                     m.zero_loss(o.fanout));
       };
       for (const Measure& m : o.saturation) line("saturation", m);
       if (o.zero_loss) line("zero_loss", *o.zero_loss);
@@ -334,6 +340,11 @@ class Bench {
   void with_node(const std::string& setup, int lcores, const NodeOptions& o, const GenSetup& g,
                  bool copies_at_sink) {
     std::printf("== %s, vxsnd with %d datapath lcore(s)\n", setup.c_str(), lcores);
+    if (lcores >= ::sysconf(_SC_NPROCESSORS_ONLN))
+      std::printf(
+          "  note: %d lanes on %ld CPUs: a lane shares CPU %d with the generator, so these "
+          "figures show the CPUs oversubscribed, not how lanes scale\n",
+          lcores, ::sysconf(_SC_NPROCESSORS_ONLN), s_.gen_cpu);
     std::fflush(stdout);
     Node node(tb_, o);
     if (!node.wait_ready(60s)) {
@@ -369,25 +380,32 @@ class Bench {
     auto once = [&](double rate) {
       if (g_interrupted) throw std::runtime_error("interrupted");
       Measure m = trial(gen, node, copies_at_sink, out.fanout, rate);
-      std::printf("  %s %s %d lcore(s) fan-out %d offered %s: input %.0f f/s, copies %.0f/s%s%s\n",
-                  out.setup.c_str(), out.replicator.c_str(), out.lcores, out.fanout,
-                  rate > 0 ? std::to_string(static_cast<long>(rate)).c_str() : "unpaced",
-                  m.input_fps(), m.copies_per_s(), m.zero_loss(out.fanout) ? ", zero loss" : "",
-                  m.node ? m.node->summary().c_str() : "");
+      std::printf(
+          "  %s %s %d lcore(s) fan-out %d offered %s: input %.0f f/s, copies %.0f/s%s%s%s\n",
+          out.setup.c_str(), out.replicator.c_str(), out.lcores, out.fanout,
+          rate > 0 ? std::to_string(static_cast<long>(rate)).c_str() : "unpaced", m.input_fps(),
+          m.copies_per_s(), m.zero_loss(out.fanout) ? ", zero loss" : "",
+          m.node ? m.node->summary().c_str() : "",
+          m.veth_rx_dropped
+              ? (" [node veth rx_dropped " + std::to_string(*m.veth_rx_dropped) + "]").c_str()
+              : "");
       std::fflush(stdout);
       return m;
     };
     for (int r = 0; r < s_.repeats; ++r) out.saturation.push_back(once(0));
-    // Above the rate whose copies the node sent at saturation, loss is certain.
+    // Bisection between 0 and the input the generator reached unpaced, starting at the rate
+    // whose copies the node delivered at saturation (a good guess that saves steps).
     const Measure& top = *out.median();
-    double lo = 0, hi = std::min(top.input_fps(), 1.1 * top.copies_per_s() / out.fanout);
-    for (int step = 0; step <= s_.steps && hi > 1000; ++step) {
-      const double rate = step == 0 ? hi : (lo + hi) / 2;
+    const double ceiling = top.input_fps();
+    double lo = 0, hi = ceiling;
+    for (int step = 0; step <= s_.steps && hi - lo > 1000; ++step) {
+      const double rate =
+          step == 0 ? std::min(ceiling, 1.1 * top.copies_per_s() / out.fanout) : (lo + hi) / 2;
       Measure m = once(rate);
       if (m.zero_loss(out.fanout)) {
         lo = rate;
         out.zero_loss = m;
-        if (step == 0) break;  // lossless at the generator's own limit
+        if (rate >= ceiling) break;  // lossless at the generator's own limit
       } else {
         hi = rate;
       }
@@ -399,6 +417,7 @@ class Bench {
     m.offered = rate;
     const NodeCounts before = node ? node_counts(*node) : NodeCounts{};
     const uint64_t sink_before = copies_at_sink ? sink_.copies() : 0;
+    const uint64_t veth_before = copies_at_sink ? veth_rx_dropped() : 0;
     const auto start = std::chrono::steady_clock::now();
     m.gen = gen.run(rate, s_.seconds, vni_base(fanout));
     if (copies_at_sink) {
@@ -411,7 +430,15 @@ class Bench {
       m.copy_s = std::max(m.gen.send_s, m.gen.last_rx_s);
     }
     if (node) m.node = node_counts(*node) - before;
+    if (copies_at_sink) m.veth_rx_dropped = veth_rx_dropped() - veth_before;
     return m;
+  }
+
+  uint64_t veth_rx_dropped() const {
+    const std::string n = run("ip netns exec " + tb_.node_ns() + " cat /sys/class/net/" +
+                              tb_.node_if() + "/statistics/rx_dropped")
+                              .output;
+    return std::strtoull(n.c_str(), nullptr, 10);
   }
 
   const Outcome* find(const std::string& setup, const std::string& who, int lcores,
