@@ -16,9 +16,12 @@
 // over offered rates in fixed-length trials for the highest rate at which vxsnd's own
 // counters (stats file) show every frame received, no drop, no RX miss, and the copies out
 // equal input x fan-out. Prints the CPUs every busy thread ran on, the 2/1-lcore and
-// vxsnd/naive ratios, a table and csv lines. Nothing is asserted. Needs root.
+// vxsnd/naive ratios, a table and csv lines. Nothing is asserted. Needs root. With 2 CPUs
+// the 2-lcore runs share a CPU with the generator (printed); AF_XDP on a veth has one
+// queue, so its 2-lcore run cannot start (vxsnd's reason is printed).
 //   sudo build/tests/bench/bench_node_only [--seconds S] [--repeats R] [--fanout N ...]
-//        [--vnis N] [--steps N] [--gen-cpu C] [--no-naive]
+//        [--vnis N] [--steps N] [--gen-cpu C] [--setup memif|af_xdp|all] [--memif-rsize N]
+//        [--no-naive]
 #include <dirent.h>
 #include <unistd.h>
 

@@ -61,8 +61,11 @@ GenClient::GenClient(const GenSetup& s) {
   // The generator opens the FIFO once its port is up; until then opening it fails (ENXIO).
   const auto deadline = std::chrono::steady_clock::now() + 40s;
   while ((fd_ = ::open(fifo_.c_str(), O_WRONLY | O_NONBLOCK)) < 0) {
-    if (!process_->running() || std::chrono::steady_clock::now() > deadline)
-      throw std::runtime_error("generator did not start:\n" + process_->log());
+    if (!process_->running() || std::chrono::steady_clock::now() > deadline) {
+      const std::string log = process_->log();
+      remove();  // the destructor does not run for a constructor that throws
+      throw std::runtime_error("generator did not start:\n" + log);
+    }
     std::this_thread::sleep_for(50ms);
   }
   ::fcntl(fd_, F_SETFL, 0);
@@ -74,12 +77,13 @@ GenClient::~GenClient() {
     (void)!::write(fd_, quit, sizeof quit - 1);
     ::close(fd_);
   }
-  process_->terminate();
+  remove();
+}
+
+void GenClient::remove() {
+  process_.reset();  // SIGTERM, then SIGKILL after 10 s
   // memif needs the EAL's multi-process channel, so the EAL keeps a runtime directory.
-  vxsn::test::run("rm -rf /var/run/dpdk/" + file_prefix_);
-  ::unlink(fifo_.c_str());
-  ::unlink((dir_ + "/gen.log").c_str());
-  ::rmdir(dir_.c_str());
+  vxsn::test::run("rm -rf /var/run/dpdk/" + file_prefix_ + " " + dir_);
 }
 
 GenTrial GenClient::run(double rate, double seconds, uint32_t vni_base) {

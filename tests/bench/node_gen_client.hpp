@@ -47,6 +47,8 @@ class GenClient {
   std::string log() const { return process_->log(); }
 
  private:
+  void remove();  // stops the process, removes its directory and EAL runtime directory
+
   std::string dir_;
   std::string fifo_;
   std::string file_prefix_;
