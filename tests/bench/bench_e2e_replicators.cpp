@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/bench/e2e_naive.hpp"
 #include "tests/bench/e2e_ovs.hpp"
 #include "tests/bench/e2e_paced_sender.hpp"
 #include "tests/bench/e2e_sink.hpp"
@@ -105,34 +106,11 @@ class Bench {
   }
 
   void measure_naive() {
-    // vxsnd's XDP program is gone with vxsnd; make sure, so the kernel gets the frames.
-    run("ip -n " + tb_.node_ns() + " link set " + tb_.node_if() + " xdp off");
-    const std::string file = "/tmp/" + tb_.prefix() + "-naive-members";
-    struct Remove {
-      std::string file;
-      ~Remove() { run("rm -f " + file + " " + file + ".log"); }
-    } remove{file};
-    {
-      std::ofstream out(file);
-      for (const auto& [vni, members] : membership()) {
-        out << vni;
-        for (const auto& m : members) out << ' ' << m;
-        out << '\n';
-      }
-    }
-    ChildProcess naive(
-        {"ip", "netns", "exec", tb_.node_ns(), binary("sim/naive_replicator/vxsn-naive-replicator"),
-         "--listen", tb_.service_ip(), "--members", file},
-        file + ".log");
-    if (!wait_until([&] { return naive.log().find("listening") != std::string::npos; }, 10s))
-      throw std::runtime_error("naive replicator did not start:\n" + naive.log());
+    NaiveReplicator naive(tb_, membership());
     // The kernel resolves the members' MACs on the first copies: resolve them before timing.
     warm_up(kVniBase + kFanouts.back());
     all_cases("naive", [](int) {});
-    naive.terminate();
-    const std::string log = naive.log();
-    const auto counters = log.find("counters");
-    std::printf("naive: %s", counters == std::string::npos ? log.c_str() : log.c_str() + counters);
+    std::printf("naive: %s", naive.stop().c_str());
   }
 
   void measure_ovs() {
@@ -205,18 +183,10 @@ class Bench {
           const auto start = std::chrono::steady_clock::now();
           PacedResult r = send_paced(job(kVniBase + f, inner, s_.rate, s_.seconds));
           Figure x{r.sent, 0, r.seconds};
-          // A replicator that fell behind still empties its queue: copies count until the
-          // sink has been quiet for 250 ms (at most 5 s), over the time until the last one.
-          for (auto last = sink_.copies(), quiet = 0ul; quiet < 5 && x.seconds < s_.seconds + 5;) {
-            std::this_thread::sleep_for(50ms);
-            const uint64_t now = sink_.copies();
-            quiet = now == last ? quiet + 1 : 0;
-            if (now != last)
-              x.seconds =
-                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            last = now;
-          }
-          x.copies = sink_.copies() - before;
+          const MemberSink::Settled settled =
+              sink_.settle(before, start, r.seconds, s_.seconds + 5);
+          x.seconds = settled.seconds;
+          x.copies = settled.copies;
           results_[{who, inner, f}].push_back(x);
           std::printf("%-6s inner %4zu fan-out %2d: sent %llu, copies %llu (%.0f/s, loss %.1f%%)\n",
                       who.c_str(), inner, f, static_cast<unsigned long long>(x.sent),

@@ -2,6 +2,7 @@
 
 #include <regex>
 #include <stdexcept>
+#include <thread>
 
 namespace vxsn::test {
 
@@ -39,6 +40,25 @@ uint64_t MemberSink::copies() const {
   if (!std::regex_search(r.output, m, counter))
     throw std::runtime_error("no nft counter: " + r.output);
   return std::stoull(m[1]);
+}
+
+}  // namespace vxsn::test
+
+namespace vxsn::test {
+
+MemberSink::Settled MemberSink::settle(uint64_t before, std::chrono::steady_clock::time_point start,
+                                       double floor_s, double limit_s) const {
+  Settled s{0, floor_s};
+  for (uint64_t last = copies(), quiet = 0; quiet < 5 && s.seconds < limit_s;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const uint64_t now = copies();
+    quiet = now == last ? quiet + 1 : 0;
+    if (now != last)
+      s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    last = now;
+  }
+  s.copies = copies() - before;
+  return s;
 }
 
 }  // namespace vxsn::test

@@ -4,6 +4,7 @@
 // whoever replicates and no kernel socket or ICMP answer is involved.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -24,6 +25,15 @@ class MemberSink {
   const std::string& mac() const { return mac_; }
   // IPv4 packets dropped at ingress so far (every copy that reached a member).
   uint64_t copies() const;
+
+  struct Settled {
+    uint64_t copies = 0;  // since `before`
+    double seconds = 0;   // from `start` to the last copy, at least `floor_s`
+  };
+  // A replicator that fell behind still empties its queue: waits until no copy has come
+  // for 250 ms (at most until `limit_s` after `start`).
+  Settled settle(uint64_t before, std::chrono::steady_clock::time_point start, double floor_s,
+                 double limit_s) const;
 
  private:
   std::string netns_;
