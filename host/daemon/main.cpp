@@ -8,10 +8,12 @@
 #include "host/config/config.hpp"
 #include "host/config/config_warnings.hpp"
 #include "host/daemon/daemon.hpp"
+#include "host/daemon/malloc_huge_pages.hpp"
 #include "host/ha/ha_config.hpp"
 #include "host/log/log_setup.hpp"
 
 int main(int argc, char** argv) {
+  vxsn::exec_with_malloc_huge_pages(argv);
   using namespace vxsn;
   CLI::App app{"vxsnd - VXLAN service node: replicates VTEPs' BUM frames to the other VTEPs"};
   app.set_version_flag("--version", "vxsnd " VXSN_VERSION);
