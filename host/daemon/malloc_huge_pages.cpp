@@ -14,6 +14,8 @@ void exec_with_malloc_huge_pages(char** argv) {
   std::string tunables = current ? current : "";
   if (tunables.find("glibc.malloc.hugetlb") != std::string::npos) return;  // set, or ours
   tunables += (tunables.empty() ? "" : ":") + std::string("glibc.malloc.hugetlb=1");
+  if (tunables.find("glibc.malloc.arena_max") == std::string::npos)
+    tunables += ":glibc.malloc.arena_max=1";
   // The binary's own path, not /proc/self/exe: the process keeps its name (comm) "vxsnd".
   char self[4096];
   const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "host/daemon/malloc_huge_pages.hpp"
 #include "host/log/elapsed_ms.hpp"
 #include "host/state/state_file.hpp"
 #include "host/state/state_file_io.hpp"
@@ -64,6 +65,7 @@ IpAddr address(uint32_t i) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  exec_with_malloc_huge_pages(argv);  // the heap vxsnd runs on
   const uint32_t n = argc > 1 ? static_cast<uint32_t>(std::atoi(argv[1])) : 1u << 20;
   // Distinct VTEP addresses (default: every entry its own, the worst case for the maps);
   // a fabric of 4096 VTEPs each in 256 VNIs is `1048576 4096`.
