@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/bench/bench_interrupt.hpp"
 #include "tests/bench/e2e_naive.hpp"
 #include "tests/bench/e2e_ovs.hpp"
 #include "tests/bench/e2e_paced_sender.hpp"
@@ -35,12 +36,6 @@ namespace vxsn::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Ctrl-C or SIGTERM ends the run at the next case, so the testbed and daemons are removed.
-volatile std::sig_atomic_t g_interrupted = 0;
-void on_signal(int) {
-  g_interrupted = 1;
-}
 
 const std::vector<int> kFanouts{2, 8, 32};
 const std::vector<size_t> kInnerSizes{114, 1400};
@@ -177,7 +172,7 @@ class Bench {
     for (int repeat = 0; repeat < s_.repeats; ++repeat)
       for (size_t inner : kInnerSizes)
         for (int f : kFanouts) {
-          if (g_interrupted) throw std::runtime_error("interrupted");
+          throw_if_interrupted();
           prepare(f);
           const uint64_t before = sink_.copies();
           const auto start = std::chrono::steady_clock::now();
@@ -226,8 +221,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_e2e_replicators needs root (namespaces, AF_XDP)\n");
     return 77;
   }
-  std::signal(SIGINT, vxsn::test::on_signal);
-  std::signal(SIGTERM, vxsn::test::on_signal);
+  vxsn::test::catch_bench_interrupts();
   vxsn::test::Settings s;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--rate") && i + 1 < argc)

@@ -39,6 +39,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/bench/bench_interrupt.hpp"
 #include "tests/bench/e2e_naive.hpp"
 #include "tests/bench/e2e_sink.hpp"
 #include "tests/bench/memif_link.hpp"
@@ -49,11 +50,6 @@ namespace vxsn::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-volatile std::sig_atomic_t g_interrupted = 0;
-void on_signal(int) {
-  g_interrupted = 1;
-}
 
 constexpr const char* kMemifMac = "02:99:00:00:00:fe";
 
@@ -381,7 +377,7 @@ class Bench {
   // Saturation (unpaced, --repeats times), then the bisection for the zero-loss rate.
   void measure(Outcome& out, GenClient& gen, const Node* node, bool copies_at_sink) {
     auto once = [&](double rate) {
-      if (g_interrupted) throw std::runtime_error("interrupted");
+      throw_if_interrupted();
       Measure m = trial(gen, node, copies_at_sink, out.fanout, rate);
       std::printf(
           "  %s %s %d lcore(s) fan-out %d offered %s: input %.0f f/s, copies %.0f/s%s%s%s\n",
@@ -472,8 +468,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_node_only needs root (namespaces, AF_XDP, DPDK)\n");
     return 77;
   }
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  vxsn::test::catch_bench_interrupts();
   Settings s;
   const char* usage =
       "usage: bench_node_only [--seconds S] [--repeats R] [--fanout N ...] [--vnis N] "
