@@ -33,6 +33,26 @@ std::vector<unsigned> usable_cpus() {
   return cpus;
 }
 
+namespace {
+
+bool set_affinity(const std::vector<unsigned>& cpus) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (unsigned c : cpus)
+    if (c < CPU_SETSIZE) CPU_SET(c, &set);
+  return !cpus.empty() && sched_setaffinity(0, sizeof set, &set) == 0;
+}
+
+}  // namespace
+
+ScopedCpuAffinity::ScopedCpuAffinity(const std::vector<unsigned>& cpus) : before_(usable_cpus()) {
+  changed_ = !before_.empty() && set_affinity(cpus);
+}
+
+ScopedCpuAffinity::~ScopedCpuAffinity() {
+  if (changed_) set_affinity(before_);
+}
+
 LcoreLayout plan_lcores(unsigned count, const std::vector<unsigned>& cpus,
                         const std::vector<unsigned>& usable) {
   LcoreLayout l;

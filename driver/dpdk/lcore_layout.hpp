@@ -18,6 +18,22 @@ struct LcoreLayout {
 // The CPUs this process may run on (its affinity mask), ascending.
 std::vector<unsigned> usable_cpus();
 
+// The calling thread runs on `cpus` (and the threads it starts meanwhile inherit them)
+// until this goes, then on its CPUs from before. The EAL pins the main thread to the main
+// lcore's CPUs: work done on every core before the datapath lcores poll (the first table)
+// widens it for that while. An empty list, or one the kernel refuses, changes nothing.
+class ScopedCpuAffinity {
+ public:
+  explicit ScopedCpuAffinity(const std::vector<unsigned>& cpus);
+  ~ScopedCpuAffinity();
+  ScopedCpuAffinity(const ScopedCpuAffinity&) = delete;
+  ScopedCpuAffinity& operator=(const ScopedCpuAffinity&) = delete;
+
+ private:
+  std::vector<unsigned> before_;
+  bool changed_ = false;
+};
+
 // `count` datapath lcores on the last `count` usable CPUs, or on `cpus` when given (then
 // `count` is ignored). The main lcore gets the usable CPUs the datapath does not use, or,
 // when it uses them all (2 lcores on a 2-core machine), every usable CPU: the control loop

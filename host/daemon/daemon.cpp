@@ -28,7 +28,6 @@
 #include <spdlog/spdlog.h>
 
 #include <cstring>
-#include <thread>
 
 #include "driver/dpdk/eal.hpp"
 #include "driver/dpdk/lcore_layout.hpp"
@@ -123,15 +122,19 @@ struct Daemon::Impl : DaemonControl {
   // systemd's Type=notify and watchdog (nothing outside systemd).
   ServiceNotifier notifier;
   bool draining = false;
+  // Every CPU the daemon may use, as it started (the EAL then pins this thread to the main
+  // lcore's): the first table compiles on all of them before the datapath polls.
+  std::vector<unsigned> start_cpus;
 
   TableManager& table_manager() { return table_pipeline->manager(); }
 
   // 1. The EAL: the main lcore (this thread: control loop, API, and every thread started
   // from here) off the datapath lcores' CPUs where the machine has CPUs to spare.
-  std::vector<std::string> eal_arguments() const {
+  std::vector<std::string> eal_arguments() {
     std::vector<std::string> args = config.eal_args.empty() ? default_eal_args() : config.eal_args;
+    start_cpus = usable_cpus();
     const LcoreLayout layout =
-        plan_lcores(config.datapath_lcores.count, config.datapath_lcores.cpus, usable_cpus());
+        plan_lcores(config.datapath_lcores.count, config.datapath_lcores.cpus, start_cpus);
     args.push_back(layout.eal_argument());
     spdlog::info("datapath lcores on CPU(s) {}, control loop and API on CPU(s) {}",
                  fmt::join(layout.datapath_cpus, ","), fmt::join(layout.main_cpus, ","));
@@ -410,7 +413,7 @@ struct Daemon::Impl : DaemonControl {
     const double datapath_ms = step();
     // A restart floods to the members it had at once: the state file's warm table, while
     // the table manager, the API and the listeners come back.
-    const bool warm = state->warm_start(*table_pipeline);
+    const bool warm = state->warm_start(*table_pipeline, start_cpus);
     if (warm) {
       forwarding->start();
       spdlog::info("forwarding from the state file's warm table {:.1f} ms after start",
@@ -420,7 +423,7 @@ struct Daemon::Impl : DaemonControl {
     step();
     // Until the datapath polls, its cores may compile the first table too.
     const TablePipeline::PublishTimes first =
-        table_pipeline->start(warm ? 1 : std::max(1u, std::thread::hardware_concurrency()));
+        table_pipeline->start(warm ? std::vector<unsigned>{} : start_cpus);
     const double table_ms = step();
     start_api();
     start_metrics();

@@ -32,7 +32,7 @@ LoadedState& StatePersistence::loaded() {
   return loaded_;
 }
 
-bool StatePersistence::warm_start(TablePipeline& table) {
+bool StatePersistence::warm_start(TablePipeline& table, const std::vector<unsigned>& compile_cpus) {
   if (!saver_ || !loaded().found || !loaded_.error.empty()) return false;
   if (!warm_.not_used.empty()) {
     spdlog::warn("state file {}: no warm table ({}); the first table waits for the restore",
@@ -40,8 +40,8 @@ bool StatePersistence::warm_start(TablePipeline& table) {
     return false;
   }
   if (warm_.members == 0) return false;
-  warm_times_ =
-      table.warm_start(std::move(warm_.vnis), std::move(warm_.addresses), loaded_.state.next_hops);
+  warm_times_ = table.warm_start(std::move(warm_.vnis), std::move(warm_.addresses),
+                                 loaded_.state.next_hops, compile_cpus);
   warm_.vnis = {};
   warm_.addresses = {};
   warm_published_ = true;

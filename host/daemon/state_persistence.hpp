@@ -29,9 +29,9 @@ class StatePersistence {
 
   bool enabled() const { return saver_ != nullptr; }
   // Waits for the read and publishes its warm table through `table` (before
-  // restore_into()). False when there is none: no file, an unusable one, nothing in it, or
-  // more than the [table] limits (logged).
-  bool warm_start(TablePipeline& table);
+  // restore_into()), compiled on `compile_cpus` (TablePipeline::warm_start). False when there is
+  // none: no file, an unusable one, nothing in it, or more than the [table] limits (logged).
+  bool warm_start(TablePipeline& table, const std::vector<unsigned>& compile_cpus);
   // Waits for the read and puts what it found into `table` (before table.start()).
   void restore_into(TablePipeline& table);
   // The periodic save: the state is collected here (control thread), written elsewhere.

@@ -4,9 +4,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <stdexcept>
-#include <thread>
 
+#include "driver/dpdk/lcore_layout.hpp"
 #include "host/ha/hybrid_clock.hpp"
 #include "host/log/elapsed_ms.hpp"
 #include "host/log/log_rate_limiter.hpp"
@@ -47,7 +48,8 @@ StateContents TablePipeline::collect_state() const {
 
 TablePipeline::PublishTimes TablePipeline::warm_start(
     std::vector<VniChange> vnis, std::vector<IpAddr> addresses,
-    const std::vector<std::pair<IpAddr, NextHop>>& hops) {
+    const std::vector<std::pair<IpAddr, NextHop>>& hops,
+    const std::vector<unsigned>& compile_cpus) {
   auto t = std::chrono::steady_clock::now();
   // Tracked but not asked yet: lookups answer the seeds until start() starts the thread.
   resolver_->set_targets(std::move(addresses));
@@ -55,13 +57,12 @@ TablePipeline::PublishTimes TablePipeline::warm_start(
   remember_compiled_hops();
   const double targets_ms = ms_since(t);
   compiler_->apply(std::move(vnis));
-  // The datapath does not poll yet: every core may compile.
-  build_and_publish(std::max(1u, std::thread::hardware_concurrency()));
+  build_and_publish(compile_cpus);
   last_times_.targets_ms = targets_ms;
   return last_times_;
 }
 
-TablePipeline::PublishTimes TablePipeline::start(unsigned compile_threads) {
+TablePipeline::PublishTimes TablePipeline::start(const std::vector<unsigned>& compile_cpus) {
   const auto t = std::chrono::steady_clock::now();
   if (auto addresses = manager_->take_address_changes())
     set_resolver_targets(std::move(*addresses));
@@ -70,7 +71,7 @@ TablePipeline::PublishTimes TablePipeline::start(unsigned compile_threads) {
   seed_hops_.shrink_to_fit();
   remember_compiled_hops();
   resolver_->start();
-  publish(compile_threads);
+  publish(compile_cpus);
   last_times_.targets_ms = targets_ms;
   return last_times_;
 }
@@ -115,23 +116,27 @@ void TablePipeline::changed_elsewhere() {
   publish();
 }
 
-void TablePipeline::publish(unsigned compile_threads) {
+void TablePipeline::publish(const std::vector<unsigned>& compile_cpus) {
   auto t = std::chrono::steady_clock::now();
   // After start() took the whole list, only the addresses that came and went.
   if (AddressDelta delta = manager_->take_address_delta(); !delta.empty())
     resolver_->update_targets(delta.added, delta.removed);
   last_times_.targets_ms = ms_since(t);
   compiler_->apply(manager_->take_changes());
-  build_and_publish(compile_threads);
+  build_and_publish(compile_cpus);
 }
 
-void TablePipeline::build_and_publish(unsigned threads) {
+void TablePipeline::build_and_publish(const std::vector<unsigned>& compile_cpus) {
   last_times_.compile_ms = last_times_.publish_ms = 0;
   if (!compiler_->pending()) return;
   auto t = std::chrono::steady_clock::now();
   std::unique_ptr<FloodTable> table;
   try {
-    table = compiler_->build(generation_ + 1, threads);
+    // The compile threads inherit this thread's CPUs, widened for the build alone.
+    std::optional<ScopedCpuAffinity> every_cpu;
+    if (compile_cpus.size() > 1) every_cpu.emplace(compile_cpus);
+    table = compiler_->build(generation_ + 1,
+                             static_cast<unsigned>(std::max<size_t>(1, compile_cpus.size())));
   } catch (const std::invalid_argument& e) {
     spdlog::error("table generation {} not built, the running table stays: {}", generation_ + 1,
                   e.what());

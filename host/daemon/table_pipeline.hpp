@@ -46,12 +46,15 @@ class TablePipeline {
   // warm_table.hpp) with `hops` as their next hops, so the datapath floods to restored
   // members while the table manager is still taking its entries back. start() then
   // recompiles only the VNIs where the manager's view differs.
-  // `addresses`: every member address of `vnis` once.
+  // `addresses`: every member address of `vnis` once. Compiled on a thread per CPU of
+  // `compile_cpus` (the datapath's CPUs are idle until it polls; empty: this thread).
   PublishTimes warm_start(std::vector<VniChange> vnis, std::vector<IpAddr> addresses,
-                          const std::vector<std::pair<IpAddr, NextHop>>& hops);
-  // Resolves the static members' next hops and publishes the first table, compiled on
-  // `compile_threads` threads (more than one only while the datapath does not poll).
-  PublishTimes start(unsigned compile_threads = 1);
+                          const std::vector<std::pair<IpAddr, NextHop>>& hops,
+                          const std::vector<unsigned>& compile_cpus = {});
+  // Resolves the static members' next hops and publishes the first table, compiled on a
+  // thread per CPU of `compile_cpus` (only while the datapath does not poll; empty: this
+  // thread).
+  PublishTimes start(const std::vector<unsigned>& compile_cpus = {});
   void stop();
 
   TableManager& manager() { return *manager_; }
@@ -59,7 +62,7 @@ class TablePipeline {
 
   // Compiles what changed since the last table and hands it to the forwarding component
   // (nothing changed: no new table).
-  void publish(unsigned compile_threads = 1);
+  void publish(const std::vector<unsigned>& compile_cpus = {});
   // The replication parameters or per-VNI policies changed: every VNI compiles again.
   void set_layout(const Config& config);
   // Learn events, ageing, and the batch of membership changes since the last tick.
@@ -79,9 +82,9 @@ class TablePipeline {
 
  private:
   void learn(uint32_t vni, const IpAddr& vtep);
-  // Builds what the compiler was given (on `threads` threads) and hands it to the
-  // forwarding component.
-  void build_and_publish(unsigned threads = 1);
+  // Builds what the compiler was given (on a thread per CPU of `compile_cpus`, this thread
+  // among them, while only this build runs there) and hands it to the forwarding component.
+  void build_and_publish(const std::vector<unsigned>& compile_cpus = {});
   void remember_compiled_hops();
   void set_resolver_targets(std::vector<IpAddr> addresses);
 
