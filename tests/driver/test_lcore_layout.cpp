@@ -6,6 +6,8 @@
 
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace vxsn {
 namespace {
@@ -58,6 +60,33 @@ TEST(LcoreLayout, UsableCpusIsThisProcessesAffinityAscending) {
   const Cpus cpus = usable_cpus();
   ASSERT_FALSE(cpus.empty());
   for (size_t i = 1; i < cpus.size(); ++i) EXPECT_LT(cpus[i - 1], cpus[i]);
+}
+
+}  // namespace
+}  // namespace vxsn
+
+namespace vxsn {
+namespace {
+
+// The first table's compile widens the EAL-pinned main thread for its build alone: the
+// thread (and what it starts meanwhile) runs on the given CPUs, then on its own again.
+TEST(ScopedCpuAffinity, NarrowsOrWidensForItsScopeThenRestores) {
+  const std::vector<unsigned> before = usable_cpus();
+  ASSERT_FALSE(before.empty());
+  {
+    const ScopedCpuAffinity one({before.back()});
+    EXPECT_EQ(usable_cpus(), std::vector<unsigned>{before.back()});
+    std::vector<unsigned> seen_by_child;
+    std::thread([&] { seen_by_child = usable_cpus(); }).join();
+    EXPECT_EQ(seen_by_child, std::vector<unsigned>{before.back()})
+        << "a thread started inherits it";
+  }
+  EXPECT_EQ(usable_cpus(), before);
+  {
+    const ScopedCpuAffinity none({});  // nothing to run on: left as it was
+    EXPECT_EQ(usable_cpus(), before);
+  }
+  EXPECT_EQ(usable_cpus(), before);
 }
 
 }  // namespace
