@@ -1,72 +1,92 @@
-// What the replication benchmarks share: the ingress frame and the flood table of one VNI.
+// What the replication benchmarks share: the ingress frame, the service address that accepts
+// it and the flood table, with an IPv4 or an IPv6 underlay and one VNI or many. The frames
+// come from the tests' frame assembler (tests/datapath/test_frames.hpp).
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <vector>
 
 #include "host/datapath/flood_table.hpp"
 #include "host/datapath/frame_parser.hpp"
+#include "tests/datapath/test_frames.hpp"
 
 namespace vxsn::bench {
+
+using Family = IpAddr::Family;
 
 inline IpAddr v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
   const uint8_t bytes[4] = {a, b, c, d};
   return IpAddr::v4(bytes);
 }
 
-inline void put16(std::vector<uint8_t>& f, size_t at, uint16_t v) {
-  f[at] = static_cast<uint8_t>(v >> 8);
-  f[at + 1] = static_cast<uint8_t>(v);
+// The sending VTEP (10.0.0.1 / fd00::1), the node's service address (10.0.0.254 / fd00::fe)
+// and member `i` of a VNI (10.1.x.y / fd00:1::x:y) in the underlay family `f`.
+inline IpAddr sender_addr(Family f) {
+  return test::ip(f == Family::kV6 ? "fd00::1" : "10.0.0.1");
+}
+inline IpAddr service_addr(Family f) {
+  return test::ip(f == Family::kV6 ? "fd00::fe" : "10.0.0.254");
+}
+inline IpAddr member_addr(Family f, unsigned i) {
+  IpAddr a = test::ip(f == Family::kV6 ? "fd00:1::" : "10.1.0.0");
+  const size_t last = f == Family::kV6 ? 15 : 3;
+  a.bytes[last - 1] = static_cast<uint8_t>(i >> 8);
+  a.bytes[last] = static_cast<uint8_t>(i);
+  return a;
+}
+
+// Offset of the 3 VNI bytes in an untagged VXLAN frame over family `f`.
+inline size_t vni_offset(Family f) {
+  return (f == Family::kV6 ? wire::kOuterIpv6Len : wire::kOuterIpv4Len) + 4;
+}
+
+// A VXLAN frame from the sender to the service address over family `f`, `inner_len` inner bytes.
+inline std::vector<uint8_t> vxlan_frame(Family f, size_t inner_len, uint32_t vni = 100) {
+  test::FrameSpec s;
+  s.src = sender_addr(f);
+  s.dst = service_addr(f);
+  s.vni = vni;
+  s.inner = test::inner_of_len(inner_len);
+  return test::build_frame(s);
 }
 
 // An IPv4 VXLAN frame from 10.0.0.1 to 10.0.0.254, VNI 100, with `inner_len` inner bytes.
 inline std::vector<uint8_t> ipv4_frame(size_t inner_len) {
-  std::vector<uint8_t> f(50 + inner_len, 0);
-  const uint8_t eth[14] = {2, 0, 0, 0, 0, 0xfe, 2, 0, 0, 0, 0, 1, 0x08, 0x00};
-  std::copy(eth, eth + 14, f.begin());
-  uint8_t* ip = f.data() + 14;
-  ip[0] = 0x45;
-  put16(f, 16, static_cast<uint16_t>(36 + inner_len));
-  ip[8] = 64;
-  ip[9] = 17;
-  const uint8_t addrs[8] = {10, 0, 0, 1, 10, 0, 0, 254};
-  std::copy(addrs, addrs + 8, ip + 12);
-  uint32_t sum = 0;
-  for (int i = 0; i < 20; i += 2) sum += (ip[i] << 8) | ip[i + 1];
-  while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
-  put16(f, 24, static_cast<uint16_t>(~sum));
-  put16(f, 34, 40015);
-  put16(f, 36, 4789);
-  put16(f, 38, static_cast<uint16_t>(16 + inner_len));
-  f[42] = 0x08;
-  f[48] = 100;
-  for (size_t i = 0; i < inner_len; ++i) f[50 + i] = static_cast<uint8_t>(i);
-  return f;
+  return vxlan_frame(Family::kV4, inner_len);
 }
 
-// Accepts frames to 10.0.0.254, the destination ipv4_frame uses.
-inline ParseConfig service_config() {
+// Accepts frames to the service address of family `f` (10.0.0.254, the one ipv4_frame uses).
+inline ParseConfig service_config(Family f = Family::kV4) {
   ParseConfig cfg;
-  cfg.service_addrs[0] = v4(10, 0, 0, 254);
+  cfg.service_addrs[0] = service_addr(f);
   cfg.service_addr_count = 1;
   return cfg;
 }
 
-// VNI 100: the sender 10.0.0.1 (split horizon) and `fan_out` IPv4 members on egress port 0.
-inline std::shared_ptr<const FloodTable> fan_out_table(unsigned fan_out, MacAddr port_mac,
-                                                       uint32_t max_frame_len,
-                                                       VniCounters* counters) {
+// The members of one VNI: the sender (split horizon) and `fan_out` members of family `f`, all
+// resolved on egress port 0.
+inline std::vector<MemberSpec> fan_out_members(unsigned fan_out, Family f) {
   const MacAddr next_hop{{2, 0, 0, 0, 0, 2}};
   std::vector<MemberSpec> members;
-  members.push_back({v4(10, 0, 0, 1), true, next_hop, 0});
-  for (unsigned i = 0; i < fan_out; ++i)
-    members.push_back({v4(10, 1, uint8_t(i >> 8), uint8_t(i)), true, next_hop, 0});
-  return FloodTableBuilder()
-      .set_egress_ports({EgressPort{port_mac, max_frame_len}})
-      .add_vni(100, std::move(members), counters)
-      .build();
+  members.push_back({sender_addr(f), true, next_hop, 0});
+  for (unsigned i = 0; i < fan_out; ++i) members.push_back({member_addr(f, i), true, next_hop, 0});
+  return members;
+}
+
+// VNIs 100 .. 100 + vni_count - 1, each with fan_out_members(fan_out, f) and, when `counters`
+// is not null, counters[k] for its k-th VNI (as the daemon counts every VNI).
+inline std::shared_ptr<const FloodTable> fan_out_table(unsigned fan_out, MacAddr port_mac,
+                                                       uint32_t max_frame_len,
+                                                       VniCounters* counters,
+                                                       Family f = Family::kV4,
+                                                       uint32_t vni_count = 1) {
+  const std::vector<MemberSpec> members = fan_out_members(fan_out, f);
+  FloodTableBuilder builder;
+  builder.set_egress_ports({EgressPort{port_mac, max_frame_len}});
+  for (uint32_t k = 0; k < vni_count; ++k)
+    builder.add_vni(100 + k, members, counters == nullptr ? nullptr : counters + k);
+  return builder.build();
 }
 
 }  // namespace vxsn::bench

@@ -9,9 +9,29 @@
 // Two ways to build a copy (arg `byref`), compared in the same run:
 //   0  copy          one mbuf per copy from the port's pool, whole frame written;
 //   1  by reference  a header mbuf chained to an indirect mbuf on the ingress payload.
-// IPv4 outer, fan-out 2/8/32/128, inner frames 64..9000 bytes. Google Benchmark counters
-// copies_per_s and ns_per_copy count copies the port took (TX-ring-full drops excluded and
-// reported as tx_full); a CSV line per case follows the table.
+// Two matrices (the full product of every argument would be ~1000 cases):
+//  BM_MbufReplicate          IPv4 outer, 1 VNI: fan-out 2/8/32/128 x inner 64..9000 bytes,
+//                            both drains, both ways (the original matrix, unchanged).
+//  BM_MbufReplicateOuterVnis adds `ipv6` (outer family of frames, service address and
+//                            members) and `vnis` (active VNIs in the table):
+//    - 1 VNI, IPv4 and IPv6: fan-out 2/8/32/128 x inner 64/1400/9000, both drains, both
+//      ways (IPv4 again, measured the same way as IPv6, see below);
+//    - 1k and 64k VNIs at fan-out 8 x inner 64/1400, IPv4 and IPv6, both drains, both ways;
+//      and 1k VNIs at fan-out 128 x inner 64, inline drain: per-copy cost against table size
+//      (the 1-VNI rows of the first item are their baseline).
+//      Fan-out 128 is not run with 64k VNIs (8.4M compiled members of 96 bytes: ~0.8 GB
+//      and seconds of table build per case): 1k VNIs x 128 members (12.7 MB) already
+//      outgrow the caches, as 64k VNIs x 8 members (57 MB) do.
+//    Every VNI has the case's fan-out, its own compiled member array and its own counters,
+//    as the daemon compiles them (the member addresses repeat from VNI to VNI). The frames of a
+//    burst take their VNIs from a fixed pseudo-random order of all active VNIs, precomputed; each
+//    frame's 3 VNI bytes are rewritten in place before it is parsed (inside the timed loop, at 1
+//    VNI too, so the rows compare), so lookups, members and counters miss the caches as with many
+//    tenants in production.
+// Google Benchmark counters copies_per_s and ns_per_copy count copies the port took
+// (TX-ring-full drops excluded and reported as tx_full); a CSV line per case follows the
+// table (outer, vnis and vni_cycled columns last; vni_cycled: the rows of
+// BM_MbufReplicateOuterVnis).
 // Run: build/tests/bench/bench_mbuf_replication [--benchmark_filter=...]
 #include <benchmark/benchmark.h>
 #include <rte_ethdev.h>
@@ -26,6 +46,8 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <numeric>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -91,8 +113,53 @@ struct CaseResult {
   double copies_per_s = 0, ns_per_copy = 0;
   uint64_t tx_full = 0, no_buffer = 0;
 };
-// (inline drain, by reference, fan-out, inner) -> one result per repetition
-std::map<std::tuple<int, int, int, int>, std::vector<CaseResult>> g_results;
+// (inline drain, by reference, fan-out, inner, IPv6 outer, VNIs, VNI rewritten per frame) ->
+// one result per repetition
+std::map<std::tuple<int, int, int, int, int, int, int>, std::vector<CaseResult>> g_results;
+
+// One case's arguments.
+struct Case {
+  bool inline_drain = false;
+  int mode = 0;  // 1: by reference
+  unsigned fan_out = 0;
+  size_t inner_len = 0;
+  bench::Family family = bench::Family::kV4;
+  uint32_t vnis = 1;
+  bool rewrite_vni = false;  // cycle the frames through the VNIs (BM_MbufReplicateOuterVnis)
+};
+
+// The table and its per-VNI counters of the last case: Google Benchmark runs a case more than
+// once (sizing, repetitions), and 64k VNIs take a while to compile.
+struct TableCache {
+  unsigned fan_out = 0;
+  bench::Family family = bench::Family::kNone;
+  uint32_t vnis = 0;
+  std::unique_ptr<VniCounters[]> counters;
+  std::shared_ptr<const FloodTable> table;
+};
+TableCache g_table;
+
+const FloodTable& table_for(const Case& c, const DpdkPort& port) {
+  if (g_table.table == nullptr || g_table.fan_out != c.fan_out || g_table.family != c.family ||
+      g_table.vnis != c.vnis) {
+    g_table.table.reset();
+    g_table.counters = std::make_unique<VniCounters[]>(c.vnis);
+    g_table.table = bench::fan_out_table(c.fan_out, port.mac(), port.max_frame_len(),
+                                         g_table.counters.get(), c.family, c.vnis);
+    g_table.fan_out = c.fan_out;
+    g_table.family = c.family;
+    g_table.vnis = c.vnis;
+  }
+  return *g_table.table;
+}
+
+// The VNIs in a fixed pseudo-random order, as many as the timed loop cycles through.
+std::vector<uint32_t> vni_order(uint32_t vnis) {
+  std::vector<uint32_t> order(vnis);
+  std::iota(order.begin(), order.end(), 100u);
+  std::shuffle(order.begin(), order.end(), std::mt19937(12));
+  return order;
+}
 
 rte_mbuf* frame_mbuf(const std::vector<uint8_t>& frame) {
   rte_mbuf* m = rte_pktmbuf_alloc(g_rig->ingress_pool);
@@ -106,14 +173,14 @@ rte_mbuf* frame_mbuf(const std::vector<uint8_t>& frame) {
   return m;
 }
 
-void BM_MbufReplicate(benchmark::State& state) {
-  const bool inline_drain = state.range(0) != 0;
-  const int mode = static_cast<int>(state.range(1));
-  const unsigned fan_out = static_cast<unsigned>(state.range(2));
-  const size_t inner_len = static_cast<size_t>(state.range(3));
+void run_case(benchmark::State& state, const Case& c) {
+  const bool inline_drain = c.inline_drain;
+  const int mode = c.mode;
+  const unsigned fan_out = c.fan_out;
+  const size_t inner_len = c.inner_len;
   DpdkPort& port = *g_rig->port;
-  const std::vector<uint8_t> frame = bench::ipv4_frame(inner_len);
-  // A copy is as long as the ingress frame (IPv4 in, IPv4 out, no tag).
+  const std::vector<uint8_t> frame = bench::vxlan_frame(c.family, inner_len);
+  // A copy is as long as the ingress frame (same family in and out, no tag).
   const uint32_t room = rte_pktmbuf_data_room_size(port.pool()) - RTE_PKTMBUF_HEADROOM;
   if (frame.size() > port.max_frame_len() || frame.size() > room) {
     state.SkipWithError(("skipped: a " + std::to_string(frame.size()) +
@@ -126,9 +193,11 @@ void BM_MbufReplicate(benchmark::State& state) {
     return;
   }
 
-  VniCounters vni_counters;
-  const auto table = bench::fan_out_table(fan_out, port.mac(), port.max_frame_len(), &vni_counters);
-  const ParseConfig cfg = bench::service_config();
+  const FloodTable& table = table_for(c, port);
+  const ParseConfig cfg = bench::service_config(c.family);
+  const std::vector<uint32_t> order = vni_order(c.vnis);
+  const size_t vni_at = bench::vni_offset(c.family);
+  size_t next_vni = 0;
   std::vector<rte_mbuf*> ingress;
   for (uint16_t i = 0; i < kIngressBurst; ++i) {
     ingress.push_back(frame_mbuf(frame));
@@ -147,10 +216,19 @@ void BM_MbufReplicate(benchmark::State& state) {
                   mode == 1 ? 0 : kNeverByReference);
     for (auto _ : state) {
       for (rte_mbuf* m : ingress) {
+        if (c.rewrite_vni) {
+          // Copies in flight by reference share these bytes; the drain only frees them.
+          uint8_t* vni = rte_pktmbuf_mtod_offset(m, uint8_t*, vni_at);
+          const uint32_t v = order[next_vni];
+          next_vni = next_vni + 1 == order.size() ? 0 : next_vni + 1;
+          vni[0] = uint8_t(v >> 16);
+          vni[1] = uint8_t(v >> 8);
+          vni[2] = uint8_t(v);
+        }
         sink.set_ingress(m);
         const std::span<const uint8_t> span(rte_pktmbuf_mtod(m, const uint8_t*),
                                             rte_pktmbuf_data_len(m));
-        copies += process_frame(span, cfg, *table, counters, sink);
+        copies += process_frame(span, cfg, table, counters, sink);
         if (inline_drain) {
           sink.flush_all();
           drain_once();
@@ -173,7 +251,9 @@ void BM_MbufReplicate(benchmark::State& state) {
   const uint64_t sent = copies - r.tx_full;
   r.copies_per_s = double(sent) / seconds;
   r.ns_per_copy = sent ? seconds * 1e9 / double(sent) : 0;
-  g_results[{inline_drain, mode, int(fan_out), int(inner_len)}].push_back(r);
+  g_results[{inline_drain, mode, int(fan_out), int(inner_len), c.family == bench::Family::kV6,
+             int(c.vnis), c.rewrite_vni}]
+      .push_back(r);
 
   state.SetItemsProcessed(static_cast<int64_t>(sent));
   state.counters["copies_per_s"] = benchmark::Counter(double(sent), benchmark::Counter::kIsRate);
@@ -183,9 +263,30 @@ void BM_MbufReplicate(benchmark::State& state) {
   state.counters["no_buffer"] = double(r.no_buffer);
 }
 
+void BM_MbufReplicate(benchmark::State& state) {
+  run_case(state, Case{state.range(0) != 0, int(state.range(1)), unsigned(state.range(2)),
+                       size_t(state.range(3))});
+}
+
+void BM_MbufReplicateOuterVnis(benchmark::State& state) {
+  run_case(state, Case{state.range(0) != 0, int(state.range(1)), unsigned(state.range(2)),
+                       size_t(state.range(3)),
+                       state.range(4) != 0 ? bench::Family::kV6 : bench::Family::kV4,
+                       uint32_t(state.range(5)), true});
+}
+
 BENCHMARK(BM_MbufReplicate)
     ->ArgNames({"inline", "byref", "fanout", "inner"})
     ->ArgsProduct({{1, 0}, {0, 1}, {2, 8, 32, 128}, {64, 512, 1400, 2048, 4096, 9000}})
+    ->MinTime(0.2)
+    ->UseRealTime();
+
+// The matrix is explained in the header comment.
+BENCHMARK(BM_MbufReplicateOuterVnis)
+    ->ArgNames({"inline", "byref", "fanout", "inner", "ipv6", "vnis"})
+    ->ArgsProduct({{1, 0}, {0, 1}, {2, 8, 32, 128}, {64, 1400, 9000}, {0, 1}, {1}})
+    ->ArgsProduct({{1, 0}, {0, 1}, {8}, {64, 1400}, {0, 1}, {1024, 65536}})
+    ->ArgsProduct({{1}, {0, 1}, {128}, {64}, {0, 1}, {1024}})
     ->MinTime(0.2)
     ->UseRealTime();
 
@@ -215,9 +316,11 @@ void set_up_rig() {
 }
 
 void print_csv() {
-  std::printf("\ncsv,drain,mode,fanout,inner,copies_per_s,ns_per_copy,tx_full,no_buffer\n");
+  std::printf(
+      "\ncsv,drain,mode,fanout,inner,copies_per_s,ns_per_copy,tx_full,no_buffer,outer,vnis,vni_"
+      "cycled\n");
   for (auto& [key, runs] : g_results) {
-    const auto [inline_drain, mode, fan_out, inner] = key;
+    const auto [inline_drain, mode, fan_out, inner, ipv6, vnis, cycled] = key;
     // Google Benchmark first runs a case with fewer iterations to size it: the timed runs
     // are those with the most iterations; the median of them (--benchmark_repetitions=N).
     int64_t most = 0;
@@ -227,9 +330,10 @@ void print_csv() {
       return a.copies_per_s < b.copies_per_s;
     });
     const CaseResult& r = runs[runs.size() / 2];
-    std::printf("csv,%s,%s,%d,%d,%.0f,%.1f,%llu,%llu\n", inline_drain ? "inline" : "lcore",
+    std::printf("csv,%s,%s,%d,%d,%.0f,%.1f,%llu,%llu,%s,%d,%s\n", inline_drain ? "inline" : "lcore",
                 mode == 1 ? "reference" : "copy", fan_out, inner, r.copies_per_s, r.ns_per_copy,
-                (unsigned long long)r.tx_full, (unsigned long long)r.no_buffer);
+                (unsigned long long)r.tx_full, (unsigned long long)r.no_buffer,
+                ipv6 ? "ipv6" : "ipv4", vnis, cycled ? "yes" : "no");
   }
 }
 
