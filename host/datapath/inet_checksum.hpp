@@ -22,12 +22,25 @@ inline constexpr uint16_t finish(uint64_t sum) {
 }
 
 // Sum of the big-endian 16-bit words of `n` bytes; an odd last byte is the high byte of a
-// word padded with zero. Sums native 32-bit loads and byte-swaps once at the end: the
+// word padded with zero. Sums native loads and byte-swaps once at the end: the
 // ones'-complement sum is byte-order independent (RFC 1071 section 2), which keeps the loop
-// free of per-word shuffles for 9000-byte jumbo payloads.
+// free of per-word shuffles for 9000-byte jumbo payloads. The bulk goes 16 bytes a step in
+// two 64-bit sums whose carries out are counted (2^64 = 1 in ones'-complement arithmetic
+// of 16-bit words), two independent chains instead of one 32-bit add per 4 bytes: an IPv6
+// copy's UDP checksum over a jumbo payload was a third of its cost.
 inline uint16_t sum_bytes(const uint8_t* p, size_t n) {
-  uint64_t acc = 0;
+  uint64_t s0 = 0, s1 = 0, carries = 0;
   size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    uint64_t a, b;
+    std::memcpy(&a, p + i, 8);
+    std::memcpy(&b, p + i + 8, 8);
+    s0 += a;
+    carries += s0 < a;
+    s1 += b;
+    carries += s1 < b;
+  }
+  uint64_t acc = fold(s0) + uint64_t{fold(s1)} + carries;
   for (; i + 4 <= n; i += 4) {
     uint32_t w;
     std::memcpy(&w, p + i, 4);
