@@ -162,6 +162,11 @@ void SoftwareDatapath::run(Lane& lane) {
   MbufSink sink(ports_, lane.counters, static_cast<uint16_t>(lane.index), header_pool_,
                 kDefaultReferenceMinPayload);
   std::array<rte_mbuf*, kPollBurst> burst;
+  // The burst's frames for the datapath (steering and chained frames sorted out first).
+  std::array<rte_mbuf*, kPollBurst> datapath_mbufs;
+  std::array<std::span<const uint8_t>, kPollBurst> datapath_frames;
+  size_t datapath_count = 0;
+  BurstLookahead<kPollBurst> lookahead;
   IdlePacer pacer;
   DatapathCounters& counters = lane.counters;
 
@@ -210,9 +215,15 @@ void SoftwareDatapath::run(Lane& lane) {
             }
             continue;
           }
-          ParsedFrame parsed;
-          sink.set_ingress(m);
-          process_frame(frame, lane.parse, table, counters, sink, &parsed, &lane.guard);
+          datapath_mbufs[datapath_count] = m;
+          datapath_frames[datapath_count++] = frame;
+        }
+        // The datapath's frames: parsed and looked up as a burst, then replicated in order.
+        lookahead.prepare(datapath_frames.data(), datapath_count, lane.parse, table);
+        for (size_t i = 0; i < datapath_count; ++i) {
+          sink.set_ingress(datapath_mbufs[i]);
+          lookahead.process(i, table, counters, sink, &lane.guard);
+          const ParsedFrame& parsed = lookahead.parsed(i);
           if (lane.learn_queue && parsed.drop == DropReason::kNone) {
             LearnReport report;
             if (lane.learn_filter.check(table, parsed.vni, parsed.src_vtep, now_ns, report) &&
@@ -220,6 +231,7 @@ void SoftwareDatapath::run(Lane& lane) {
               lane.learn_filter.counters().queue_full.add(1);
           }
         }
+        datapath_count = 0;
         sink.flush_all();
       }
       rte_pktmbuf_free_bulk(burst.data(), n);  // skips what went to the kernel path

@@ -132,6 +132,12 @@ class FloodTable {
       i = (i + 1) & shard.slot_mask;
     }
   }
+  // Brings the index slot find(vni) reads first into the cache, without waiting for it: a
+  // burst's lookups then overlap their misses (see BurstLookahead in replicator.hpp).
+  void prefetch_slot(uint32_t vni) const {
+    const Shard& shard = *shard_ptrs_[shard_of(vni)];
+    __builtin_prefetch(&shard.slots[shard.slot_of(vni)]);
+  }
   size_t vni_count() const { return vni_count_; }
   size_t counted_vni_count() const { return counted_vni_count_; }  // VNIs with counters
   // Every VNI's entry, shard by shard (ascending VNI within a shard): the same VNIs always

@@ -27,6 +27,7 @@
 // = params.vxlan_port. Ethernet padding of the ingress frame is not copied.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <concepts>
 #include <cstdint>
@@ -145,13 +146,14 @@ DropReason admit(const VniEntry& entry, const ParsedFrame& p, uint32_t frame_len
 
 }  // namespace detail
 
-// Replicates a frame parse_frame accepted (p.drop == kNone). Counts tx and per-copy drops
-// in `c`, frames/copies in the VNI's counters. Returns the number of copies committed.
-// `guard` null: no policing (benches and tests without a clock).
+// Replicates a frame parse_frame accepted (p.drop == kNone) whose VNI `table` gave as
+// `entry` (null: not in the table). Counts tx and per-copy drops in `c`, frames/copies in
+// the VNI's counters. Returns the number of copies committed. `guard` null: no policing
+// (benches and tests without a clock).
 template <CopySink Sink>
-unsigned replicate(std::span<const uint8_t> frame, const ParsedFrame& p, const FloodTable& table,
-                   DatapathCounters& c, Sink& sink, FloodGuard* guard = nullptr) {
-  const VniEntry* entry = table.find(p.vni);
+unsigned replicate_found(std::span<const uint8_t> frame, const ParsedFrame& p,
+                         const VniEntry* entry, const FloodTable& table, DatapathCounters& c,
+                         Sink& sink, FloodGuard* guard = nullptr) {
   if (entry == nullptr) {
     c.count_drop(DropReason::kUnknownVni);
     return 0;
@@ -206,6 +208,77 @@ unsigned replicate(std::span<const uint8_t> frame, const ParsedFrame& p, const F
   }
   return copies;
 }
+
+// replicate_found with the lookup.
+template <CopySink Sink>
+unsigned replicate(std::span<const uint8_t> frame, const ParsedFrame& p, const FloodTable& table,
+                   DatapathCounters& c, Sink& sink, FloodGuard* guard = nullptr) {
+  return replicate_found(frame, p, table.find(p.vni), table, c, sink, guard);
+}
+
+// A burst of frames parsed and their VNIs looked up before any is replicated, in stages
+// over the whole burst: every frame's index slot is prefetched, then every entry, then
+// every entry's counters and first members. With many active VNIs each of those is a cache
+// miss that depends on the one before; frame by frame they follow one another, staged
+// they overlap across the burst. Then process(i) replicates frame i as process_frame
+// would (same counters, same order of effects).
+template <size_t kMaxBurst>
+class BurstLookahead {
+ public:
+  // Frames [0, n) of the burst (n <= kMaxBurst); they must stay valid until processed.
+  void prepare(const std::span<const uint8_t>* frames, size_t n, const ParseConfig& cfg,
+               const FloodTable& table) {
+    n_ = n;
+    for (size_t i = 0; i < n; ++i) {
+      frames_[i] = frames[i];
+      parsed_[i] = parse_frame(frames[i], cfg);
+      if (parsed_[i].drop == DropReason::kNone) table.prefetch_slot(parsed_[i].vni);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      entries_[i] = parsed_[i].drop == DropReason::kNone ? table.find(parsed_[i].vni) : nullptr;
+      if (entries_[i] != nullptr) __builtin_prefetch(entries_[i]);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      const VniEntry* e = entries_[i];
+      if (e == nullptr) continue;
+      if (e->counters != nullptr) __builtin_prefetch(e->counters, 1);
+      if (!e->members.empty()) __builtin_prefetch(e->members.data());
+    }
+  }
+
+  size_t size() const { return n_; }
+  const ParsedFrame& parsed(size_t i) const { return parsed_[i]; }
+
+  // Frame i: rx counters, drop counting or replicate.
+  template <CopySink Sink>
+  unsigned process(size_t i, const FloodTable& table, DatapathCounters& c, Sink& sink,
+                   FloodGuard* guard = nullptr) const {
+    // The next frame's member records (an outer-header template each, ~100 bytes): while
+    // this one replicates they arrive.
+    if (i + 1 < n_ && entries_[i + 1] != nullptr) {
+      const std::span<const Member> next = entries_[i + 1]->members;
+      const char* begin = reinterpret_cast<const char*>(next.data());
+      const size_t bytes = std::min<size_t>(next.size_bytes(), kMemberPrefetchBytes);
+      for (size_t b = 64; b < bytes; b += 64) __builtin_prefetch(begin + b);
+    }
+    c.rx_frames.add(1);
+    c.rx_bytes.add(frames_[i].size());
+    if (parsed_[i].drop != DropReason::kNone) {
+      c.count_drop(parsed_[i].drop);
+      return 0;
+    }
+    return replicate_found(frames_[i], parsed_[i], entries_[i], table, c, sink, guard);
+  }
+
+ private:
+  // At most this much of a VNI's member records ahead: a fan-out of 128 would otherwise
+  // queue more prefetches than the core keeps in flight.
+  static constexpr size_t kMemberPrefetchBytes = 1024;
+  size_t n_ = 0;
+  std::array<std::span<const uint8_t>, kMaxBurst> frames_;
+  std::array<ParsedFrame, kMaxBurst> parsed_;
+  std::array<const VniEntry*, kMaxBurst> entries_{};
+};
 
 // The whole per-frame path: rx counters, parse, drop counting, replicate. `parsed`, when
 // given, receives the parse result (the learn path wants the VNI and source VTEP).

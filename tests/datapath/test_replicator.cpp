@@ -427,3 +427,73 @@ TEST(Replicator, VniCountersCountFramesAndCopies) {
 
 }  // namespace
 }  // namespace vxsn
+
+namespace vxsn {
+namespace {
+
+// A burst through BurstLookahead (parsed and looked up ahead, in stages) gives exactly what
+// the same frames give one by one through process_frame: the same copies in the same order,
+// the same counters; with frames of several VNIs, an unknown VNI, a malformed one and IPv6.
+TEST(Replicator, BurstLookaheadReplicatesAsFrameByFrame) {
+  VniCounters by_frame_vni, by_burst_vni;
+  auto table = [](VniCounters* counters) {
+    FloodTableBuilder b;
+    b.set_params(keep_original()).set_egress_ports(two_ports());
+    for (uint32_t vni = 100; vni < 110; ++vni)
+      b.add_vni(vni,
+                {resolved("10.0.0.1", "02:00:00:00:00:01", 0),
+                 resolved("10.0.0.2", "02:00:00:00:00:02", 1),
+                 resolved("fd00::3", "02:00:00:00:00:03", 0), unresolved("10.0.0.4")},
+                vni == 105 ? counters : nullptr);
+    return b.build();
+  };
+  const auto frame_table = table(&by_frame_vni);
+  const auto burst_table = table(&by_burst_vni);
+  std::vector<Bytes> frames;
+  for (uint32_t i = 0; i < 20; ++i) {
+    FrameSpec s;
+    s.vni = 100 + (i * 7) % 12;  // 110 and 111 are not in the table
+    if (i % 5 == 1) s.src = ip("10.0.0.2");
+    if (i % 6 == 2) {
+      s.src = ip("fd00::1");
+      s.dst = ip("fd00::fe");
+    }
+    if (i == 9) s.udp_dst = 4790;  // not VXLAN: dropped by the parser
+    frames.push_back(build_frame(s));
+  }
+  ParseConfig cfg;
+  set_service_addresses(cfg, {ip("10.0.0.254"), ip("fd00::fe")});
+
+  DatapathCounters frame_counters, burst_counters;
+  CollectingSink frame_sink, burst_sink;
+  unsigned frame_copies = 0, burst_copies = 0;
+  for (const Bytes& f : frames)
+    frame_copies +=
+        process_frame(std::span<const uint8_t>(f), cfg, *frame_table, frame_counters, frame_sink);
+  std::vector<std::span<const uint8_t>> spans(frames.begin(), frames.end());
+  BurstLookahead<32> burst;
+  burst.prepare(spans.data(), spans.size(), cfg, *burst_table);
+  for (size_t i = 0; i < spans.size(); ++i)
+    burst_copies += burst.process(i, *burst_table, burst_counters, burst_sink);
+
+  EXPECT_GT(frame_copies, 20u);
+  EXPECT_EQ(burst_copies, frame_copies);
+  ASSERT_EQ(burst_sink.copies.size(), frame_sink.copies.size());
+  for (size_t i = 0; i < frame_sink.copies.size(); ++i) {
+    EXPECT_EQ(burst_sink.copies[i].port, frame_sink.copies[i].port) << i;
+    EXPECT_EQ(burst_sink.copies[i].bytes, frame_sink.copies[i].bytes) << i;
+  }
+  const DatapathCountersSnapshot a = frame_counters.snapshot(), b = burst_counters.snapshot();
+  EXPECT_EQ(b.rx_frames, a.rx_frames);
+  EXPECT_EQ(b.rx_bytes, a.rx_bytes);
+  EXPECT_EQ(b.tx_copies, a.tx_copies);
+  EXPECT_EQ(b.tx_bytes, a.tx_bytes);
+  EXPECT_EQ(b.drops, a.drops);
+  EXPECT_GT(a.drops[static_cast<size_t>(DropReason::kUnknownVni)], 0u);
+  EXPECT_EQ(by_burst_vni.frames_in.get(), by_frame_vni.frames_in.get());
+  EXPECT_EQ(by_burst_vni.copies_out.get(), by_frame_vni.copies_out.get());
+  EXPECT_GT(by_frame_vni.frames_in.get(), 0u);
+}
+
+}  // namespace
+}  // namespace vxsn
