@@ -130,9 +130,8 @@ struct Daemon::Impl : DaemonControl {
 
   // 1. The EAL: the main lcore (this thread: control loop, API, and every thread started
   // from here) off the datapath lcores' CPUs where the machine has CPUs to spare.
-  std::vector<std::string> eal_arguments() {
+  std::vector<std::string> eal_arguments() const {
     std::vector<std::string> args = config.eal_args.empty() ? default_eal_args() : config.eal_args;
-    start_cpus = usable_cpus();
     const LcoreLayout layout =
         plan_lcores(config.datapath_lcores.count, config.datapath_lcores.cpus, start_cpus);
     args.push_back(layout.eal_argument());
@@ -404,6 +403,7 @@ struct Daemon::Impl : DaemonControl {
       return ms;
     };
     steering = compile_steering_policy(steering_inputs_of(config));
+    start_cpus = usable_cpus();  // before the EAL pins this thread
     eal_init(eal_arguments());
     const double eal_ms = step();
     open_ports();

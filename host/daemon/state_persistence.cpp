@@ -21,14 +21,13 @@ StatePersistence::StatePersistence(const Config& config) {
 StatePersistence::~StatePersistence() = default;
 
 LoadedState& StatePersistence::loaded() {
-  if (!loaded_taken_ && loading_.valid()) {
+  if (loading_.valid()) {  // the first call: get() leaves the future invalid
     const auto t = std::chrono::steady_clock::now();
     Loaded l = loading_.get();
     wait_ms_ = ms_since(t);
     loaded_ = std::move(l.file);
     warm_ = std::move(l.warm);
   }
-  loaded_taken_ = true;
   return loaded_;
 }
 

@@ -54,8 +54,7 @@ class StatePersistence {
 
   std::future<Loaded> loading_;
   LoadedState loaded_;  // what the read found (its state moved into the table)
-  bool loaded_taken_ = false;
-  WarmTable warm_;  // its VNIs moved into the table by warm_start()
+  WarmTable warm_;      // its VNIs moved into the table by warm_start()
   TablePipeline::PublishTimes warm_times_;
   bool warm_published_ = false;
   double wait_ms_ = 0;     // how long restore_into() waited for the read

@@ -68,7 +68,7 @@ class WarmTableBuilder {
       begin = end;
     }
     for (const StaticVni& v : config_.vnis)
-      if (!runs_of_.contains(v.vni)) out_.vnis.push_back(static_only(v));
+      if (!seen_.contains(v.vni)) out_.vnis.push_back(static_only(v));
     // A file written otherwise (runs of one VNI apart) still gives one list per VNI.
     std::sort(out_.vnis.begin(), out_.vnis.end(), by_vni);
     merge_repeated_vnis();
@@ -103,7 +103,7 @@ class WarmTableBuilder {
       change.members.push_back({normalized_address(s.vtep), s.source == EntrySource::kLearned});
     }
     sort_and_merge(change.members);
-    ++runs_of_[vni];
+    seen_.insert(vni);
     if (!change.members.empty() || statics_.contains(vni)) out_.vnis.push_back(std::move(change));
   }
 
@@ -115,7 +115,7 @@ class WarmTableBuilder {
   }
 
   void add_static_members(uint32_t vni, std::vector<TableMember>& members) const {
-    if (auto s = statics_.find(vni); s != statics_.end() && !runs_of_.contains(vni))
+    if (auto s = statics_.find(vni); s != statics_.end() && !seen_.contains(vni))
       for (const IpAddr& m : s->second->members) members.push_back({normalized_address(m), false});
   }
 
@@ -145,7 +145,7 @@ class WarmTableBuilder {
   SavedSource::TimePoint now_;
   TableAdmission admission_;
   std::unordered_map<uint32_t, const StaticVni*> statics_;
-  std::unordered_map<uint32_t, unsigned> runs_of_;  // runs seen per VNI
+  std::unordered_set<uint32_t> seen_;  // VNIs with a run of sources so far
   WarmTable out_;
 };
 
