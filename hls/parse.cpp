@@ -53,22 +53,6 @@ Word512 clear_past(const Word512& data, unsigned valid) {
   return data & mask;
 }
 
-// Ones'-complement sum (unfolded) of the big-endian words of the beat's bytes that lie in
-// [start, end) of the frame; `base` is the frame offset of byte 0. `start` is even (every
-// outer header length is), so frame-even bytes are the high bytes of payload words; an odd
-// `end` leaves a high byte padded with zero, as RFC 1071 sums an odd tail.
-uint32_t masked_word_sum(const Word512& d, uint32_t base, uint32_t start, uint32_t end) {
-  uint32_t sum = 0;
-  for (unsigned w = 0; w < kBeatBytes / 2; ++w) {
-#pragma HLS UNROLL
-    const uint32_t pos = base + 2 * w;
-    const uint32_t hi = (pos >= start && pos < end) ? byte_at(d, 2 * w) : 0;
-    const uint32_t lo = (pos + 1 >= start && pos + 1 < end) ? byte_at(d, 2 * w + 1) : 0;
-    sum += (hi << 8) | lo;
-  }
-  return sum;
-}
-
 bool is_service_address(const ControlRegs& ctrl, uint8_t family, const IpBits& dst) {
   if (ctrl.service_addr_count == 0) return true;
   bool hit = false;
