@@ -83,6 +83,31 @@ inline Word512 window_bytes(const Word512& lo, const Word512& hi, unsigned at) {
 #endif
 }
 
+// Bytes at..at+n-1 of the two-beat window lo:hi as an address (n <= 16; bytes past n and
+// past the window are zero). For synthesis a byte mux per address byte; on the CPU a
+// window copy.
+inline IpBits window_addr(const Word512& lo, const Word512& hi, unsigned at, unsigned n) {
+#if defined(VXSN_USE_VITIS_HEADERS)
+  IpBits a = 0;
+  for (unsigned k = 0; k < 16; ++k) {
+#pragma HLS UNROLL
+    const unsigned i = at + k;
+    if (k < n)
+      a.range(8 * k + 7, 8 * k) = i < kBeatBytes       ? byte_at(lo, i)
+                                  : i < 2 * kBeatBytes ? byte_at(hi, i - kBeatBytes)
+                                                       : 0;
+  }
+  return a;
+#else
+  uint8_t bytes[16] = {};
+  if (at < 2 * kBeatBytes)
+    vxsn_compat::window_lanes(lo, hi, at).read_lanes(0, bytes, n < 16 ? n : 16);
+  IpBits a;
+  a.write_lanes(0, bytes, 16);
+  return a;
+#endif
+}
+
 // out[i] = byte at+i of `w` for i < n (n <= N, at + n within the word). N is the unrolled
 // width for synthesis (one byte lane each); on the CPU one memcpy.
 template <unsigned N, int W>

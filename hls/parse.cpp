@@ -15,14 +15,7 @@ struct HeaderWindow {
     return 0;
   }
   uint16_t be16(unsigned i) const { return static_cast<uint16_t>((at(i) << 8) | at(i + 1)); }
-  IpBits addr(unsigned i, unsigned len) const {
-    IpBits a = 0;
-    for (unsigned k = 0; k < 16; ++k) {
-#pragma HLS UNROLL
-      if (k < len) a.range(8 * k + 7, 8 * k) = at(i + k);
-    }
-    return a;
-  }
+  IpBits addr(unsigned i, unsigned len) const { return window_addr(beat0, beat1, i, len); }
 };
 
 // Number of valid bytes of a beat: the run of set keep bits from byte 0 (CMAC/OpenNIC

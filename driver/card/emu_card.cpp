@@ -52,7 +52,7 @@ EmuCard::EmuCard()
       learn_ring_(card::kLearnRingWords),
       counters_(card::kCounterWords, 0),
       counter_base_(card::kCounterWords, 0),
-      copy_buf_(kCopyBufBytes) {
+      copy_buf_(kCopyBufBytes + hw::kBeatBytes) {
   // Both banks hold a valid empty table, so status() and counters describe something real.
   const std::vector<uint8_t> empty = serialise_bank(CardTableSpec{});
   for (unsigned bank = 0; bank < card::kBankCount; ++bank)
@@ -187,7 +187,10 @@ void EmuCard::process_locked(std::span<const uint8_t> frame, EmuCopySink& sink) 
     hw::AxisBeat b;
     const size_t at = k * hw::kBeatBytes;
     const size_t n = frame.size() > at ? std::min<size_t>(hw::kBeatBytes, frame.size() - at) : 0;
-    if (n) std::memcpy(static_cast<void*>(&b.data), frame.data() + at, n);
+    if (n == hw::kBeatBytes)  // a fixed-size copy the compiler inlines
+      std::memcpy(static_cast<void*>(&b.data), frame.data() + at, hw::kBeatBytes);
+    else if (n != 0)
+      std::memcpy(static_cast<void*>(&b.data), frame.data() + at, n);
     b.keep = n == hw::kBeatBytes ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
     b.last = k + 1 == beats ? 1 : 0;
     rx_.write(b);
@@ -198,8 +201,10 @@ void EmuCard::process_locked(std::span<const uint8_t> frame, EmuCopySink& sink) 
   // shifts every later frame, so drop it here rather than carry it on.
   while (!rx_.empty()) rx_.read();
 
-  // Copies are gathered in a buffer sized for the longest one (kCopyBufBytes), so a beat
-  // is one memcpy and nothing is zero-filled or reallocated per copy.
+  // Copies are gathered in a buffer sized for the longest one (kCopyBufBytes) plus a beat
+  // of slack: every beat is copied whole (a fixed-size copy, no call; the kernel zeroes the
+  // bytes past `keep`, and the next beat overwrites them), nothing is zero-filled or
+  // reallocated per copy.
   size_t len = 0;
   uint16_t port = 0;
   bool first = true;
@@ -209,10 +214,9 @@ void EmuCard::process_locked(std::span<const uint8_t> frame, EmuCopySink& sink) 
     first = false;
     const uint64_t keep = b.keep.to_uint64();
     const unsigned valid = static_cast<unsigned>(std::countr_one(keep));
-    // A kernel copy never exceeds the buffer; a longer one would be a kernel bug, cut short.
-    const size_t take = std::min<size_t>(valid, copy_buf_.size() - len);
-    std::memcpy(copy_buf_.data() + len, static_cast<const void*>(&b.data), take);
-    len += take;
+    // A kernel copy is never longer than kCopyBufBytes; a longer one (a kernel bug) is cut.
+    std::memcpy(copy_buf_.data() + len, static_cast<const void*>(&b.data), hw::kBeatBytes);
+    len = std::min<size_t>(len + valid, kCopyBufBytes);
     if (b.last == 1) {
       sink.on_copy(port, std::span<const uint8_t>(copy_buf_.data(), len));
       len = 0;

@@ -82,7 +82,7 @@ class EmuCard final : public Card {
   hw::AxisStream tx_{"emu_tx"};
   // The longest copy: a full frame behind the largest outer header, in whole beats.
   static constexpr size_t kCopyBufBytes = wire::kMaxFrameLen + 2 * hw::kBeatBytes;
-  std::vector<uint8_t> copy_buf_;  // kCopyBufBytes
+  std::vector<uint8_t> copy_buf_;  // kCopyBufBytes and a beat of slack
 };
 
 }  // namespace vxsn

@@ -327,11 +327,12 @@ class ap_uint {
       vxsn_compat::deposit_bits(limb_, kLimbs, lo, n, v.limb(0));
       return;
     }
-    // Wide field: clear it, then or in the value truncated to n bits.
-    const ap_uint field_mask = (~ap_uint(0) >> (W - n)) << lo;
-    ap_uint value = ap_uint(v);
-    if (n < W) value &= ~ap_uint(0) >> (W - n);
-    *this = (*this & ~field_mask) | (value << lo);
+    // Wide field: 64 bits at a time, each one deposit (no full-width temporaries).
+    for (int done = 0; done < n; done += 64) {
+      const int chunk = n - done < 64 ? n - done : 64;
+      const uint64_t bits = done < W2 ? v.bits_at(done, chunk) : 0;  // zero past v's width
+      vxsn_compat::deposit_bits(limb_, kLimbs, lo + done, chunk, bits);
+    }
   }
 
  private:
@@ -359,22 +360,17 @@ namespace vxsn_compat {
 
 // Bytes at..at+W/8-1 of the 2W-bit pair lo:hi (byte 0 of lo first; bytes past hi read as
 // zero), at < W/4: what Vitis code writes as ap_uint<2W> pair = hi; pair <<= W; pair |= lo;
-// ap_uint<W>(pair >> 8 * at). Limb by limb on a stack copy, without the 2W-bit temporaries.
+// ap_uint<W>(pair >> 8 * at). Byte copies, without 2W-bit temporaries and shifts.
 template <int W>
 ap_uint<W> window_lanes(const ap_uint<W>& lo, const ap_uint<W>& hi, unsigned at) {
-  static_assert(W % 64 == 0, "whole limbs");
-  constexpr int L = ap_uint<W>::kLimbs;
+  static_assert(W % 8 == 0, "whole bytes");
   if (at >= 2 * (W / 8)) fail("window offset out of bounds");
-  uint64_t src[3 * L + 1];
-  for (int i = 0; i < L; ++i) {
-    src[i] = lo.limb(i);
-    src[L + i] = hi.limb(i);
-  }
-  for (int i = 2 * L; i < 3 * L + 1; ++i) src[i] = 0;
-  const unsigned ls = at / 8, bs = 8 * (at % 8);
+  uint8_t bytes[3 * (W / 8)];  // lo, hi, zeros: fixed-size copies the compiler inlines
+  lo.read_lanes(0, bytes, W / 8);
+  hi.read_lanes(0, bytes + W / 8, W / 8);
+  std::memset(bytes + 2 * (W / 8), 0, W / 8);
   ap_uint<W> r;
-  for (int i = 0; i < L; ++i)
-    r.set_limb(i, (src[i + ls] >> bs) | ((src[i + ls + 1] << 1) << (63 - bs)));
+  r.write_lanes(0, bytes + at, W / 8);
   return r;
 }
 
