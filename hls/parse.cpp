@@ -15,14 +15,7 @@ struct HeaderWindow {
     return 0;
   }
   uint16_t be16(unsigned i) const { return static_cast<uint16_t>((at(i) << 8) | at(i + 1)); }
-  IpBits addr(unsigned i, unsigned len) const {
-    IpBits a = 0;
-    for (unsigned k = 0; k < 16; ++k) {
-#pragma HLS UNROLL
-      if (k < len) a.range(8 * k + 7, 8 * k) = at(i + k);
-    }
-    return a;
-  }
+  IpBits addr(unsigned i, unsigned len) const { return window_addr(beat0, beat1, i, len); }
 };
 
 // Number of valid bytes of a beat: the run of set keep bits from byte 0 (CMAC/OpenNIC
@@ -51,22 +44,6 @@ Word512 clear_past(const Word512& data, unsigned valid) {
   if (valid == 0) return Word512(0);
   const Word512 mask = ~Word512(0) >> (kBeatBits - 8 * valid);
   return data & mask;
-}
-
-// Ones'-complement sum (unfolded) of the big-endian words of the beat's bytes that lie in
-// [start, end) of the frame; `base` is the frame offset of byte 0. `start` is even (every
-// outer header length is), so frame-even bytes are the high bytes of payload words; an odd
-// `end` leaves a high byte padded with zero, as RFC 1071 sums an odd tail.
-uint32_t masked_word_sum(const Word512& d, uint32_t base, uint32_t start, uint32_t end) {
-  uint32_t sum = 0;
-  for (unsigned w = 0; w < kBeatBytes / 2; ++w) {
-#pragma HLS UNROLL
-    const uint32_t pos = base + 2 * w;
-    const uint32_t hi = (pos >= start && pos < end) ? byte_at(d, 2 * w) : 0;
-    const uint32_t lo = (pos + 1 >= start && pos + 1 < end) ? byte_at(d, 2 * w + 1) : 0;
-    sum += (hi << 8) | lo;
-  }
-  return sum;
 }
 
 bool is_service_address(const ControlRegs& ctrl, uint8_t family, const IpBits& dst) {

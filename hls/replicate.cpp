@@ -9,8 +9,6 @@
 namespace vxsn::hw {
 namespace {
 
-using Word1024 = ap_uint<2 * kBeatBits>;
-
 // Largest outer header of a copy: Ethernet + 802.1Q + IPv6 + UDP.
 constexpr unsigned kMaxCopyHeader = wire::kOuterIpv6Len + wire::kVlanTagLen;
 static_assert(kMaxCopyHeader == 66 && kMaxCopyHeader < 2 * kBeatBytes);
@@ -31,11 +29,8 @@ LookupRequest header_lookup(uint8_t table_bank, const Word512& beat0, const Word
   static_assert(wire::kEthHeaderLen + wire::kVlanTagLen + wire::kIpv6HeaderLen +
                     wire::kUdpHeaderLen + 4 + 3 <=
                 2 * kBeatBytes);
-  Word1024 window = beat1;
-  window <<= kBeatBits;
-  window |= Word1024(beat0);
-  const Word512 vni_bytes = Word512(window >> (8 * vni_at));
-  const Word512 src_bytes = Word512(window >> (8 * src_at));
+  const Word512 vni_bytes = window_bytes(beat0, beat1, vni_at);
+  const Word512 src_bytes = window_bytes(beat0, beat1, src_at);
   LookupRequest r;
   r.bank = table_bank & 1;
   r.vni = (uint32_t{byte_at(vni_bytes, 0)} << 16) | (uint32_t{byte_at(vni_bytes, 1)} << 8) |
@@ -148,10 +143,7 @@ unsigned build_copy_header(const Word512& rec0, const Word512& rec1, const CopyC
   const bool v4 = byte_at(rec0, card::kMemFamily) == card::kFamilyV4;
   const unsigned ip_header_len = v4 ? wire::kIpv4HeaderLen : wire::kIpv6HeaderLen;
   constexpr unsigned kMacs = 2 * wire::kEthAddrLen;
-  for (unsigned i = 0; i < kMacs; ++i) {
-#pragma HLS UNROLL
-    hdr[i] = byte_at(rec0, card::kMemTemplate + i);
-  }
+  read_bytes<kMacs>(rec0, card::kMemTemplate, hdr, kMacs);
   unsigned o = kMacs;
   if (c.has_vlan) {
     put_be16(hdr + o, wire::kEtherTypeVlan);
@@ -159,10 +151,7 @@ unsigned build_copy_header(const Word512& rec0, const Word512& rec1, const CopyC
     o += wire::kVlanTagLen;
   }
   const unsigned rest = 2 + ip_header_len + wire::kUdpHeaderLen;  // EtherType .. UDP end
-  for (unsigned i = 0; i < wire::kOuterIpv6Len - kMacs; ++i) {
-#pragma HLS UNROLL
-    if (i < rest) hdr[o + i] = byte_at(rec0, card::kMemTemplate + kMacs + i);
-  }
+  read_bytes<wire::kOuterIpv6Len - kMacs>(rec0, card::kMemTemplate + kMacs, hdr + o, rest);
   uint8_t* ip = hdr + o + 2;
   uint8_t* udp = ip + ip_header_len;
   put_be16(udp, c.udp_src_port);
@@ -171,10 +160,7 @@ unsigned build_copy_header(const Word512& rec0, const Word512& rec1, const CopyC
   const bool ingress_src = c.keep_original && byte_at(rec0, card::kMemFamily) == c.ingress_family;
   uint32_t sum = le32_at(rec1, card::kMemFixedSum - card::kWordBytes);
   if (ingress_src) {
-    for (unsigned i = 0; i < 16; ++i) {
-#pragma HLS UNROLL
-      if (i < (v4 ? 4u : 16u)) (v4 ? ip + 12 : ip + 8)[i] = ip_byte(c.ingress_src, i);
-    }
+    read_bytes<16>(c.ingress_src, 0, v4 ? ip + 12 : ip + 8, v4 ? 4u : 16u);
     sum += c.ingress_src_sum;
   } else {
     sum += le32_at(rec1, card::kMemOwnSourceSum - card::kWordBytes);
@@ -197,10 +183,7 @@ CopyJob copy_job(const Word512& rec0, const Word512& rec1, const CopyContext& c)
   const unsigned hdr_len = build_copy_header(rec0, rec1, c, hdr);
   CopyJob job;
   job.head0 = 0;
-  for (unsigned i = 0; i < kBeatBytes; ++i) {
-#pragma HLS UNROLL
-    if (i < hdr_len) set_byte(job.head0, i, hdr[i]);
-  }
+  write_bytes<kBeatBytes>(job.head0, 0, hdr, hdr_len);
   static_assert(kMaxCopyHeader == kBeatBytes + 2);
   job.head1 = static_cast<uint16_t>((hdr_len > kBeatBytes ? hdr[kBeatBytes] : 0) |
                                     (hdr_len > kBeatBytes + 1 ? hdr[kBeatBytes + 1] << 8 : 0));
@@ -362,10 +345,8 @@ AxisBeat copy_beat(const Word512 frame[kMaxFrameBeats], const CopyJob& job, unsi
   const int from = static_cast<int>(k * kBeatBytes) + shift;
   const int first = (from + static_cast<int>(kBeatBytes)) / static_cast<int>(kBeatBytes) - 1;
   const unsigned byte_shift = static_cast<unsigned>(from - first * static_cast<int>(kBeatBytes));
-  Word1024 pair = stored_beat(frame, first + 1, job.stored_beats);
-  pair <<= kBeatBits;
-  pair |= Word1024(stored_beat(frame, first, job.stored_beats));
-  Word512 out = Word512(pair >> (8 * byte_shift));
+  Word512 out = window_bytes(stored_beat(frame, first, job.stored_beats),
+                             stored_beat(frame, first + 1, job.stored_beats), byte_shift);
   const unsigned base = k * kBeatBytes;
   if (base < job.hdr_len) {
     const Word512 m = byte_mask(job.hdr_len - base);  // header bytes in this beat

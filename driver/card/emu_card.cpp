@@ -51,14 +51,14 @@ EmuCard::EmuCard()
     : table_mem_(card::kTableMemoryWords),
       learn_ring_(card::kLearnRingWords),
       counters_(card::kCounterWords, 0),
-      counter_base_(card::kCounterWords, 0) {
+      counter_base_(card::kCounterWords, 0),
+      copy_buf_(kCopyBufBytes + hw::kBeatBytes) {
   // Both banks hold a valid empty table, so status() and counters describe something real.
   const std::vector<uint8_t> empty = serialise_bank(CardTableSpec{});
   for (unsigned bank = 0; bank < card::kBankCount; ++bank)
     std::memcpy(bytes_of(table_mem_, card::bank_word(bank)), empty.data(), empty.size());
   active_ = inspect_bank_image(empty);
   regs_ = encode_control(control_, 0);
-  copy_buf_.reserve(wire::kMaxFrameLen + 2 * hw::kBeatBytes);
   std::lock_guard lock(kernel_lock().mutex);
   claim_kernel_locked();
 }
@@ -181,14 +181,16 @@ void EmuCard::process_burst(std::span<const std::span<const uint8_t>> frames, Em
 
 void EmuCard::process_locked(std::span<const uint8_t> frame, EmuCopySink& sink) {
   // The frame as AXI4-Stream beats: byte 0 in bits 7..0 of beat 0, keep marking valid bytes.
+  // A beat is built zeroed, so the bytes of a short last beat are copied straight in.
   const size_t beats = std::max<size_t>(1, (frame.size() + hw::kBeatBytes - 1) / hw::kBeatBytes);
   for (size_t k = 0; k < beats; ++k) {
     hw::AxisBeat b;
     const size_t at = k * hw::kBeatBytes;
     const size_t n = frame.size() > at ? std::min<size_t>(hw::kBeatBytes, frame.size() - at) : 0;
-    uint8_t bytes[hw::kBeatBytes] = {};
-    if (n) std::memcpy(bytes, frame.data() + at, n);
-    std::memcpy(static_cast<void*>(&b.data), bytes, hw::kBeatBytes);
+    if (n == hw::kBeatBytes)  // a fixed-size copy the compiler inlines
+      std::memcpy(static_cast<void*>(&b.data), frame.data() + at, hw::kBeatBytes);
+    else if (n != 0)
+      std::memcpy(static_cast<void*>(&b.data), frame.data() + at, n);
     b.keep = n == hw::kBeatBytes ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
     b.last = k + 1 == beats ? 1 : 0;
     rx_.write(b);
@@ -199,7 +201,11 @@ void EmuCard::process_locked(std::span<const uint8_t> frame, EmuCopySink& sink) 
   // shifts every later frame, so drop it here rather than carry it on.
   while (!rx_.empty()) rx_.read();
 
-  copy_buf_.clear();
+  // Copies are gathered in a buffer sized for the longest one (kCopyBufBytes) plus a beat
+  // of slack: every beat is copied whole (a fixed-size copy, no call; the kernel zeroes the
+  // bytes past `keep`, and the next beat overwrites them), nothing is zero-filled or
+  // reallocated per copy.
+  size_t len = 0;
   uint16_t port = 0;
   bool first = true;
   while (!tx_.empty()) {
@@ -208,12 +214,12 @@ void EmuCard::process_locked(std::span<const uint8_t> frame, EmuCopySink& sink) 
     first = false;
     const uint64_t keep = b.keep.to_uint64();
     const unsigned valid = static_cast<unsigned>(std::countr_one(keep));
-    const size_t old = copy_buf_.size();
-    copy_buf_.resize(old + valid);
-    std::memcpy(copy_buf_.data() + old, static_cast<const void*>(&b.data), valid);
+    // A kernel copy is never longer than kCopyBufBytes; a longer one (a kernel bug) is cut.
+    std::memcpy(copy_buf_.data() + len, static_cast<const void*>(&b.data), hw::kBeatBytes);
+    len = std::min<size_t>(len + valid, kCopyBufBytes);
     if (b.last == 1) {
-      sink.on_copy(port, copy_buf_);
-      copy_buf_.clear();
+      sink.on_copy(port, std::span<const uint8_t>(copy_buf_.data(), len));
+      len = 0;
       first = true;
     }
   }

@@ -80,7 +80,9 @@ class EmuCard final : public Card {
   uint64_t tables_loaded_ = 0;
   hw::AxisStream rx_{"emu_rx"};
   hw::AxisStream tx_{"emu_tx"};
-  std::vector<uint8_t> copy_buf_;
+  // The longest copy: a full frame behind the largest outer header, in whole beats.
+  static constexpr size_t kCopyBufBytes = wire::kMaxFrameLen + 2 * hw::kBeatBytes;
+  std::vector<uint8_t> copy_buf_;  // kCopyBufBytes and a beat of slack
 };
 
 }  // namespace vxsn

@@ -162,28 +162,30 @@ class ap_uint {
   }
 
   // ---- shifts (width kept, bits shifted out are lost) --------------------------------
+  // Every result limb is two source limbs (zero past the word) and two shifts, without
+  // the edge tests of a bit-by-bit view: short fixed-trip loops the compiler unrolls.
+  // `(x >> 1) >> (63 - bs)` is `x >> (64 - bs)` for bs in 1..63 and 0 for bs == 0 (a shift
+  // by 64 would be undefined).
   ap_uint operator<<(int n) const {
-    ap_uint r;
     if (n < 0) return *this >> -n;
+    ap_uint r;
     if (n >= W) return r;
     const int ls = n / 64, bs = n % 64;
-    for (int i = kLimbs - 1; i >= ls; --i) {
-      uint64_t v = limb_[i - ls] << bs;
-      if (bs != 0 && i - ls - 1 >= 0) v |= limb_[i - ls - 1] >> (64 - bs);
-      r.limb_[i] = v;
+    for (int i = ls; i < kLimbs; ++i) {
+      const uint64_t below = i - ls - 1 >= 0 ? limb_[i - ls - 1] : 0;
+      r.limb_[i] = (limb_[i - ls] << bs) | ((below >> 1) >> (63 - bs));
     }
     r.clamp();
     return r;
   }
   ap_uint operator>>(int n) const {
-    ap_uint r;
     if (n < 0) return *this << -n;
+    ap_uint r;
     if (n >= W) return r;
     const int ls = n / 64, bs = n % 64;
     for (int i = 0; i + ls < kLimbs; ++i) {
-      uint64_t v = limb_[i + ls] >> bs;
-      if (bs != 0 && i + ls + 1 < kLimbs) v |= limb_[i + ls + 1] << (64 - bs);
-      r.limb_[i] = v;
+      const uint64_t above = i + ls + 1 < kLimbs ? limb_[i + ls + 1] : 0;
+      r.limb_[i] = (limb_[i + ls] >> bs) | ((above << 1) << (63 - bs));
     }
     return r;
   }
@@ -280,6 +282,23 @@ class ap_uint {
     reinterpret_cast<uint8_t*>(limb_)[i] = v;
   }
 
+  // Bytes at..at+n-1 copied out to / in from plain bytes: one memcpy where byte_lanes.hpp
+  // would otherwise move a byte per part select.
+  void read_lanes(unsigned at, uint8_t* out, unsigned n) const {
+    static_assert(W % 8 == 0, "byte lanes need a width in whole bytes");
+    if (at > W / 8 || n > W / 8 - at) vxsn_compat::fail("byte lanes out of bounds");
+    std::memcpy(out, reinterpret_cast<const uint8_t*>(limb_) + at, n);
+  }
+  void write_lanes(unsigned at, const uint8_t* in, unsigned n) {
+    static_assert(W % 8 == 0, "byte lanes need a width in whole bytes");
+    if (at > W / 8 || n > W / 8 - at) vxsn_compat::fail("byte lanes out of bounds");
+    std::memcpy(reinterpret_cast<uint8_t*>(limb_) + at, in, n);
+  }
+  void set_limb(int i, uint64_t v) {  // compat layer only, as limb()
+    limb_[i] = v;
+    if (i == kLimbs - 1) clamp();
+  }
+
   // Bits [lo, lo+n) with n <= 64.
   uint64_t bits_at(int lo, int n) const { return vxsn_compat::extract_bits(limb_, kLimbs, lo, n); }
 
@@ -308,11 +327,12 @@ class ap_uint {
       vxsn_compat::deposit_bits(limb_, kLimbs, lo, n, v.limb(0));
       return;
     }
-    // Wide field: clear it, then or in the value truncated to n bits.
-    const ap_uint field_mask = (~ap_uint(0) >> (W - n)) << lo;
-    ap_uint value = ap_uint(v);
-    if (n < W) value &= ~ap_uint(0) >> (W - n);
-    *this = (*this & ~field_mask) | (value << lo);
+    // Wide field: 64 bits at a time, each one deposit (no full-width temporaries).
+    for (int done = 0; done < n; done += 64) {
+      const int chunk = n - done < 64 ? n - done : 64;
+      const uint64_t bits = done < W2 ? v.bits_at(done, chunk) : 0;  // zero past v's width
+      vxsn_compat::deposit_bits(limb_, kLimbs, lo + done, chunk, bits);
+    }
   }
 
  private:
@@ -335,3 +355,49 @@ bool operator!=(const ap_uint<W>& a, T b) {
 
 static_assert(sizeof(ap_uint<512>) == 64, "512-bit words must be exactly 64 bytes in memory");
 static_assert(sizeof(ap_uint<64>) == 8);
+
+namespace vxsn_compat {
+
+// Bytes at..at+W/8-1 of the 2W-bit pair lo:hi (byte 0 of lo first; bytes past hi read as
+// zero), at < W/4: what Vitis code writes as ap_uint<2W> pair = hi; pair <<= W; pair |= lo;
+// ap_uint<W>(pair >> 8 * at). Byte copies, without 2W-bit temporaries and shifts.
+template <int W>
+ap_uint<W> window_lanes(const ap_uint<W>& lo, const ap_uint<W>& hi, unsigned at) {
+  static_assert(W % 8 == 0, "whole bytes");
+  if (at >= 2 * (W / 8)) fail("window offset out of bounds");
+  uint8_t bytes[3 * (W / 8)];  // lo, hi, zeros: fixed-size copies the compiler inlines
+  lo.read_lanes(0, bytes, W / 8);
+  hi.read_lanes(0, bytes + W / 8, W / 8);
+  std::memset(bytes + 2 * (W / 8), 0, W / 8);
+  ap_uint<W> r;
+  r.write_lanes(0, bytes + at, W / 8);
+  return r;
+}
+
+// Sum of the big-endian 16-bit words of a whole-limb word whose bytes outside [from, to)
+// count as zero (from <= to <= W/8): each limb's four words at once (bytes swapped into
+// 16-bit lanes, lanes added pairwise into 32-bit lanes), no per-byte tests.
+template <int W>
+uint32_t be16_sum_between(const ap_uint<W>& w, unsigned from, unsigned to) {
+  static_assert(W % 64 == 0, "whole limbs");
+  constexpr int L = ap_uint<W>::kLimbs;
+  constexpr uint64_t kEvenBytes = 0x00FF00FF00FF00FFull;
+  constexpr uint64_t kLow16 = 0x0000FFFF0000FFFFull;
+  if (from > to || to > W / 8) fail("byte range out of bounds");
+  uint64_t acc = 0;  // two 32-bit lanes; at most 2 * 4 * L words of 16 bits: no overflow
+  for (int i = 0; i < L; ++i) {
+    const unsigned first = 8 * i;  // byte index of the limb's low byte
+    uint64_t x = w.limb(i);
+    // Keep bytes first..first+7 that lie in [from, to).
+    const unsigned lo = from > first ? (from - first < 8 ? from - first : 8) : 0;
+    const unsigned hi = to > first ? (to - first < 8 ? to - first : 8) : 0;
+    const uint64_t keep_hi = hi >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * hi)) - 1;
+    const uint64_t keep_lo = lo >= 8 ? 0 : ~uint64_t{0} << (8 * lo);
+    x &= keep_hi & keep_lo;
+    const uint64_t words = ((x & kEvenBytes) << 8) | ((x >> 8) & kEvenBytes);
+    acc += (words & kLow16) + ((words >> 16) & kLow16);
+  }
+  return static_cast<uint32_t>((acc & 0xFFFFFFFFu) + (acc >> 32));
+}
+
+}  // namespace vxsn_compat

@@ -13,9 +13,9 @@
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
-#include <deque>
 #include <new>
 #include <utility>
+#include <vector>
 
 namespace hls {
 
@@ -42,14 +42,16 @@ class FixedFifo {
   bool full() const { return count_ == DEPTH; }
   unsigned size() const { return count_; }
   void push(const T& v) {
-    new (slot((head_ + count_) % DEPTH)) T(v);
+    unsigned tail = head_ + count_;  // < 2 * DEPTH: one conditional wrap, no division
+    if (tail >= DEPTH) tail -= DEPTH;
+    new (slot(tail)) T(v);
     ++count_;
   }
   T pop() {
     T* p = std::launder(reinterpret_cast<T*>(slot(head_)));
     T v = std::move(*p);
     p->~T();
-    head_ = (head_ + 1) % DEPTH;
+    if (++head_ == DEPTH) head_ = 0;
     --count_;
     return v;
   }
@@ -61,22 +63,38 @@ class FixedFifo {
   unsigned count_ = 0;
 };
 
+// A ring in one heap block that doubles when full (never shrinks): a stream that lives as
+// long as its owner (the emulated card's rx/tx) allocates only while it grows, where a
+// std::deque of 112-byte beats allocated and freed a block every four beats.
 template <class T>
 class GrowingFifo {
  public:
   static constexpr unsigned kUnboundedLimit = 1u << 20;
-  bool empty() const { return q_.empty(); }
-  bool full() const { return q_.size() >= kUnboundedLimit; }
-  unsigned size() const { return static_cast<unsigned>(q_.size()); }
-  void push(const T& v) { q_.push_back(v); }
+  bool empty() const { return count_ == 0; }
+  bool full() const { return count_ >= kUnboundedLimit; }
+  unsigned size() const { return count_; }
+  void push(const T& v) {
+    if (count_ == ring_.size()) grow();
+    ring_[(head_ + count_) & (ring_.size() - 1)] = v;
+    ++count_;
+  }
   T pop() {
-    T v = q_.front();
-    q_.pop_front();
-    return v;
+    const unsigned at = head_;
+    head_ = (head_ + 1) & (ring_.size() - 1);
+    --count_;
+    return ring_[at];
   }
 
  private:
-  std::deque<T> q_;
+  void grow() {
+    std::vector<T> bigger(ring_.empty() ? 16 : 2 * ring_.size());
+    for (unsigned i = 0; i < count_; ++i) bigger[i] = ring_[(head_ + i) & (ring_.size() - 1)];
+    ring_.swap(bigger);
+    head_ = 0;
+  }
+  std::vector<T> ring_;  // size 0 or a power of two
+  unsigned head_ = 0;
+  unsigned count_ = 0;
 };
 
 }  // namespace compat_detail

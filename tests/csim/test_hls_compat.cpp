@@ -1,10 +1,12 @@
 // The hls/compat layer: ap_uint<N> against independent arithmetic (unsigned __int128 and a
-// bit-array model), hls::stream FIFO behaviour and its loud failures.
+// bit-array model), the byte-lane helpers the kernels use (hls/byte_lanes.hpp) against
+// plain byte arrays, hls::stream FIFO behaviour and its loud failures.
 #include <gtest/gtest.h>
 
 #include <bitset>
 #include <random>
 
+#include "hls/byte_lanes.hpp"
 #include "hls/hls_types.hpp"
 
 namespace {
@@ -89,6 +91,100 @@ TEST(ApUint, WidthConversionTruncatesAndExtends) {
   EXPECT_FALSE(w[301]);
 }
 
+// A field wider than 64 bits written anywhere (what `range(127, 32) = 0` does), against a
+// bitset model: the bits outside the field are kept, the value is truncated or zero-extended.
+TEST(ApUint, WideFieldWritesMatchABitModel) {
+  std::mt19937_64 rng(11);
+  for (int round = 0; round < 300; ++round) {
+    ap_uint<512> w = 0;
+    ap_uint<128> v = 0;
+    std::bitset<512> model;
+    std::bitset<128> value;
+    for (int limb = 0; limb < 8; ++limb) {
+      const uint64_t x = rng();
+      w.range(64 * limb + 63, 64 * limb) = x;
+      for (int b = 0; b < 64; ++b) model[64 * limb + b] = (x >> b) & 1;
+    }
+    for (int limb = 0; limb < 2; ++limb) {
+      const uint64_t x = rng();
+      v.range(64 * limb + 63, 64 * limb) = x;
+      for (int b = 0; b < 64; ++b) value[64 * limb + b] = (x >> b) & 1;
+    }
+    const int lo = static_cast<int>(rng() % 400);
+    const int len = 65 + static_cast<int>(rng() % (512 - lo - 64));
+    w.range(lo + len - 1, lo) = v;
+    for (int b = 0; b < len; ++b) model[lo + b] = b < 128 ? value[b] : false;
+    for (int b = 0; b < 512; ++b)
+      ASSERT_EQ(w[b], model[b]) << "field " << lo << "+" << len << " bit " << b;
+  }
+}
+
+using vxsn::hw::Word512;
+
+Word512 word_of(const uint8_t bytes[64]) {
+  Word512 w = 0;
+  for (unsigned i = 0; i < 64; ++i) w.range(8 * i + 7, 8 * i) = bytes[i];
+  return w;
+}
+uint8_t byte_of(const Word512& w, unsigned i) {
+  return static_cast<uint8_t>(w.range(8 * i + 7, 8 * i).to_uint64());
+}
+
+// window_bytes / window_addr: bytes of the two-beat window (zero past it), every offset.
+TEST(ByteLanes, WindowsMatchAByteArray) {
+  std::mt19937_64 rng(3);
+  uint8_t bytes[128];
+  for (uint8_t& b : bytes) b = static_cast<uint8_t>(rng());
+  const Word512 lo = word_of(bytes), hi = word_of(bytes + 64);
+  auto window = [&bytes](unsigned i) { return i < 128 ? bytes[i] : uint8_t{0}; };
+  for (unsigned at = 0; at < 128; ++at) {
+    const Word512 w = vxsn::hw::window_bytes(lo, hi, at);
+    for (unsigned i = 0; i < 64; ++i) ASSERT_EQ(byte_of(w, i), window(at + i)) << at << "+" << i;
+    for (unsigned n : {4u, 16u}) {
+      const vxsn::hw::IpBits a = vxsn::hw::window_addr(lo, hi, at, n);
+      for (unsigned i = 0; i < 16; ++i)
+        ASSERT_EQ(a.range(8 * i + 7, 8 * i).to_uint64(), i < n ? window(at + i) : 0u)
+            << at << "+" << i << " of " << n;
+    }
+  }
+}
+
+// masked_word_sum: the sum of the big-endian words of the bytes inside [start, end) of the
+// frame, byte by byte as RFC 1071 defines it (an odd last byte is a high byte).
+TEST(ByteLanes, MaskedWordSumMatchesBytewiseSum) {
+  std::mt19937_64 rng(5);
+  uint8_t bytes[64];
+  for (uint8_t& b : bytes) b = static_cast<uint8_t>(rng());
+  const Word512 d = word_of(bytes);
+  for (uint32_t base : {0u, 64u, 128u}) {
+    for (uint32_t start = 0; start < 256; start += 2) {
+      for (uint32_t end = start; end < 260; end += 1 + static_cast<uint32_t>(rng() % 5)) {
+        uint32_t expect = 0;
+        for (unsigned i = 0; i < 64; ++i) {
+          const uint32_t pos = base + i;
+          if (pos >= start && pos < end) expect += i % 2 == 0 ? bytes[i] << 8 : bytes[i];
+        }
+        ASSERT_EQ(vxsn::hw::masked_word_sum(d, base, start, end), expect)
+            << base << " [" << start << ", " << end << ")";
+      }
+    }
+  }
+}
+
+TEST(ByteLanes, ReadAndWriteBytesTouchOnlyTheirLanes) {
+  uint8_t bytes[64];
+  for (unsigned i = 0; i < 64; ++i) bytes[i] = static_cast<uint8_t>(i + 1);
+  const Word512 w = word_of(bytes);
+  uint8_t out[20] = {};
+  vxsn::hw::read_bytes<20>(w, 40, out, 7);
+  for (unsigned i = 0; i < 20; ++i) EXPECT_EQ(out[i], i < 7 ? bytes[40 + i] : 0) << i;
+  Word512 v = w;
+  const uint8_t in[8] = {0xA0, 0xA1, 0xA2, 0xA3, 0xA4, 0xA5, 0xA6, 0xA7};
+  vxsn::hw::write_bytes<8>(v, 10, in, 5);
+  for (unsigned i = 0; i < 64; ++i)
+    EXPECT_EQ(byte_of(v, i), i >= 10 && i < 15 ? in[i - 10] : bytes[i]) << i;
+}
+
 TEST(HlsStream, FifoOrderAndNonBlockingCalls) {
   hls::stream<int, 3> s("s");
   EXPECT_TRUE(s.empty());
@@ -116,6 +212,18 @@ TEST(HlsStream, UnboundedDepthGrows) {
   for (int i = 0; i < 100000; ++i) s.write(i);
   EXPECT_EQ(s.size(), 100000u);
   EXPECT_EQ(s.read(), 0);
+}
+
+// Growing while the ring has wrapped (reads in between) keeps FIFO order.
+TEST(HlsStream, UnboundedDepthGrowsAcrossTheWrap) {
+  hls::stream<int> s("w");
+  int next_in = 0, next_out = 0;
+  for (int round = 0; round < 12; ++round) {
+    for (int i = 0; i < 3 + 5 * round; ++i) s.write(next_in++);
+    for (int i = 0; i < 2 + 3 * round; ++i) ASSERT_EQ(s.read(), next_out++);
+  }
+  while (!s.empty()) ASSERT_EQ(s.read(), next_out++);
+  EXPECT_EQ(next_out, next_in);
 }
 
 using TwoDeep = hls::stream<int, 2>;
