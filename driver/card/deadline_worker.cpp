@@ -115,6 +115,11 @@ bool DeadlineWorker::busy() const {
   return state_->running || state_->pending;
 }
 
+void DeadlineWorker::wait_until_idle() {
+  std::unique_lock lock(state_->mutex);
+  state_->finished.wait(lock, [&] { return !state_->running && !state_->pending; });
+}
+
 std::string within(std::chrono::milliseconds timeout) {
   return "within " + std::to_string(timeout.count()) + " ms";
 }

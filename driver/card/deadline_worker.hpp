@@ -55,6 +55,11 @@ class DeadlineWorker {
   // The task still occupies the worker (a kStuck task that has not returned yet).
   bool busy() const;
 
+  // Waits, without a bound, until no task occupies the worker. For an owner whose tasks
+  // reference the owner itself and always return (they wait only for its own locks): call
+  // it before the owner goes, so no late task runs on a destroyed owner.
+  void wait_until_idle();
+
  private:
   struct State;
   static void loop(const std::shared_ptr<State>& state);  // the thread

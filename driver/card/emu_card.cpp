@@ -64,6 +64,9 @@ EmuCard::EmuCard()
 }
 
 EmuCard::~EmuCard() {
+  // A bank ack probe that missed its deadline waiting for the kernel lock still runs on
+  // `this`: let it finish first (it only takes the lock and runs one kernel call).
+  ack_waiter_.wait_until_idle();
   std::lock_guard lock(kernel_lock().mutex);
   if (kernel_lock().owner == this) kernel_lock().owner = nullptr;
 }
@@ -126,8 +129,7 @@ void EmuCard::load_table(std::span<const uint8_t> bank_image) {
 }
 
 void EmuCard::wait_for_bank_ack(unsigned active_bank) {
-  // The probe runs on the waiter's thread; ack_waiter_ is destroyed before the rest of this
-  // card, and a poll ends within its stop grace, so `this` outlives it.
+  // The probe runs on the waiter's thread and uses `this`: the destructor waits for it.
   auto acked = [this, active_bank] {
     std::lock_guard lock(kernel_lock().mutex);
     if (counters_[card::kCtrBankAck] == active_bank) return true;

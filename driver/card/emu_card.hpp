@@ -95,7 +95,7 @@ class EmuCard final : public Card {
   hw::AxisStream tx_{"emu_tx"};
   std::vector<uint8_t> copy_buf_;
 
-  // Last: destroyed first, so a wait still polling ends before the card it reads goes.
+  // Its probes use this card; the destructor waits until it is idle.
   DeadlineWorker ack_waiter_;
 };
 

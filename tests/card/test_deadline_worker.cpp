@@ -119,6 +119,18 @@ TEST(DeadlineWorker, DestroyingItWhileACallIsBlockedNeitherHangsNorFreesTheTasks
   ASSERT_TRUE(eventually([&] { return keep.use_count() == 1; }));
 }
 
+TEST(DeadlineWorker, WaitUntilIdleReturnsOnceAStuckTaskIsReleased) {
+  DeadlineWorker worker;
+  auto gate = std::make_shared<Gate>();
+  ASSERT_EQ(worker.run(20ms, [gate](const std::atomic<bool>&) { gate->pass(); }),
+            DeadlineOutcome::kStuck);
+  std::thread releaser([gate] { gate->release(); });
+  worker.wait_until_idle();
+  EXPECT_TRUE(gate->passed);
+  EXPECT_FALSE(worker.busy());
+  releaser.join();
+}
+
 TEST(DeadlineWorker, APollThatNeverSucceedsTimesOutAndLeavesTheWorkerFree) {
   DeadlineWorker worker;
   auto probes = std::make_shared<std::atomic<int>>(0);
