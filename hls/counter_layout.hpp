@@ -28,6 +28,12 @@ inline constexpr unsigned kCtrRxOversize = 44;       // frames longer than the f
 // The last snapshot request served (hls/counters.hpp): written after every other word of a
 // snapshot, so the block is complete once it equals the host's request number.
 inline constexpr unsigned kCtrSnapshotAck = 45;
+// The table bank retired to (hls/counters.hpp, "Bank ack"): every frame still in the
+// pipeline reads this bank, none the other, so the host may overwrite the other one. The
+// bank of the last frame counted, or, with no frame in the pipeline, the bank register.
+// kNoBankAck after a kernel reset until the first frame or restart writes it.
+inline constexpr unsigned kCtrBankAck = 46;
+inline constexpr uint64_t kNoBankAck = 0xFF;
 // Per VNI counter slot s: kCtrVniBase + 8*s + {frames_in, bytes_in, copies_out, bytes_out,
 // source_not_member, storm_policed, 2 spare}.
 inline constexpr unsigned kCtrVniBase = 64;
@@ -47,6 +53,6 @@ inline constexpr unsigned vni_counter(unsigned slot, unsigned which) {
 
 static_assert(kDropReasonCount <= kCtrDropSlots, "drop counters fit their block");
 static_assert(kCtrDropBase + kCtrDropSlots <= kCtrLearnEvents);
-static_assert(kCtrSnapshotAck < kCtrVniBase);
+static_assert(kCtrSnapshotAck < kCtrVniBase && kCtrBankAck < kCtrVniBase);
 
 }  // namespace vxsn::card

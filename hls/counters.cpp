@@ -26,7 +26,8 @@ struct CounterState {
   bool fwd_valid[kForwardDepth];  // fwd 0 = the last row written
   uint16_t fwd_slot[kForwardDepth];
   VniRow fwd_row[kForwardDepth];
-  uint8_t acked;  // the last snapshot request served
+  uint8_t acked;     // the last snapshot request served
+  uint32_t counted;  // frames counted (wraps), against the top's frames started
 };
 
 CounterState g_ctr = {};
@@ -95,6 +96,14 @@ copy_vni:
   s.acked = request;
 }
 
+// Writes the bank ack word when it changes (one m_axi write per flip, not per frame). The
+// state's copy sits in the global words, so a snapshot copies the same value.
+void ack_bank(CounterState& s, uint64_t* counters, uint8_t bank) {
+  if (s.global[card::kCtrBankAck] == bank) return;
+  s.global[card::kCtrBankAck] = bank;
+  counters[card::kCtrBankAck] = bank;
+}
+
 }  // namespace
 
 void count(OutcomeStream& in, uint64_t* counters, uint8_t snapshot_request) {
@@ -122,11 +131,18 @@ void count(OutcomeStream& in, uint64_t* counters, uint8_t snapshot_request) {
   }
   if (!o.disabled && o.vni_found && o.counter_slot < card::kMaxVniCounterSlots)
     count_vni(s, o.counter_slot, vni_increments(o));
+  ++s.counted;
+  ack_bank(s, counters, o.table_bank);  // after this frame, no frame of the other bank
   serve_snapshot(s, counters, snapshot_request);
 }
 
 void counters_serve_snapshot(uint64_t* counters, uint8_t snapshot_request) {
   serve_snapshot(g_ctr, counters, snapshot_request);
+}
+
+void counters_retire_bank(uint64_t* counters, uint8_t table_bank, uint32_t frames_started) {
+  CounterState& s = g_ctr;
+  if (frames_started == s.counted) ack_bank(s, counters, table_bank & 1);
 }
 
 void counters_reset() {
@@ -146,6 +162,8 @@ reset_vni:
     s.fwd_valid[k] = false;
   }
   s.acked = 0;
+  s.counted = 0;
+  s.global[card::kCtrBankAck] = card::kNoBankAck;  // the next ack is written, whatever bank
 }
 
 }  // namespace vxsn::hw

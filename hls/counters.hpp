@@ -25,6 +25,17 @@
 // card::kCtrSnapshotAck. The host reads the block after it sees its number acknowledged.
 // A snapshot taken while frames are counted is consistent per frame: the copy runs between
 // two frames' updates.
+//
+// Bank ack (card::kCtrBankAck): after a flip, frames that latched the old bank may still
+// be inside the pipeline (the FIFOs hold up to 64 frames of lookahead; chained restarts
+// overlap), reading the old bank, which the host's next load would overwrite. Each frame's
+// outcome carries the bank its reads used (FrameOutcome::table_bank) to count, the last
+// process: frames leave in order, and a frame latches the bank after every earlier frame,
+// so when count sees a frame of bank B, no frame of the other bank is left. count then
+// writes B into the ack word (only when it changes). An idle card (no frame after the
+// flip) acknowledges at its next restart, or control call, if every frame started has been
+// counted: then no frame is in the pipeline at all and the register's bank is the one.
+// The host waits for the ack to name the active bank before it writes the idle one.
 #pragma once
 
 #include "hls/kernel_streams.hpp"
@@ -37,6 +48,11 @@ void count(OutcomeStream& in, uint64_t* counters, uint8_t snapshot_request);
 
 // Serves a pending snapshot request without counting a frame (a control call).
 void counters_serve_snapshot(uint64_t* counters, uint8_t snapshot_request);
+
+// With no frame in the pipeline (`frames_started`, the frames the top has sent in, equals
+// the frames counted), acknowledges `table_bank` (the register) as retired to; otherwise
+// leaves the ack to the frames still to be counted.
+void counters_retire_bank(uint64_t* counters, uint8_t table_bank, uint32_t frames_started);
 
 // Every on-chip counter back to zero, no request pending (kernel reset).
 void counters_reset();

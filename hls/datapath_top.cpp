@@ -12,6 +12,10 @@
 namespace vxsn::hw {
 namespace {
 
+// Frames sent into the DATAFLOW region (wraps); count keeps the frames that left it, so the
+// two are equal exactly when no frame is in the pipeline (hls/counters.hpp, "Bank ack").
+uint32_t g_frames_started = 0;
+
 // One frame through the four processes. Every process reads and writes exactly one
 // metadata/outcome element per frame, so the region is a clean single-producer,
 // single-consumer chain.
@@ -78,17 +82,17 @@ void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
     learn_reset();
     storm_reset();
     counters_reset();
+    g_frames_started = 0;
     return;
   }
-  if (command == kCmdControl) {
+  // kCmdControl, or a kCmdFrame restart with no frame (idle): serve a snapshot request and
+  // acknowledge the bank register if no frame is in the pipeline.
+  if (command == kCmdControl || !frame_arriving(rx)) {
+    counters_retire_bank(counters, ctrl.table_bank, g_frames_started);
     counters_serve_snapshot(counters, ctrl.counter_snapshot);
     return;
   }
-  // kCmdFrame: one frame, or an idle restart that still serves a snapshot request.
-  if (!frame_arriving(rx)) {
-    counters_serve_snapshot(counters, ctrl.counter_snapshot);
-    return;
-  }
+  ++g_frames_started;
   datapath_frame(rx, tx, table_mem, member_mem, learn_ring, counters, ctrl);
 }
 

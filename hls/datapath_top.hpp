@@ -9,7 +9,9 @@
 // cache, the storm policers' buckets, the counters) and returns. kCmdControl touches no
 // stream and clears nothing: it takes the registers and serves a pending counter snapshot
 // request (ControlRegs::counter_snapshot, hls/counters.hpp); a frame call serves one too,
-// after counting its frame.
+// after counting its frame. Every call keeps the table bank ack word (card::kCtrBankAck,
+// hls/counters.hpp) naming the bank all frames in the pipeline read: a frame at the end of
+// the pipeline, a control call or an idle restart with no frame inside.
 //
 // Interfaces (Vitis):
 //   rx, tx        AXI4-Stream, 512-bit data + keep + last (byte 0 of a frame = bits 7..0 of

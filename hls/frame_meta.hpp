@@ -51,6 +51,9 @@ struct FrameOutcome {
   bool learn_written = false;
   bool learn_suppressed = false;
   bool learn_ring_full = false;
+  // The table bank this frame's lookup and member records were read from: carried to the
+  // end of the pipeline, where count acknowledges it (card::kCtrBankAck).
+  uint8_t table_bank = 0;
 };
 
 inline constexpr uint8_t drop_code(DropReason r) {

@@ -238,6 +238,7 @@ plan_loop:
       list = lists.read();
       const FrameMeta& meta = f.meta;
       out = FrameOutcome{};
+      out.table_bank = list.bank;  // sent after the last member record: reads all done
       out.rx_bytes = meta.frame_len;
       out.disabled = meta.disabled;
       out.oversize = meta.oversize;

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "driver/card/deadline_worker.hpp"
 #include "hls/counter_layout.hpp"
 #include "hls/learn_ring_layout.hpp"
 #include "hls/table_layout.hpp"
@@ -16,6 +17,16 @@ namespace {
 }
 
 }  // namespace
+
+CardError bank_ack_timeout(unsigned active_bank, uint64_t ack_word) {
+  const unsigned idle = 1u - active_bank;
+  return CardError(CardError::Kind::kIo,
+                   "card: the kernel has not acknowledged the flip to table bank " +
+                       std::to_string(active_bank) + " " + within(kBankAckTimeout) +
+                       " (bank ack word " + std::to_string(ack_word) +
+                       "): frames may still read bank " + std::to_string(idle) +
+                       ", so it is left as it was and the table not loaded");
+}
 
 BankSummary inspect_bank_image(std::span<const uint8_t> image) {
   if (image.size() != card::kBankBytes)

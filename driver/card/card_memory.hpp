@@ -3,6 +3,7 @@
 // encoding the control registers. Backends differ only in how bytes reach the card.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -49,6 +50,15 @@ struct BankSummary {
 // Throws CardError{kBadImage} unless `image` is one bank (card::kBankBytes) with the magic,
 // this driver's layout version and header fields the kernel can use.
 BankSummary inspect_bank_image(std::span<const uint8_t> image);
+
+// The table bank ack (hls/counters.hpp, card::kCtrBankAck): before a backend overwrites the
+// idle bank it waits until the kernel's ack word names the active bank, i.e. no frame that
+// started on the idle bank is left in the pipeline. A frame in flight leaves in
+// microseconds and an idle kernel restarts every ~0.2 ms, so the bound is for a hung card.
+inline constexpr std::chrono::milliseconds kBankAckTimeout{1000};
+// The CardError{kIo} for an ack not seen within kBankAckTimeout: names the flip waited
+// for, the bank left untouched and the ack word last read.
+CardError bank_ack_timeout(unsigned active_bank, uint64_t ack_word);
 
 // Throws CardError{kBadConfig}: more than hw::kMaxServiceAddrs addresses, or one without a
 // family.

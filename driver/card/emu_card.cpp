@@ -64,6 +64,9 @@ EmuCard::EmuCard()
 }
 
 EmuCard::~EmuCard() {
+  // A bank ack probe that missed its deadline waiting for the kernel lock still runs on
+  // `this`: let it finish first (it only takes the lock and runs one kernel call).
+  ack_waiter_.wait_until_idle();
   std::lock_guard lock(kernel_lock().mutex);
   if (kernel_lock().owner == this) kernel_lock().owner = nullptr;
 }
@@ -109,19 +112,44 @@ void EmuCard::configure(const CardControl& control) {
 void EmuCard::load_table(std::span<const uint8_t> bank_image) {
   std::lock_guard load(load_mutex_);
   BankSummary summary = inspect_bank_image(bank_image);  // throws before anything is written
-  unsigned idle;
+  unsigned active;
   {
     std::lock_guard lock(kernel_lock().mutex);
-    idle = 1u - regs_.table_bank;
+    active = regs_.table_bank;
   }
-  // No frame reads the idle bank: frames latch the bank register at their start, and the
-  // last flip (to the other bank) happened under the kernel lock, after which no kernel
-  // call that latched this bank can still be running.
+  // No frame reads the idle bank once the kernel has acknowledged the last flip: every
+  // frame that latched it has been counted. (Only load_table flips, under load_mutex_.)
+  wait_for_bank_ack(active);
+  const unsigned idle = 1u - active;
   std::memcpy(bytes_of(table_mem_, card::bank_word(idle)), bank_image.data(), bank_image.size());
   std::lock_guard lock(kernel_lock().mutex);
   regs_.table_bank = static_cast<uint8_t>(idle);
   active_ = std::move(summary);
   ++tables_loaded_;
+}
+
+void EmuCard::wait_for_bank_ack(unsigned active_bank) {
+  // The probe runs on the waiter's thread and uses `this`: the destructor waits for it.
+  auto acked = [this, active_bank] {
+    std::lock_guard lock(kernel_lock().mutex);
+    if (counters_[card::kCtrBankAck] == active_bank) return true;
+    idle_restart_locked();
+    return counters_[card::kCtrBankAck] == active_bank;
+  };
+  if (ack_waiter_.poll(kBankAckTimeout, std::chrono::microseconds{100}, acked) !=
+      DeadlineOutcome::kDone)
+    throw bank_ack_timeout(active_bank, bank_ack());
+}
+
+void EmuCard::idle_restart_locked() {
+  claim_kernel_locked();
+  hw::vxsn_datapath(rx_, tx_, table_mem_.data(), table_mem_.data(), learn_ring_.data(),
+                    counters_.data(), regs_, hw::kCmdFrame);
+}
+
+uint64_t EmuCard::bank_ack() {
+  std::lock_guard lock(kernel_lock().mutex);
+  return counters_[card::kCtrBankAck];
 }
 
 CardCounters EmuCard::read_counters() {

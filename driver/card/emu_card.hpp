@@ -15,6 +15,12 @@
 //
 // Counters are read as on a card: a snapshot request (ControlRegs::counter_snapshot and a
 // control call), its acknowledgement checked, then the block read.
+//
+// Table loads follow the card's bank ack protocol (hls/counters.hpp): load_table waits,
+// with the shared deadline (DeadlineWorker, kBankAckTimeout), until the kernel's ack word
+// names the active bank before it overwrites the idle one. Frames acknowledge as they are
+// counted; with no frame since the flip, the wait gives the kernel an idle restart, as a
+// free-running card takes by itself.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +31,7 @@
 
 #include "driver/card/card.hpp"
 #include "driver/card/card_memory.hpp"
+#include "driver/card/deadline_worker.hpp"
 #include "hls/hls_types.hpp"
 #include "hls/kernel_streams.hpp"
 
@@ -59,11 +66,17 @@ class EmuCard final : public Card {
   // Several frames under one acquisition of the kernel (cheaper per frame).
   void process_burst(std::span<const std::span<const uint8_t>> frames, EmuCopySink& sink);
 
+  // The kernel's table bank ack word (card::kCtrBankAck) as the card memory holds it.
+  uint64_t bank_ack();
+
  private:
   void process_locked(std::span<const uint8_t> frame, EmuCopySink& sink);
   void claim_kernel_locked();
   void release_kernel_locked();
   void snapshot_counters_locked();
+  void wait_for_bank_ack(unsigned active_bank);
+  // One kCmdFrame call with no frame queued: a free-running card's idle restart.
+  void idle_restart_locked();
   std::vector<uint64_t> counter_totals_locked();
 
   std::mutex load_mutex_;  // one load_table at a time
@@ -83,6 +96,9 @@ class EmuCard final : public Card {
   // The longest copy: a full frame behind the largest outer header, in whole beats.
   static constexpr size_t kCopyBufBytes = wire::kMaxFrameLen + 2 * hw::kBeatBytes;
   std::vector<uint8_t> copy_buf_;  // kCopyBufBytes and a beat of slack
+
+  // Its probes use this card; the destructor waits until it is idle.
+  DeadlineWorker ack_waiter_;
 };
 
 }  // namespace vxsn

@@ -18,6 +18,7 @@
 
 #include "driver/card/bank_serializer.hpp"
 #include "driver/card/card_memory.hpp"
+#include "driver/card/deadline_worker.hpp"
 #include "driver/xrt/datapath_xclbin.hpp"
 #include "driver/xrt/xclbin_reader.hpp"
 #include "hls/counter_layout.hpp"
@@ -37,7 +38,12 @@ constexpr std::chrono::milliseconds kControlRunTimeout{5000};
 // hw::kIdleRestartCycles (~0.2 ms at 322 MHz) when idle, plus ~kCounterWords cycles for the
 // copy; like the run timeout, this bounds a hung card.
 constexpr std::chrono::milliseconds kSnapshotAckTimeout{1000};
-constexpr std::chrono::microseconds kSnapshotAckPoll{50};
+// Polling the snapshot and bank ack words (one 8-byte sync from the device each).
+constexpr std::chrono::microseconds kAckPoll{50};
+// The kernel takes a mailbox write at its next restart: after the frame in progress, or
+// within hw::kIdleRestartCycles when idle. XRT's mailbox calls have no timeout of their
+// own; this bounds a hung kernel.
+constexpr std::chrono::milliseconds kMailboxTimeout{1000};
 // How long the destructor waits for a stopped free-running kernel before aborting the run.
 constexpr std::chrono::milliseconds kStopTimeout{1000};
 constexpr size_t kWord = card::kWordBytes;
@@ -202,7 +208,19 @@ struct XrtCard::Impl {
   void mailbox_write_locked(hw::ControlRegs regs);
   // configure/load_table/snapshot requests: a control run, or the mailbox when free-running.
   void write_registers_locked(const hw::ControlRegs& regs);
+  // Polls counter block word `word` (synced from the device) until it holds `want`, on the
+  // worker with a deadline. nullopt: it does; else the value last read when time ran out.
+  // `what` names the wait in the errors thrown (a failed read, a read stuck in XRT).
+  std::optional<uint64_t> await_counter_word_locked(unsigned word, uint64_t want,
+                                                    std::chrono::milliseconds timeout,
+                                                    const std::string& what);
   void wait_for_snapshot_ack_locked();
+  void wait_for_bank_ack_locked();
+  // A wait or call that outlived its deadline and is still blocked on the worker: the card
+  // is marked failed (every later call throws at once) and this throws CardError{kIo}.
+  [[noreturn]] void hung(const std::string& what);
+  // Throws CardError{kIo} if the card was marked failed.
+  void check_usable_locked() const;
   void write_bank_locked(unsigned bank, std::span<const uint8_t> image);
   std::vector<uint64_t> read_counter_block_locked();
 
@@ -228,6 +246,12 @@ struct XrtCard::Impl {
   XrtHostRecord record;
   uint8_t snapshot_request = 0;  // the last counter snapshot request number written
   hw::ControlRegs last_regs;     // the registers of the last control run
+  std::string failure;           // why the card was marked failed ("": usable)
+
+  // Bounded waits on the card (mailbox, ack words). Its tasks hold XRT handles of their
+  // own (shared ownership), so one stuck in XRT outlives this object safely. Last member:
+  // destroyed first.
+  DeadlineWorker worker;
 };
 
 XrtCard::Impl::Impl(const XrtCardOptions& options)
@@ -355,19 +379,28 @@ void XrtCard::Impl::control_run_locked(hw::ControlRegs regs, uint32_t command) {
 }
 
 // The kernel copies the mailbox into its registers at its next restart; set_arg waits for a
-// previous write to be taken and get_arg for this one (XRT gives neither a timeout; an idle
-// kernel restarts every hw::kIdleRestartCycles), so on return the registers are in effect,
-// as after a control run.
+// previous write to be taken and get_arg for this one, so on return the registers are in
+// effect, as after a control run. XRT gives neither call a timeout (an idle kernel
+// restarts every hw::kIdleRestartCycles, a hung one never): they run on the worker with
+// kMailboxTimeout, holding their own handle of the mailbox, and a kernel that does not take
+// the write marks the card failed.
 void XrtCard::Impl::mailbox_write_locked(hw::ControlRegs regs) {
   regs.counter_snapshot = snapshot_request;
   const ControlImage image = control_image(regs);
+  DeadlineOutcome outcome = DeadlineOutcome::kDone;
   try {
-    mailbox->set_arg(kArgCtrl, image);
-    mailbox->write();
-    mailbox->get_arg(kArgCtrl);
+    outcome =
+        worker.run(kMailboxTimeout, [box = *mailbox, image](const std::atomic<bool>&) mutable {
+          box.set_arg(kArgCtrl, image);
+          box.write();
+          box.get_arg(kArgCtrl);
+        });
   } catch (const std::exception& e) {
     fail(Kind::kIo, "mailbox write: " + std::string(e.what()));
   }
+  if (outcome != DeadlineOutcome::kDone)
+    hung("the kernel did not take the mailbox write of its control registers " +
+         within(kMailboxTimeout) + " (kernel hung?)");
   ++record.mailbox_writes;
   record.control = image;
   last_regs = regs;
@@ -380,27 +413,58 @@ void XrtCard::Impl::write_registers_locked(const hw::ControlRegs& regs) {
     control_run_locked(regs, hw::kCmdControl);
 }
 
+std::optional<uint64_t> XrtCard::Impl::await_counter_word_locked(unsigned word, uint64_t want,
+                                                                 std::chrono::milliseconds timeout,
+                                                                 const std::string& what) {
+  const size_t offset = size_t{word} * sizeof(uint64_t);
+  // The probe's own handle of the buffer and the last value read: shared with the worker.
+  auto seen = std::make_shared<std::atomic<uint64_t>>(0);
+  auto probe = [bo = counters, offset, want, seen]() mutable {
+    uint64_t value = 0;
+    bo.sync(XCL_BO_SYNC_BO_FROM_DEVICE, sizeof(value), offset);
+    bo.read(&value, sizeof(value), offset);
+    seen->store(value);
+    return value == want;
+  };
+  DeadlineOutcome outcome = DeadlineOutcome::kDone;
+  try {
+    outcome = worker.poll(timeout, kAckPoll, probe);
+  } catch (const std::exception& e) {
+    fail(Kind::kIo, "reading the " + what + " ack: " + e.what());
+  }
+  if (outcome == DeadlineOutcome::kStuck)
+    hung("reading the " + what + " ack did not return " + within(timeout));
+  if (outcome == DeadlineOutcome::kTimedOut) return seen->load();
+  return std::nullopt;
+}
+
 // A free-running kernel serves the request between frames and then writes its number into
 // the ack word, after every other word of the block.
 void XrtCard::Impl::wait_for_snapshot_ack_locked() {
-  constexpr size_t kAckOffset = size_t{card::kCtrSnapshotAck} * sizeof(uint64_t);
-  const auto deadline = std::chrono::steady_clock::now() + kSnapshotAckTimeout;
-  uint64_t ack = 0;
-  for (;;) {
-    try {
-      counters.sync(XCL_BO_SYNC_BO_FROM_DEVICE, sizeof(ack), kAckOffset);
-      counters.read(&ack, sizeof(ack), kAckOffset);
-    } catch (const std::exception& e) {
-      fail(Kind::kIo, "reading the counter snapshot ack: " + std::string(e.what()));
-    }
-    if (ack == snapshot_request) return;
-    if (std::chrono::steady_clock::now() >= deadline)
-      fail(Kind::kIo, "counter snapshot " + std::to_string(snapshot_request) +
-                          " not acknowledged within " +
-                          std::to_string(kSnapshotAckTimeout.count()) + " ms (ack word " +
-                          std::to_string(ack) + ")");
-    std::this_thread::sleep_for(kSnapshotAckPoll);
-  }
+  const std::string what = "counter snapshot " + std::to_string(snapshot_request);
+  if (const auto ack = await_counter_word_locked(card::kCtrSnapshotAck, snapshot_request,
+                                                 kSnapshotAckTimeout, what))
+    fail(Kind::kIo, what + " not acknowledged " + within(kSnapshotAckTimeout) + " (ack word " +
+                        std::to_string(*ack) + ")");
+}
+
+// The kernel acknowledges a flip once no frame that latched the old bank is left in its
+// pipeline (hls/counters.hpp, "Bank ack").
+void XrtCard::Impl::wait_for_bank_ack_locked() {
+  ++record.bank_ack_waits;
+  if (const auto ack =
+          await_counter_word_locked(card::kCtrBankAck, active_bank, kBankAckTimeout, "table bank"))
+    throw bank_ack_timeout(active_bank, *ack);
+}
+
+void XrtCard::Impl::hung(const std::string& what) {
+  failure = what;
+  fail(Kind::kIo, what + "; the card is marked failed: every call fails until it is reopened");
+}
+
+void XrtCard::Impl::check_usable_locked() const {
+  if (!failure.empty())
+    fail(Kind::kIo, "card marked failed earlier (" + failure + "); reopen it (restart vxsnd)");
 }
 
 XrtCard::XrtCard(const XrtCardOptions& options) : impl_(std::make_unique<Impl>(options)) {}
@@ -409,6 +473,7 @@ XrtCard::~XrtCard() = default;
 
 void XrtCard::configure(const CardControl& control) {
   std::lock_guard lock(impl_->mutex);
+  impl_->check_usable_locked();
   const hw::ControlRegs regs =
       encode_control(control, static_cast<uint8_t>(impl_->active_bank));  // throws first
   impl_->write_registers_locked(regs);
@@ -417,9 +482,16 @@ void XrtCard::configure(const CardControl& control) {
 
 void XrtCard::load_table(std::span<const uint8_t> bank_image) {
   std::lock_guard lock(impl_->mutex);
+  impl_->check_usable_locked();
   BankSummary summary = inspect_bank_image(bank_image);  // throws before anything is written
   const unsigned idle = 1u - impl_->active_bank;
   const hw::ControlRegs regs = encode_control(impl_->control, static_cast<uint8_t>(idle));
+  // Free-running: frames that latched the idle bank before the last flip may still be in
+  // the kernel's pipeline; wait for the kernel to acknowledge that flip first. Per-call:
+  // no wait. Every control run has completed when it returns, and nothing runs kCmdFrame,
+  // so no frame can be in flight (and under the noop shim, where no kernel runs, the ack
+  // word never moves).
+  if (impl_->free_running) impl_->wait_for_bank_ack_locked();
   // The kernel reads only the active bank, so a failure here leaves it untouched.
   impl_->write_bank_locked(idle, bank_image);
   impl_->write_registers_locked(regs);
@@ -450,16 +522,19 @@ std::vector<uint64_t> XrtCard::Impl::read_counter_block_locked() {
 
 CardCounters XrtCard::read_counters() {
   std::lock_guard lock(impl_->mutex);
+  impl_->check_usable_locked();
   return decode_counters(impl_->read_counter_block_locked(), impl_->active);
 }
 
 CardSlotCounters XrtCard::read_counter_slot(uint16_t slot) {
   std::lock_guard lock(impl_->mutex);
+  impl_->check_usable_locked();
   return decode_counter_slot(impl_->read_counter_block_locked(), slot);
 }
 
 size_t XrtCard::drain_learn_events(std::vector<LearnEvent>& out) {
   std::lock_guard lock(impl_->mutex);
+  impl_->check_usable_locked();
   std::vector<uint8_t> ring(card::kLearnRingBytes);
   try {
     impl_->learn_ring.sync(XCL_BO_SYNC_BO_FROM_DEVICE);
@@ -521,6 +596,7 @@ XrtHostRecord XrtCard::host_record() const {
 
 std::vector<uint8_t> XrtCard::read_table_bank(unsigned bank) {
   std::lock_guard lock(impl_->mutex);
+  impl_->check_usable_locked();
   if (bank >= card::kBankCount) fail(Kind::kBadConfig, "no table bank " + std::to_string(bank));
   std::vector<uint8_t> bytes(card::kBankBytes);
   try {

@@ -34,8 +34,11 @@
 //               one control path that is exercised in CI. Free-running: mailbox set_arg +
 //               write(), taken by the kernel at its next restart (the call returns once it
 //               is taken).
-//   load_table  write + sync the IDLE bank's sub-buffer, then the control registers with
-//               table_bank = idle.
+//   load_table  free-running: first waits (kBankAckTimeout) until the bank ack word
+//               card::kCtrBankAck names the active bank: frames that latched the idle bank
+//               before the last flip may still be in the pipeline (hls/counters.hpp). Per-call:
+//               no wait (control runs are synchronous, no frame runs). Then write + sync the
+//               IDLE bank's sub-buffer, then the control registers with table_bank = idle.
 //   counters    the control registers with a new counter snapshot request (the kernel
 //               copies its on-chip counters to the counter buffer, then writes the request
 //               number into the ack word). Per-call: the control run completes after the
@@ -45,6 +48,13 @@
 //   learn       sync the ring from the device, decode producer..consumer, write the new
 //               consumer index back (one 64-byte word synced to the device).
 //   close       free-running: run.stop(), wait up to 1 s, abort if still running.
+//   deadlines   every wait on a free-running kernel (the mailbox calls, which XRT does not
+//               bound, and the two ack polls) runs on a DeadlineWorker thread with a
+//               deadline (driver/card/deadline_worker.hpp). A poll that times out throws
+//               CardError{kIo}; a call still blocked in XRT after its deadline marks the card
+//               failed: it throws kIo, and so does every later call (status and host_record
+//               still answer) until the card is reopened. The blocked thread keeps its own
+//               XRT handles, so closing the card does not free them under it.
 //
 // Errors are CardError. Opening either succeeds whole or throws with nothing left behind; a
 // failed load_table leaves the active bank and the flip register as they were.
@@ -80,6 +90,7 @@ struct XrtHostRecord {
   uint64_t learn_syncs = 0;         // learn ring reads from the device
   uint64_t counter_syncs = 0;       // counter block reads from the device
   uint64_t counter_snapshots = 0;   // snapshot requests before those reads
+  uint64_t bank_ack_waits = 0;      // free-running: bank ack waits before a bank write
   uint32_t last_command = 0;        // the `command` of the last run started
   xrtcard::ControlImage control{};  // the `ctrl` registers last written (run or mailbox)
 };

@@ -1,6 +1,7 @@
 // Addresses, ports and table pieces shared by the C-simulation tests.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,6 +73,16 @@ inline sim::VxlanFrameSpec frame_spec(const IpAddr& src, uint32_t vni) {
   s.vni = vni;
   s.udp_src_port = static_cast<uint16_t>(49152 + (vni * 7 + src.bytes[3]) % 16000);
   return s;
+}
+
+// VNI 100 with members 10.1.0.1, 10.1.0.2 and fd01::3 (all port 0), no counters.
+inline std::unique_ptr<FloodTable> small_table(uint64_t version) {
+  FloodTableBuilder b;
+  b.set_params(replication_params(SourceIpMode::kKeepOriginal, true))
+      .set_egress_ports(egress_ports())
+      .set_version(version);
+  b.add_vni(100, {member(vtep_v4(1)), member(vtep_v4(2)), member(vtep_v6(3))}, nullptr);
+  return b.build();
 }
 
 }  // namespace vxsn::csim

@@ -16,15 +16,6 @@
 namespace vxsn::csim {
 namespace {
 
-std::unique_ptr<FloodTable> small_table(uint64_t version) {
-  FloodTableBuilder b;
-  b.set_params(replication_params(SourceIpMode::kKeepOriginal, true))
-      .set_egress_ports(egress_ports())
-      .set_version(version);
-  b.add_vni(100, {member(vtep_v4(1)), member(vtep_v4(2)), member(vtep_v6(3))}, nullptr);
-  return b.build();
-}
-
 uint16_t no_slot(const VniEntry&) {
   return card::kNoCounterSlot;
 }

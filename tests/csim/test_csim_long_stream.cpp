@@ -3,8 +3,12 @@
 // them, with a new table written into the idle bank and the bank register flipped every few
 // hundred frames. Every copy must equal the reference's, byte for byte and in order, and
 // the counters read after each stretch (while the stream goes on) must equal its counters.
+// Before each bank write the host waits for the kernel's bank ack (card::kCtrBankAck) to
+// name the active bank, as the drivers do: here it always does, the stretch's frames
+// having left the (sequentially simulated) pipeline.
 #include <gtest/gtest.h>
 
+#include "hls/counter_layout.hpp"
 #include "sim/tools/vxlan_frame_builder.hpp"
 #include "tests/csim/csim_bench.hpp"
 #include "tests/csim/csim_fixtures.hpp"
@@ -47,7 +51,9 @@ TEST(CsimLongStream, ThousandsOfFramesWithBankFlipsEqualReference) {
   size_t frames = 0, copies = 0;
   unsigned flips = 0;
   for (unsigned g = 0; frames < 4000; ++g) {
-    if (g > 0) {  // the next table into the idle bank, then the flip
+    if (g > 0) {  // the ack of the last flip, the next table into the idle bank, the flip
+      ASSERT_EQ(bench.card().block_word(card::kCtrBankAck), bank)
+          << "frames of bank " << 1 - bank << " may still be in the pipeline";
       bank = 1 - bank;
       bench.load(bank, generation(bench, g));
       ++flips;

@@ -177,7 +177,8 @@ TEST(XrtCardNoop, SecondLoadGoesToTheOtherBankAndKeepsTheFirst) {
   const std::vector<uint8_t> v42 = serialise_bank(two_vni_table(42));
   const std::vector<uint8_t> v43 = serialise_bank(two_vni_table(43));
   card.load_table(v42);
-  card.load_table(v43);
+  card.load_table(v43);  // per-call: no bank ack to wait for (nothing can be in flight)
+  EXPECT_EQ(card.host_record().bank_ack_waits, 0u);
   EXPECT_EQ(card.host_record().control[1], 0);
   EXPECT_EQ(card.status().active_bank, 0u);
   EXPECT_EQ(card.status().table_version, 43u);
