@@ -28,6 +28,10 @@ inline constexpr unsigned kCtrRxOversize = 44;       // frames longer than the f
 // The last snapshot request served (hls/counters.hpp): written after every other word of a
 // snapshot, so the block is complete once it equals the host's request number.
 inline constexpr unsigned kCtrSnapshotAck = 45;
+// Frames the steering rules gave the host (hls/punt.hpp): written to the punt ring, and
+// lost to a full one.
+inline constexpr unsigned kCtrPunted = 48;
+inline constexpr unsigned kCtrPuntRingFull = 49;
 // Per VNI counter slot s: kCtrVniBase + 8*s + {frames_in, bytes_in, copies_out, bytes_out,
 // source_not_member, storm_policed, 2 spare}.
 inline constexpr unsigned kCtrVniBase = 64;
@@ -47,6 +51,6 @@ inline constexpr unsigned vni_counter(unsigned slot, unsigned which) {
 
 static_assert(kDropReasonCount <= kCtrDropSlots, "drop counters fit their block");
 static_assert(kCtrDropBase + kCtrDropSlots <= kCtrLearnEvents);
-static_assert(kCtrSnapshotAck < kCtrVniBase);
+static_assert(kCtrSnapshotAck < kCtrVniBase && kCtrPuntRingFull < kCtrVniBase);
 
 }  // namespace vxsn::card
