@@ -15,6 +15,35 @@ namespace vxsn::hw {
 
 inline constexpr unsigned kMaxServiceAddrs = 8;
 
+// The steering policy (driver/steering/steering_policy.hpp) as the card enforces it: the
+// policy's rules with the service address factored out (every address gets the same rule
+// shapes, so "dst is one of service_addr[]" stands for the per-address copies), in policy
+// order; the first rule that matches decides (hls/steer.hpp). Built by
+// driver/steering/card_steer_rules.hpp; none of it is the card's own policy.
+inline constexpr unsigned kMaxSteerRules = 32;
+// SteerRuleRegs::l3
+inline constexpr uint8_t kSteerL3Any = 0;
+inline constexpr uint8_t kSteerL3Arp = 1;
+inline constexpr uint8_t kSteerL3Ipv4 = 2;
+inline constexpr uint8_t kSteerL3Ipv6 = 3;
+// SteerRuleRegs::flags
+inline constexpr uint8_t kSteerToService = 0x01;  // outer destination is a service address
+inline constexpr uint8_t kSteerFragment = 0x02;   // only fragments without an L4 header
+// SteerRuleRegs::action (and a punt slot's tier byte, hls/punt_ring_layout.hpp)
+inline constexpr uint8_t kSteerDatapath = 0;
+inline constexpr uint8_t kSteerRegistration = 1;
+inline constexpr uint8_t kSteerHost = 2;
+inline constexpr uint8_t kSteerDrop = 3;
+
+struct SteerRuleRegs {
+  uint8_t l3 = kSteerL3Any;
+  uint8_t flags = 0;
+  uint8_t ip_proto = 0;  // 0: any (IPv6: the first next header)
+  uint8_t action = kSteerDatapath;
+  uint16_t src_port = 0;  // UDP/TCP, 0: any; a port match needs the L4 header
+  uint16_t dst_port = 0;
+};
+
 struct ControlRegs {
   uint8_t enable = 0;          // 0: every frame is consumed and counted as rx_disabled
   uint8_t table_bank = 0;      // 0 or 1: the bank frames starting from now look up
@@ -32,6 +61,12 @@ struct ControlRegs {
   // number a reset kernel has served); the kernel copies its on-chip counters to the
   // counter block and acknowledges in card::kCtrSnapshotAck (hls/counters.hpp).
   uint8_t counter_snapshot = 0;
+  // Punting (hls/punt.hpp): 0 rules, the kernel takes every frame as the datapath's (the
+  // host's own steering sent it only those: emu mode behind the software classifier);
+  // otherwise host- and registration-tier frames go whole to the punt ring and drop-tier
+  // and datapath frames to parse's checks.
+  uint8_t steer_rule_count = 0;
+  SteerRuleRegs steer_rules[kMaxSteerRules];
 };
 
 // The kernel's `command` argument: what one call (one run) does.

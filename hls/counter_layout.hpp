@@ -34,6 +34,10 @@ inline constexpr unsigned kCtrSnapshotAck = 45;
 // kNoBankAck after a kernel reset until the first frame or restart writes it.
 inline constexpr unsigned kCtrBankAck = 46;
 inline constexpr uint64_t kNoBankAck = 0xFF;
+// Frames the steering rules gave the host (hls/punt.hpp): written to the punt ring, and
+// lost to a full one.
+inline constexpr unsigned kCtrPunted = 48;
+inline constexpr unsigned kCtrPuntRingFull = 49;
 // Per VNI counter slot s: kCtrVniBase + 8*s + {frames_in, bytes_in, copies_out, bytes_out,
 // source_not_member, storm_policed, 2 spare}.
 inline constexpr unsigned kCtrVniBase = 64;
@@ -53,6 +57,7 @@ inline constexpr unsigned vni_counter(unsigned slot, unsigned which) {
 
 static_assert(kDropReasonCount <= kCtrDropSlots, "drop counters fit their block");
 static_assert(kCtrDropBase + kCtrDropSlots <= kCtrLearnEvents);
-static_assert(kCtrSnapshotAck < kCtrVniBase && kCtrBankAck < kCtrVniBase);
+static_assert(kCtrSnapshotAck < kCtrVniBase && kCtrBankAck < kCtrVniBase &&
+              kCtrPuntRingFull < kCtrVniBase);
 
 }  // namespace vxsn::card

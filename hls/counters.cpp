@@ -115,6 +115,9 @@ void count(OutcomeStream& in, uint64_t* counters, uint8_t snapshot_request) {
   uint64_t* g = s.global;
   if (o.disabled) {
     g[card::kCtrRxDisabled] += 1;
+  } else if (o.to_host) {
+    g[card::kCtrPunted] += o.punted ? 1 : 0;
+    g[card::kCtrPuntRingFull] += o.punt_ring_full ? 1 : 0;
   } else {
     g[card::kCtrRxFrames] += 1;
     g[card::kCtrRxBytes] += o.rx_bytes;
@@ -129,7 +132,7 @@ void count(OutcomeStream& in, uint64_t* counters, uint8_t snapshot_request) {
     g[card::kCtrLearnSuppressed] += o.learn_suppressed ? 1 : 0;
     g[card::kCtrLearnRingFull] += o.learn_ring_full ? 1 : 0;
   }
-  if (!o.disabled && o.vni_found && o.counter_slot < card::kMaxVniCounterSlots)
+  if (!o.disabled && !o.to_host && o.vni_found && o.counter_slot < card::kMaxVniCounterSlots)
     count_vni(s, o.counter_slot, vni_increments(o));
   ++s.counted;
   ack_bank(s, counters, o.table_bank);  // after this frame, no frame of the other bank

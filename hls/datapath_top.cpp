@@ -5,6 +5,8 @@
 #include "hls/learn.hpp"
 #include "hls/learn_ring_layout.hpp"
 #include "hls/parse.hpp"
+#include "hls/punt.hpp"
+#include "hls/punt_ring_layout.hpp"
 #include "hls/replicate.hpp"
 #include "hls/storm_policer.hpp"
 #include "hls/table_layout.hpp"
@@ -16,21 +18,29 @@ namespace {
 // two are equal exactly when no frame is in the pipeline (hls/counters.hpp, "Bank ack").
 uint32_t g_frames_started = 0;
 
-// One frame through the four processes. Every process reads and writes exactly one
+// One frame through the five processes. Every process reads and writes exactly one
 // metadata/outcome element per frame, so the region is a clean single-producer,
 // single-consumer chain.
 void datapath_frame(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
                     const Word512* member_mem, Word512* learn_ring, uint64_t* counters,
-                    const ControlRegs& ctrl) {
+                    const ControlRegs& ctrl, Word512* punt_ring) {
 #pragma HLS DATAFLOW
   FrameDataStream frame_data("frame_data");
 #pragma HLS STREAM variable = frame_data depth = 160
   FrameMetaStream frame_meta("frame_meta");
+  SteerStream steer("steer");
+  // The frames punt keeps for the datapath. A whole frame deep for the sequential C
+  // simulation (punt runs to the frame's end before replicate starts); on the card punt
+  // and replicate's tap both stream at II=1, so a few beats would do.
+  FrameDataStream kept_data("kept_data");
+#pragma HLS STREAM variable = kept_data depth = 160
+  FrameMetaStream kept_meta("kept_meta");
   OutcomeStream replicated("replicated");
   OutcomeStream learned("learned");
 
-  parse(rx, frame_data, frame_meta, ctrl);
-  replicate(frame_data, frame_meta, tx, table_mem, member_mem, ctrl.table_bank, replicated);
+  parse(rx, frame_data, frame_meta, steer, ctrl);
+  punt(frame_data, frame_meta, steer, punt_ring, kept_data, kept_meta);
+  replicate(kept_data, kept_meta, tx, table_mem, member_mem, ctrl.table_bank, replicated);
   learn(replicated, learned, learn_ring);
   count(learned, counters, ctrl.counter_snapshot);
 }
@@ -57,7 +67,7 @@ idle_wait:
 
 void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
                    const Word512* member_mem, Word512* learn_ring, uint64_t* counters,
-                   const ControlRegs& ctrl, uint32_t command) {
+                   const ControlRegs& ctrl, uint32_t command, Word512* punt_ring) {
 #pragma HLS INTERFACE mode = axis port = rx
 #pragma HLS INTERFACE mode = axis port = tx
   // One m_axi bundle (adapter, read channel) per reader: the VNI lookup and the member
@@ -69,6 +79,7 @@ void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
     67714
 #pragma HLS INTERFACE mode = m_axi port = learn_ring offset = slave bundle = gmem_learn depth = 1026
 #pragma HLS INTERFACE mode = m_axi port = counters offset = slave bundle = gmem_ctr depth = 32832
+#pragma HLS INTERFACE mode = m_axi port = punt_ring offset = slave bundle = gmem_punt depth = 9282
 #pragma HLS INTERFACE mode = s_axilite port = ctrl bundle = control
 #pragma HLS INTERFACE mode = s_axilite port = command bundle = control
 #pragma HLS INTERFACE mode = s_axilite port = return bundle = control
@@ -78,6 +89,7 @@ void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
   static_assert(card::kTableMemoryWords == 67714, "keep the m_axi depth pragma in step");
   static_assert(card::kLearnRingWords == 1026, "keep the m_axi depth pragma in step");
   static_assert(card::kCounterWords == 32832, "keep the m_axi depth pragma in step");
+  static_assert(card::kPuntRingWords == 9282, "keep the m_axi depth pragma in step");
   if (command == kCmdReset) {
     learn_reset();
     storm_reset();
@@ -93,19 +105,19 @@ void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
     return;
   }
   ++g_frames_started;
-  datapath_frame(rx, tx, table_mem, member_mem, learn_ring, counters, ctrl);
+  datapath_frame(rx, tx, table_mem, member_mem, learn_ring, counters, ctrl, punt_ring);
 }
 
 void vxsn_datapath_stream(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
                           const Word512* member_mem, Word512* learn_ring, uint64_t* counters,
-                          const ControlRegs& ctrl, uint32_t frames) {
+                          const ControlRegs& ctrl, uint32_t frames, Word512* punt_ring) {
 stream_loop:
   for (uint32_t i = 0; i < frames; ++i) {
     // One frame per iteration, as one restart of the card per frame; on the card the
     // restarts overlap (ap_ctrl_chain), so a frame's parse starts while the previous
     // frame's copies still go out: the egress rate is the copy loop's (sim/cycle_model).
 #pragma HLS LOOP_TRIPCOUNT max = 4096
-    vxsn_datapath(rx, tx, table_mem, member_mem, learn_ring, counters, ctrl, kCmdFrame);
+    vxsn_datapath(rx, tx, table_mem, member_mem, learn_ring, counters, ctrl, kCmdFrame, punt_ring);
   }
 }
 

@@ -24,9 +24,13 @@
 //   learn_ring    m_axi (bundle gmem_learn): hls/learn_ring_layout.hpp
 //   counters      m_axi (bundle gmem_ctr): card::kCounterWords 64-bit counters,
 //                 hls/counter_layout.hpp, written only by a snapshot
+//   punt_ring     m_axi (bundle gmem_punt): hls/punt_ring_layout.hpp, the frames the
+//                 steering rules give the host; the last argument, so the others keep
+//                 their argument ids
 //   ctrl, command s_axilite (bundle control): hls/control_regs.hpp; plus the m_axi base
 //                 addresses and ap_ctrl (start/done) in the same register file
-// Internally a DATAFLOW region of four processes: parse -> replicate -> learn -> count.
+// Internally a DATAFLOW region of five processes: parse -> punt -> replicate -> learn ->
+// count (punt: hls/punt.hpp, the steering rules' host and registration tiers).
 #pragma once
 
 #include "hls/control_regs.hpp"
@@ -42,13 +46,13 @@ namespace vxsn::hw {
 // this one reads its tables and writes the learn ring and counters through m_axi.
 void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
                    const Word512* member_mem, Word512* learn_ring, uint64_t* counters,
-                   const ControlRegs& ctrl, uint32_t command);
+                   const ControlRegs& ctrl, uint32_t command, Word512* punt_ring);
 
 // The bounded form of that endless run, for C simulation: `frames` whole frames queued in
 // `rx` are processed one after another (the restarts of an auto-restarting card, with the
 // same registers), their copies left on `tx` in order. "Feed N frames, drain, compare."
 void vxsn_datapath_stream(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
                           const Word512* member_mem, Word512* learn_ring, uint64_t* counters,
-                          const ControlRegs& ctrl, uint32_t frames);
+                          const ControlRegs& ctrl, uint32_t frames, Word512* punt_ring);
 
 }  // namespace vxsn::hw

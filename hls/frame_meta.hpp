@@ -26,6 +26,11 @@ struct FrameMeta {
   uint8_t vxlan_offset = 0;  // the copies' payload (VXLAN header + inner frame) starts here
   uint16_t payload_len = 0;  // UDP length - 8: VXLAN header + inner frame, no padding
   uint32_t payload_sum = 0;  // ones'-complement sum of the payload's big-endian words
+  // Set by punt (hls/punt.hpp): the steering rules gave the frame to the host; it was
+  // written to the punt ring (punted) or lost to a full ring. Never replicated or dropped.
+  bool to_host = false;
+  bool punted = false;
+  bool punt_ring_full = false;
 };
 
 // replicate -> learn -> count: everything the counters and the learn path need.
@@ -54,6 +59,11 @@ struct FrameOutcome {
   // The table bank this frame's lookup and member records were read from: carried to the
   // end of the pipeline, where count acknowledges it (card::kCtrBankAck).
   uint8_t table_bank = 0;
+  // From punt, for the counters: a frame for the host is not the datapath's (no rx, no
+  // drop), only punted or punt_ring_full.
+  bool to_host = false;
+  bool punted = false;
+  bool punt_ring_full = false;
 };
 
 inline constexpr uint8_t drop_code(DropReason r) {

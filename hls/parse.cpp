@@ -1,22 +1,11 @@
 #include "hls/parse.hpp"
 
 #include "hls/byte_lanes.hpp"
+#include "hls/header_window.hpp"
+#include "hls/steer.hpp"
 
 namespace vxsn::hw {
 namespace {
-
-// Byte i of the two-beat header window (bytes 0..127 of the frame).
-struct HeaderWindow {
-  const Word512& beat0;
-  const Word512& beat1;
-  uint8_t at(unsigned i) const {
-    if (i < kBeatBytes) return byte_at(beat0, i);
-    if (i < 2 * kBeatBytes) return byte_at(beat1, i - kBeatBytes);
-    return 0;
-  }
-  uint16_t be16(unsigned i) const { return static_cast<uint16_t>((at(i) << 8) | at(i + 1)); }
-  IpBits addr(unsigned i, unsigned len) const { return window_addr(beat0, beat1, i, len); }
-};
 
 // Number of valid bytes of a beat: the run of set keep bits from byte 0 (CMAC/OpenNIC
 // framing keeps them contiguous; a hole ends the run). A priority encoder as a balanced
@@ -46,16 +35,6 @@ Word512 clear_past(const Word512& data, unsigned valid) {
   return data & mask;
 }
 
-bool is_service_address(const ControlRegs& ctrl, uint8_t family, const IpBits& dst) {
-  if (ctrl.service_addr_count == 0) return true;
-  bool hit = false;
-  for (unsigned i = 0; i < kMaxServiceAddrs; ++i) {
-#pragma HLS UNROLL
-    if (i < ctrl.service_addr_count && ctrl.service_family[i] == family &&
-        ctrl.service_addr[i] == dst)
-      hit = true;
-  }
-  return hit;
 }
 
 }  // namespace
@@ -142,7 +121,7 @@ void check_headers(const Word512& beat0, const Word512& beat1, uint32_t frame_le
 }
 
 void parse(AxisStream& rx, FrameDataStream& data_out, FrameMetaStream& meta_out,
-           const ControlRegs& ctrl) {
+           SteerStream& steer_out, const ControlRegs& ctrl) {
   FrameMeta meta;
   meta.bank = ctrl.table_bank & 1;  // latched at the first beat
   meta.now_ns = ctrl.now_ns;
@@ -173,6 +152,14 @@ beat_loop:
     } else if (beats == 1) {
       window1 = data;
     }
+    // The steering verdict once the header window is in (beat 1, or a one-beat frame's
+    // only beat): punt decides where the beats go before the first of them leaves it.
+    // A disabled kernel takes every frame (counted as rx_disabled).
+    if (beats == 0 && last)
+      steer_out.write({meta.disabled ? kSteerDatapath : steer_classify(data, 0, valid, ctrl)});
+    if (beats == 1)
+      steer_out.write({meta.disabled ? kSteerDatapath
+                                     : steer_classify(window0, data, kBeatBytes + valid, ctrl)});
     pay_sum += masked_word_sum(data, beats * kBeatBytes, pay_start, pay_end);
     if (beats < kMaxFrameBeats) {  // disabled frames too: replicate always reads data
       AxisBeat out;

@@ -11,11 +11,14 @@
 
 #include "hls/control_regs.hpp"
 #include "hls/kernel_streams.hpp"
+#include "hls/steer.hpp"
 
 namespace vxsn::hw {
 
+// `steer_out` gets the frame's steering verdict (hls/steer.hpp) as soon as its header
+// window is in: at beat 1, or with a one-beat frame's only beat.
 void parse(AxisStream& rx, FrameDataStream& data_out, FrameMetaStream& meta_out,
-           const ControlRegs& ctrl);
+           SteerStream& steer_out, const ControlRegs& ctrl);
 
 // The checks alone, on a header window (bytes 0..127 of the frame, zero past its end) and
 // the frame length. Exposed for unit tests; fills `meta` except frame_len, bank, payload_sum.

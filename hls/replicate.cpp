@@ -246,8 +246,14 @@ plan_loop:
       holding = false;
       replicating = false;
       iterations = list.vni.member_count + 1u;  // the members, then the closing write
-      if (meta.disabled || meta.oversize || meta.drop != drop_code(DropReason::kNone)) {
-        out.frame_drop = meta.disabled || meta.oversize ? drop_code(DropReason::kNone) : meta.drop;
+      out.to_host = meta.to_host;
+      out.punted = meta.punted;
+      out.punt_ring_full = meta.punt_ring_full;
+      if (meta.disabled || meta.oversize || meta.to_host ||
+          meta.drop != drop_code(DropReason::kNone)) {
+        out.frame_drop = meta.disabled || meta.oversize || meta.to_host
+                             ? drop_code(DropReason::kNone)
+                             : meta.drop;
       } else {
         // The lookup used the VNI at the offsets this good frame has and the bank of this
         // call: list is meta.vni's entry in bank meta.bank.

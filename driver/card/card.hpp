@@ -14,9 +14,14 @@
 // The host turns its FloodTable into a CardTableSpec (host/daemon/card_datapath.hpp).
 //
 // Packet I/O is NOT part of this interface: a real card has its own Ethernet ports. Only the
-// emulated card takes frames (EmuCard::process).
+// emulated card takes frames (EmuCard::process). What the card's steering rules give the
+// host comes back through drain_punted_frames (the punt ring). The host's own frames
+// (ARP replies, BGP, ICMP) do not go through the card: in emu mode the host sends them on
+// its DPDK port itself; a board needs an inject ring (host -> card, onto tx with TDEST =
+// port), which is not built yet (docs/fpga.md, "The kernel path on a card").
 //
-// Threading: configure/load_table/read_counters/drain_learn_events/status may be called
+// Threading: configure/load_table/read_counters/drain_learn_events/drain_punted_frames/
+// status may be called
 // from one control thread while the datapath runs; implementations make that safe.
 #pragma once
 
@@ -28,6 +33,7 @@
 #include <vector>
 
 #include "driver/net_types.hpp"
+#include "hls/control_regs.hpp"
 #include "hls/drop_reason.hpp"
 
 namespace vxsn {
@@ -56,6 +62,11 @@ struct CardControl {
   uint16_t vxlan_port = 4789;         // UDP destination port a frame must carry
   std::vector<IpAddr> service_addrs;  // accepted outer destinations; empty: any (max 8)
   bool enable = true;                 // false: frames are consumed, counted as rx_disabled
+  // The steering policy as the card enforces it (driver/steering/card_steer_rules.hpp,
+  // at most hw::kMaxSteerRules). Empty: the card takes every frame as the datapath's (the
+  // host steered them already); otherwise the card punts host- and registration-tier
+  // frames to the punt ring (drain_punted_frames) and counts drop-tier ones.
+  std::vector<hw::SteerRuleRegs> steer_rules;
 };
 
 // Per VNI counters (hls/counter_layout.hpp, one counter slot per VNI).
@@ -96,6 +107,8 @@ struct CardCounters {
   uint64_t learn_ring_full = 0;
   uint64_t rx_disabled = 0;
   uint64_t rx_oversize = 0;
+  uint64_t punted = 0;          // frames written to the punt ring
+  uint64_t punt_ring_full = 0;  // frames for the host lost to a full punt ring
   // One element per VNI of the ACTIVE table that has a counter slot, sorted by VNI.
   std::vector<CardVniCounters> vnis;
 
@@ -108,6 +121,13 @@ struct LearnEvent {
   IpAddr vtep;                 // the sending VTEP (outer source address)
   bool vni_known = false;      // false: the VNI itself is not in the table
   uint64_t table_version = 0;  // version of the table the frame was checked against
+};
+
+// A frame the card's steering rules gave the host (hls/punt_ring_layout.hpp), whole.
+struct PuntedFrame {
+  uint8_t tier = hw::kSteerHost;  // hw::kSteerHost or hw::kSteerRegistration
+  uint16_t port = 0;              // the card port it arrived on
+  std::vector<uint8_t> bytes;
 };
 
 struct CardStatus {
@@ -147,6 +167,11 @@ class Card {
   // Appends the learn events the card produced since the last drain (oldest first) and
   // frees their ring slots; returns how many were appended.
   virtual size_t drain_learn_events(std::vector<LearnEvent>& out) = 0;
+
+  // Appends the frames the card's steering rules gave the host (CardControl::steer_rules:
+  // host and registration tiers) since the last drain, oldest first, and frees their
+  // punt-ring slots; returns how many were appended. With no rules the ring stays empty.
+  virtual size_t drain_punted_frames(std::vector<PuntedFrame>& out) = 0;
 
   virtual CardStatus status() = 0;
 };

@@ -7,6 +7,7 @@
 #include "driver/card/deadline_worker.hpp"
 #include "hls/counter_layout.hpp"
 #include "hls/learn_ring_layout.hpp"
+#include "hls/punt_ring_layout.hpp"
 #include "hls/table_layout.hpp"
 
 namespace vxsn {
@@ -77,6 +78,12 @@ hw::ControlRegs encode_control(const CardControl& control, uint8_t table_bank) {
     for (unsigned b = 0; b < a.size(); ++b) bits.range(8 * b + 7, 8 * b) = a.bytes[b];
     r.service_addr[i] = bits;
   }
+  if (control.steer_rules.size() > hw::kMaxSteerRules)
+    throw CardError(CardError::Kind::kBadConfig,
+                    "card: " + std::to_string(control.steer_rules.size()) +
+                        " steering rules, the card holds " + std::to_string(hw::kMaxSteerRules));
+  r.steer_rule_count = static_cast<uint8_t>(control.steer_rules.size());
+  for (size_t i = 0; i < control.steer_rules.size(); ++i) r.steer_rules[i] = control.steer_rules[i];
   return r;
 }
 
@@ -94,6 +101,8 @@ CardCounters decode_counters(std::span<const uint64_t> block, const BankSummary&
   c.learn_ring_full = block[card::kCtrLearnRingFull];
   c.rx_disabled = block[card::kCtrRxDisabled];
   c.rx_oversize = block[card::kCtrRxOversize];
+  c.punted = block[card::kCtrPunted];
+  c.punt_ring_full = block[card::kCtrPuntRingFull];
   for (const BankSummary::VniSlot& v : active.vnis) {
     if (v.counter_slot == card::kNoCounterSlot || v.counter_slot >= card::kMaxVniCounterSlots)
       continue;
@@ -126,6 +135,30 @@ LearnEvent decode_learn_event(const uint8_t* w) {
   e.vni_known = (w[card::kEvFlags] & card::kEvFlagVniKnown) != 0;
   e.table_version = get_le64(w + card::kEvTableVersion);
   return e;
+}
+
+PuntedFrame decode_punt_slot(const uint8_t* slot) {
+  const uint32_t length = get_le32(slot + card::kPuntLength);
+  const uint8_t tier = slot[card::kPuntTier];
+  if (length > card::kPuntSlotFrameBytes)
+    throw CardError(CardError::Kind::kIo, "card: punt slot holds " + std::to_string(length) +
+                                              " bytes, a slot " +
+                                              std::to_string(card::kPuntSlotFrameBytes));
+  if (tier != hw::kSteerHost && tier != hw::kSteerRegistration)
+    throw CardError(CardError::Kind::kIo, "card: punt slot tier " + std::to_string(tier));
+  PuntedFrame f;
+  f.tier = tier;
+  f.port = get_le16(slot + card::kPuntPort);
+  const uint8_t* data = slot + 64;  // slot word 1
+  f.bytes.assign(data, data + length);
+  return f;
+}
+
+void check_punt_indices(uint32_t producer, uint32_t consumer) {
+  if (producer - consumer > card::kPuntRingSlots)
+    throw CardError(CardError::Kind::kIo, "card: punt ring indices out of step (producer " +
+                                              std::to_string(producer) + ", consumer " +
+                                              std::to_string(consumer) + ")");
 }
 
 }  // namespace vxsn

@@ -60,8 +60,8 @@ inline constexpr std::chrono::milliseconds kBankAckTimeout{1000};
 // for, the bank left untouched and the ack word last read.
 CardError bank_ack_timeout(unsigned active_bank, uint64_t ack_word);
 
-// Throws CardError{kBadConfig}: more than hw::kMaxServiceAddrs addresses, or one without a
-// family.
+// Throws CardError{kBadConfig}: more than hw::kMaxServiceAddrs addresses, one without a
+// family, or more than hw::kMaxSteerRules steering rules.
 hw::ControlRegs encode_control(const CardControl& control, uint8_t table_bank);
 
 // `block` is the whole counter block (card::kCounterWords counters). Per-VNI counters are
@@ -72,5 +72,11 @@ CardSlotCounters decode_counter_slot(std::span<const uint64_t> block, uint16_t s
 
 // One learn-ring event word (64 bytes).
 LearnEvent decode_learn_event(const uint8_t* event_word);
+
+// One punt-ring slot (card::kPuntSlotWords words from its header). Throws CardError{kIo}
+// for a length no slot can hold or a tier that is not a punt tier (the ring is corrupt).
+PuntedFrame decode_punt_slot(const uint8_t* slot);
+// Throws CardError{kIo} unless producer - consumer fits the punt ring (it is corrupt).
+void check_punt_indices(uint32_t producer, uint32_t consumer);
 
 }  // namespace vxsn

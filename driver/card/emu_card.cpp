@@ -8,6 +8,7 @@
 #include "hls/counter_layout.hpp"
 #include "hls/datapath_top.hpp"
 #include "hls/learn_ring_layout.hpp"
+#include "hls/punt_ring_layout.hpp"
 #include "hls/table_layout.hpp"
 
 namespace vxsn {
@@ -50,6 +51,7 @@ uint8_t* bytes_of(std::vector<hw::Word512>& words, size_t word) {
 EmuCard::EmuCard()
     : table_mem_(card::kTableMemoryWords),
       learn_ring_(card::kLearnRingWords),
+      punt_ring_(card::kPuntRingWords),
       counters_(card::kCounterWords, 0),
       counter_base_(card::kCounterWords, 0),
       copy_buf_(kCopyBufBytes + hw::kBeatBytes) {
@@ -75,7 +77,7 @@ void EmuCard::claim_kernel_locked() {
   if (kernel_lock().owner == this) return;
   if (kernel_lock().owner != nullptr) kernel_lock().owner->release_kernel_locked();
   hw::vxsn_datapath(rx_, tx_, table_mem_.data(), table_mem_.data(), learn_ring_.data(),
-                    counters_.data(), regs_, hw::kCmdReset);
+                    counters_.data(), regs_, hw::kCmdReset, punt_ring_.data());
   regs_.counter_snapshot = 0;  // what a reset kernel has acknowledged: nothing pending
   kernel_lock().owner = this;
 }
@@ -90,7 +92,7 @@ void EmuCard::release_kernel_locked() {
 void EmuCard::snapshot_counters_locked() {
   regs_.counter_snapshot = hw::next_snapshot_request(regs_.counter_snapshot);
   hw::vxsn_datapath(rx_, tx_, table_mem_.data(), table_mem_.data(), learn_ring_.data(),
-                    counters_.data(), regs_, hw::kCmdControl);
+                    counters_.data(), regs_, hw::kCmdControl, punt_ring_.data());
   if (counters_[card::kCtrSnapshotAck] != regs_.counter_snapshot)
     throw CardError(CardError::Kind::kIo, "card: counter snapshot not acknowledged");
 }
@@ -175,6 +177,19 @@ size_t EmuCard::drain_learn_events(std::vector<LearnEvent>& out) {
   return n;
 }
 
+size_t EmuCard::drain_punted_frames(std::vector<PuntedFrame>& out) {
+  std::lock_guard lock(kernel_lock().mutex);
+  const uint32_t producer = get_le32(bytes_of(punt_ring_, card::kPuntProducerWord));
+  uint8_t* consumer_word = bytes_of(punt_ring_, card::kPuntConsumerWord);
+  uint32_t consumer = get_le32(consumer_word);
+  check_punt_indices(producer, consumer);
+  size_t n = 0;
+  for (; consumer != producer; ++consumer, ++n)
+    out.push_back(decode_punt_slot(bytes_of(punt_ring_, card::punt_slot_word(consumer))));
+  put_le32(consumer_word, consumer);
+  return n;
+}
+
 CardStatus EmuCard::status() {
   std::lock_guard lock(kernel_lock().mutex);
   CardStatus s;
@@ -224,7 +239,7 @@ void EmuCard::process_locked(std::span<const uint8_t> frame, EmuCopySink& sink) 
     rx_.write(b);
   }
   hw::vxsn_datapath(rx_, tx_, table_mem_.data(), table_mem_.data(), learn_ring_.data(),
-                    counters_.data(), regs_, hw::kCmdFrame);
+                    counters_.data(), regs_, hw::kCmdFrame, punt_ring_.data());
   // The kernel reads a whole frame per call; a leftover beat would be a kernel bug that
   // shifts every later frame, so drop it here rather than carry it on.
   while (!rx_.empty()) rx_.read();

@@ -59,6 +59,7 @@ class EmuCard final : public Card {
   CardCounters read_counters() override;
   CardSlotCounters read_counter_slot(uint16_t slot) override;
   size_t drain_learn_events(std::vector<LearnEvent>& out) override;
+  size_t drain_punted_frames(std::vector<PuntedFrame>& out) override;
   CardStatus status() override;
 
   // One frame through the kernel; its copies go to `sink` before this returns.
@@ -83,6 +84,7 @@ class EmuCard final : public Card {
   // Card memory. Word512 of the compat layer is 64 bytes with byte i at memory byte i.
   std::vector<hw::Word512> table_mem_;
   std::vector<hw::Word512> learn_ring_;
+  std::vector<hw::Word512> punt_ring_;
   std::vector<uint64_t> counters_;      // the kernel's counter block (its last snapshot)
   std::vector<uint64_t> counter_base_;  // counted for this card in its earlier turns
 

@@ -20,6 +20,19 @@ ControlImage control_image(const hw::ControlRegs& regs) {
   image[kCtrlCounterSnapshot] = regs.counter_snapshot;
   for (unsigned b = 0; b < 8; ++b)
     image[kCtrlNowNs + b] = static_cast<uint8_t>(regs.now_ns >> (8 * b));
+  image[kCtrlSteerRuleCount] = regs.steer_rule_count;
+  for (unsigned i = 0; i < hw::kMaxSteerRules; ++i) {
+    const hw::SteerRuleRegs& r = regs.steer_rules[i];
+    uint8_t* p = &image[kCtrlSteerRules + kSteerRuleBytes * i];
+    p[0] = r.l3;
+    p[1] = r.flags;
+    p[2] = r.ip_proto;
+    p[3] = r.action;
+    p[4] = static_cast<uint8_t>(r.src_port & 0xFF);
+    p[5] = static_cast<uint8_t>(r.src_port >> 8);
+    p[6] = static_cast<uint8_t>(r.dst_port & 0xFF);
+    p[7] = static_cast<uint8_t>(r.dst_port >> 8);
+  }
   return image;
 }
 

@@ -9,9 +9,11 @@
 //   byte 4        service_addr_count
 //   bytes 5..12   service_family[8] (4 or 6; 0 unused)
 //   byte 13       counter_snapshot (request number, hls/counters.hpp)
-//   bytes 14..15  zero
+//   byte 14       steer_rule_count (0: no punting)
+//   byte 15       zero
 //   bytes 16+16i  service_addr[i], network order, IPv4 in the first 4 bytes
 //   bytes 144..151 now_ns, little-endian (the storm policers' clock)
+//   bytes 152+8i  steer_rules[i]: l3, flags, ip_proto, action, src_port (LE), dst_port (LE)
 #pragma once
 
 #include <array>
@@ -27,12 +29,16 @@ inline constexpr unsigned kCtrlVxlanPort = 2;
 inline constexpr unsigned kCtrlServiceCount = 4;
 inline constexpr unsigned kCtrlServiceFamily = 5;
 inline constexpr unsigned kCtrlCounterSnapshot = 13;
+inline constexpr unsigned kCtrlSteerRuleCount = 14;
 inline constexpr unsigned kCtrlServiceAddr = 16;
 inline constexpr unsigned kCtrlNowNs = kCtrlServiceAddr + 16 * hw::kMaxServiceAddrs;
-inline constexpr unsigned kControlImageBytes = kCtrlNowNs + 8;
+inline constexpr unsigned kCtrlSteerRules = kCtrlNowNs + 8;
+inline constexpr unsigned kSteerRuleBytes = 8;
+inline constexpr unsigned kControlImageBytes =
+    kCtrlSteerRules + kSteerRuleBytes * hw::kMaxSteerRules;
 static_assert(kCtrlServiceFamily + hw::kMaxServiceAddrs <= kCtrlCounterSnapshot &&
               kCtrlCounterSnapshot < kCtrlServiceAddr);
-static_assert(kControlImageBytes == 152);
+static_assert(kControlImageBytes == 408);
 
 using ControlImage = std::array<uint8_t, kControlImageBytes>;
 

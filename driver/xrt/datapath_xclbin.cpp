@@ -5,12 +5,14 @@
 #include "driver/xrt/control_image.hpp"
 #include "hls/counter_layout.hpp"
 #include "hls/learn_ring_layout.hpp"
+#include "hls/punt_ring_layout.hpp"
 #include "hls/table_layout.hpp"
 
 namespace vxsn::xrtcard {
 
 // Vitis packs s_axilite arguments one after another, each followed by a reserved word.
 static_assert(kRegCommand == kRegCtrl + kControlImageBytes + 4, "command follows ctrl");
+static_assert(kRegPuntRing == kRegCommand + 8, "punt_ring follows command");
 
 std::string datapath_build_metadata(uint16_t layout_version) {
   nlohmann::json meta;
@@ -22,6 +24,7 @@ std::string datapath_build_metadata(uint16_t layout_version) {
       {kMetaTableMemoryBytes, card::kTableMemoryBytes},
       {kMetaLearnRingBytes, card::kLearnRingBytes},
       {kMetaCounterWords, card::kCounterWords},
+      {kMetaPuntRingBytes, card::kPuntRingBytes},
   };
   return meta.dump(2);
 }
@@ -49,6 +52,7 @@ xclbin::XclbinSpec datapath_xclbin_spec() {
       {"m_axi_gmem_members", Mode::kMaster, ~0ull, 512},
       {"m_axi_gmem_learn", Mode::kMaster, ~0ull, 512},
       {"m_axi_gmem_ctr", Mode::kMaster, ~0ull, 64},
+      {"m_axi_gmem_punt", Mode::kMaster, ~0ull, 512},
       {"rx", Mode::kStreamIn, 0, 512},
       {"tx", Mode::kStreamOut, 0, 512},
   };
@@ -67,6 +71,8 @@ xclbin::XclbinSpec datapath_xclbin_spec() {
        kControlImageBytes, "ControlRegs const&", -1},
       {"command", kArgCommand, ArgKind::kScalar, "s_axi_control", kRegCommand, 4, 4, "unsigned int",
        -1},
+      {"punt_ring", kArgPuntRing, ArgKind::kGlobal, "m_axi_gmem_punt", kRegPuntRing, 8, 8,
+       "Word512*", kBankState},
   };
   return spec;
 }

@@ -23,6 +23,7 @@
 #include "driver/xrt/xclbin_reader.hpp"
 #include "hls/counter_layout.hpp"
 #include "hls/learn_ring_layout.hpp"
+#include "hls/punt_ring_layout.hpp"
 #include "hls/table_layout.hpp"
 
 namespace vxsn {
@@ -79,6 +80,7 @@ void check_build_metadata(const std::vector<xclbin::Section>& sections) {
   expect(kMetaTableMemoryBytes, card::kTableMemoryBytes);
   expect(kMetaLearnRingBytes, card::kLearnRingBytes);
   expect(kMetaCounterWords, card::kCounterWords);
+  expect(kMetaPuntRingBytes, card::kPuntRingBytes);
 }
 
 // The kernel XRT will bind must have exactly the datapath's signature: a missing or moved
@@ -92,7 +94,8 @@ void check_kernel(const xrt::xclbin& xb) {
   if (!kernel) fail(Kind::kBadXclbin, std::string("xclbin has no kernel '") + kKernelName + "'");
 
   static constexpr std::array<const char*, kArgCount> kNames = {
-      "rx", "tx", "table_mem", "member_mem", "learn_ring", "counters", "ctrl", "command"};
+      "rx",       "tx",   "table_mem", "member_mem", "learn_ring",
+      "counters", "ctrl", "command",   "punt_ring"};
   const std::vector<xrt::xclbin::arg> args = kernel.get_args();
   if (args.size() != kArgCount)
     fail(Kind::kBadXclbin, std::string("kernel '") + kKernelName + "' has " +
@@ -130,6 +133,7 @@ void check_kernel(const xrt::xclbin& xb) {
          "different memories; the driver binds one table buffer to both");
   check_memory(kArgLearnRing, card::kLearnRingBytes);
   check_memory(kArgCounters, uint64_t{card::kCounterWords} * sizeof(uint64_t));
+  check_memory(kArgPuntRing, card::kPuntRingBytes);
 }
 
 // Free-running (an auto-restart counter and a mailbox the host writes: the Vitis build) or
@@ -234,6 +238,7 @@ struct XrtCard::Impl {
   std::array<xrt::bo, card::kBankCount> banks;  // sub-buffers of table_mem
   xrt::bo learn_ring;
   xrt::bo counters;
+  xrt::bo punt_ring;
   xrt::run run;  // control runs; free-running: also the one endless kCmdFrame run
   bool free_running = false;
   bool datapath_running = false;
@@ -290,6 +295,7 @@ XrtCard::Impl::Impl(const XrtCardOptions& options)
     record.table_group = static_cast<int>(table_mem.get_memory_group());
     record.learn_group = static_cast<int>(learn_ring.get_memory_group());
     record.counter_group = static_cast<int>(counters.get_memory_group());
+    punt_ring = xrt::bo(device, card::kPuntRingBytes, group(kArgPuntRing));
 
     for (unsigned b = 0; b < card::kBankCount; ++b) write_bank_locked(b, empty_bank);
     std::vector<uint8_t> zeros(std::max<size_t>(card::kLearnRingBytes, counters.size()), 0);
@@ -297,12 +303,16 @@ XrtCard::Impl::Impl(const XrtCardOptions& options)
     learn_ring.sync(XCL_BO_SYNC_BO_TO_DEVICE);
     counters.write(zeros.data(), counters.size(), 0);
     counters.sync(XCL_BO_SYNC_BO_TO_DEVICE);
+    // Only the two index words: the kernel writes a slot before it publishes it.
+    punt_ring.write(zeros.data(), 2 * kWord, 0);
+    punt_ring.sync(XCL_BO_SYNC_BO_TO_DEVICE, 2 * kWord, 0);
 
     run = xrt::run(kernel);
     run.set_arg(kArgTableMem, table_mem);
     run.set_arg(kArgMemberMem, table_mem);  // the same buffer: the member records' own port
     run.set_arg(kArgLearnRing, learn_ring);
     run.set_arg(kArgCounters, counters);
+    run.set_arg(kArgPuntRing, punt_ring);
   } catch (const CardError&) {
     throw;
   } catch (const std::exception& e) {
@@ -561,6 +571,53 @@ size_t XrtCard::drain_learn_events(std::vector<LearnEvent>& out) {
     impl_->learn_ring.sync(XCL_BO_SYNC_BO_TO_DEVICE, kWord, card::kLearnConsumerWord * kWord);
   } catch (const std::exception& e) {
     fail(Kind::kIo, "freeing learn ring slots: " + std::string(e.what()));
+  }
+  return n;
+}
+
+// Only what is needed crosses PCIe: the two index words, then per frame its header word
+// and its own length (rounded to words), never the whole 580 KB ring.
+size_t XrtCard::drain_punted_frames(std::vector<PuntedFrame>& out) {
+  std::lock_guard lock(impl_->mutex);
+  xrt::bo& ring = impl_->punt_ring;
+  std::array<uint8_t, 2 * kWord> indices{};
+  try {
+    ring.sync(XCL_BO_SYNC_BO_FROM_DEVICE, indices.size(), 0);
+    ring.read(indices.data(), indices.size(), 0);
+  } catch (const std::exception& e) {
+    fail(Kind::kIo, "reading the punt ring: " + std::string(e.what()));
+  }
+  const uint32_t producer = get_le32(indices.data() + card::kPuntProducerWord * kWord);
+  uint32_t consumer = get_le32(indices.data() + card::kPuntConsumerWord * kWord);
+  check_punt_indices(producer, consumer);
+  if (producer == consumer) return 0;
+  std::vector<uint8_t> slot(card::kPuntSlotWords * kWord);
+  size_t n = 0;
+  for (; consumer != producer; ++consumer, ++n) {
+    const size_t at = size_t{card::punt_slot_word(consumer)} * kWord;
+    try {
+      ring.sync(XCL_BO_SYNC_BO_FROM_DEVICE, kWord, at);
+      ring.read(slot.data(), kWord, at);
+      const size_t length = std::min<size_t>(get_le32(slot.data() + card::kPuntLength),
+                                             card::kPuntSlotFrameBytes + 1);  // checked below
+      const size_t bytes =
+          std::min<size_t>((length + kWord - 1) / kWord * kWord, card::kPuntSlotFrameBytes);
+      if (bytes > 0) {
+        ring.sync(XCL_BO_SYNC_BO_FROM_DEVICE, bytes, at + kWord);
+        ring.read(slot.data() + kWord, bytes, at + kWord);
+      }
+    } catch (const std::exception& e) {
+      fail(Kind::kIo, "reading a punt ring slot: " + std::string(e.what()));
+    }
+    out.push_back(decode_punt_slot(slot.data()));
+  }
+  std::array<uint8_t, kWord> consumer_word{};
+  put_le32(consumer_word.data(), consumer);
+  try {
+    ring.write(consumer_word.data(), kWord, card::kPuntConsumerWord * kWord);
+    ring.sync(XCL_BO_SYNC_BO_TO_DEVICE, kWord, card::kPuntConsumerWord * kWord);
+  } catch (const std::exception& e) {
+    fail(Kind::kIo, "freeing punt ring slots: " + std::string(e.what()));
   }
   return n;
 }

@@ -110,6 +110,7 @@ class XrtCard final : public Card {
   CardCounters read_counters() override;
   CardSlotCounters read_counter_slot(uint16_t slot) override;
   size_t drain_learn_events(std::vector<LearnEvent>& out) override;
+  size_t drain_punted_frames(std::vector<PuntedFrame>& out) override;
   CardStatus status() override;
 
   XrtHostRecord host_record() const;

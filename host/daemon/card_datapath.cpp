@@ -112,6 +112,20 @@ std::vector<LcoreCounts> CardDatapath::lcore_counts() const {
   return out;
 }
 
+// A frame the card punted, into an mbuf of the port it came from, for the port's TAP.
+void CardDatapath::hand_to_kernel_path(std::span<const uint8_t> frame, DpdkPort& port,
+                                       KernelPathSwitch::Outbox& kernel_path, Lane& lane) {
+  rte_mbuf* m = rte_pktmbuf_alloc(port.pool());
+  char* data = m ? rte_pktmbuf_append(m, static_cast<uint16_t>(frame.size())) : nullptr;
+  if (!data) {
+    if (m) rte_pktmbuf_free(m);
+    lane.kernel_path.dropped.add(1);
+    return;
+  }
+  std::memcpy(data, frame.data(), frame.size());
+  kernel_path.add(m);
+}
+
 void CardDatapath::run(Lane& lane) {
   RcuReaderThread rcu_registration;  // the steering list is read under RCU
   const std::vector<RxQueueRef> queues = rx_queues_of_lane(ports_, lane.index, lcores_.lanes());
@@ -126,6 +140,7 @@ void CardDatapath::run(Lane& lane) {
   // A card receives whole frames; a chained mbuf is gathered here (one per burst slot).
   std::vector<std::vector<uint8_t>> linear(kPollBurst);
   IdlePacer pacer;
+  std::vector<PuntedFrame> punted;
 
   while (lcores_.next_turn(lane.index)) {
     bool any = false;
@@ -151,7 +166,10 @@ void CardDatapath::run(Lane& lane) {
         }
         // Registration and host traffic is the kernel's; "drop" is counted per rule only.
         // A port the kernel does not own hands it to its kernel path (kept, not freed).
-        if (const SteerAction a = lane.steering.classify(frame); a != SteerAction::kDatapath) {
+        // The card that steers itself gets every frame.
+        if (const SteerAction a =
+                card_steering_ ? SteerAction::kDatapath : lane.steering.classify(frame);
+            a != SteerAction::kDatapath) {
           if (a == SteerAction::kDrop) continue;
           lane.host_frames.add(1);
           if (kernel_path.active()) {
@@ -166,9 +184,19 @@ void CardDatapath::run(Lane& lane) {
       {
         std::lock_guard lock(card_mutex_);
         card_.process_burst(std::span(frames.data(), count), sink);
+        // Under the card lock: what the card punted now is this burst's, from this port.
+        if (card_steering_) {
+          punted.clear();
+          card_.drain_punted_frames(punted);
+        }
       }
       sink.flush_all();
       rte_pktmbuf_free_bulk(burst.data(), n);  // skips what went to the kernel path
+      for (const PuntedFrame& f : punted) {
+        lane.host_frames.add(1);
+        if (kernel_path.active()) hand_to_kernel_path(f.bytes, *rxq.port, kernel_path, lane);
+      }
+      punted.clear();
       if (kernel_path.active()) kernel_path.flush();
     }
     // What the kernels wrote to their TAPs goes out of the ports (lane 0 polls the TAPs).

@@ -10,7 +10,9 @@
 // The card counts what it does (rx, tx, drops, per VNI); this loop counts only what
 // happens on the host around it: copies it could not buffer (no_buffer) or send (tx_full),
 // and frames the steering rule left to the host kernel (through a port's kernel path when
-// the kernel does not own the port).
+// the kernel does not own the port). Who applies the steering rule: the software
+// classifier in front of the card, or with punt_through_card() the card itself (its punt
+// ring drained after every burst), as a board does.
 #pragma once
 
 #include <memory>
@@ -39,6 +41,12 @@ class CardDatapath {
   // port), and lane 0 sends what the kernel writes to `tap` out of the port, as the
   // software datapath does. `tap` (one RX queue, a TX queue per lane) outlives this.
   void attach_kernel_path(size_t port, DpdkPort* tap) { kernel_paths_.attach(port, tap); }
+  // Before start(): the card enforces the steering policy itself (its steering rules are
+  // configured, CardControl::steer_rules): every frame of every port goes into the card,
+  // no classifier in front, and what the card punts goes to the kernel path of the port
+  // it came from (for a port the kernel owns it is let go: the kernel has its own copy).
+  void punt_through_card() { card_steering_ = true; }
+  bool punts_through_card() const { return card_steering_; }
   bool has_kernel_path() const { return kernel_paths_.any(); }
   KernelPathCounts kernel_path_counts() const;
 
@@ -61,10 +69,13 @@ class CardDatapath {
  private:
   struct Lane;
   void run(Lane& lane);
+  static void hand_to_kernel_path(std::span<const uint8_t> frame, DpdkPort& port,
+                                  KernelPathSwitch::Outbox& kernel_path, Lane& lane);
 
   std::vector<DpdkPort*> ports_;
   KernelPathSwitch kernel_paths_;
   EmuCard& card_;
+  bool card_steering_ = false;
   std::mutex card_mutex_;  // the kernel's statics: one burst in it at a time
   SteeringRules steering_;
   std::vector<std::unique_ptr<Lane>> lanes_;

@@ -39,8 +39,11 @@ class EmuCardForwarding final : public Forwarding {
     if (datapath_->has_kernel_path()) r.kernel_paths = datapath_->kernel_path_counts();
     return r;
   }
-  // Before start(): see CardDatapath::attach_kernel_path.
-  void attach_kernel_path(size_t port, DpdkPort* tap) { datapath_->attach_kernel_path(port, tap); }
+  // Before start(): see CardDatapath::attach_kernel_path. With a kernel path the card
+  // enforces the steering policy itself, as a board does (CardDatapath::punt_through_card):
+  // the TAP is fed from the card's punt ring. Throws CardError / std::invalid_argument
+  // when the card cannot hold the policy's rules.
+  void attach_kernel_path(size_t port, DpdkPort* tap);
   std::vector<uint64_t> steering_hits() const override { return datapath_->steering_hits(); }
   std::string change_steering(const SteeringPolicy& policy) override;
   std::optional<CardInfo> card_info() override { return agent_.card_info(); }
@@ -48,6 +51,7 @@ class EmuCardForwarding final : public Forwarding {
  private:
   EmuCard card_;
   CardControl control_;
+  SteeringPolicy steering_;  // the last one the card's rules were compiled from
   CardAgent agent_;
   std::unique_ptr<CardDatapath> datapath_;
 };

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <thread>
 
+#include "driver/steering/card_steer_rules.hpp"
 #include "hls/counter_layout.hpp"
 #include "hls/table_layout.hpp"
 #include "tests/card/emu_card_fixtures.hpp"
@@ -169,6 +170,55 @@ TEST(EmuCard, NonMemberSenderBecomesOneLearnEvent) {
   const CardCounters c = card.read_counters();
   EXPECT_EQ(c.learn_events, 2u);
   EXPECT_EQ(c.learn_suppressed, 49u);
+}
+
+// An ARP request (broadcast), 42 bytes.
+std::vector<uint8_t> arp_request(uint8_t last) {
+  std::vector<uint8_t> f(6, 0xFF);
+  f.insert(f.end(), {0x02, 0, 0, 0, 0, 0x09, 0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, 1});
+  f.insert(f.end(), 20, 0x11);
+  f.push_back(last);
+  f.resize(42, 0);
+  return f;
+}
+
+TEST(EmuCard, SteeringRulesPuntHostFramesWholeToTheDrain) {
+  EmuCard card;
+  card.load_table(image_of(*ipv4_table(100, {1, 2}, 5)));
+  const IpAddr service = csim::service_v4();
+  CardControl control;
+  control.service_addrs = {service};
+  control.steer_rules = card_steer_rules(compile_steering_policy({{service}, 4789, 10001}));
+  card.configure(control);
+  std::vector<PuntedFrame> punted(1);  // drain appends; what is there stays
+  EXPECT_EQ(card.drain_punted_frames(punted), 0u);
+  const std::vector<uint8_t> arp1 = arp_request(1), arp2 = arp_request(2);
+  EXPECT_TRUE(send(card, arp1).empty());
+  EXPECT_EQ(send(card, frame_from(1, 100)).size(), 1u);  // VXLAN still replicated
+  EXPECT_TRUE(send(card, arp2).empty());
+  ASSERT_EQ(card.drain_punted_frames(punted), 2u);
+  ASSERT_EQ(punted.size(), 3u);
+  EXPECT_EQ(punted[1].bytes, arp1);
+  EXPECT_EQ(punted[1].tier, hw::kSteerHost);
+  EXPECT_EQ(punted[2].bytes, arp2);
+  EXPECT_EQ(card.drain_punted_frames(punted), 0u);
+  const CardCounters c = card.read_counters();
+  EXPECT_EQ(c.punted, 2u);
+  EXPECT_EQ(c.punt_ring_full, 0u);
+  EXPECT_EQ(c.rx_frames, 1u) << "frames for the host are not the datapath's";
+  // Without rules the card takes the ARP frame as the datapath's again (a parse drop).
+  control.steer_rules.clear();
+  card.configure(control);
+  send(card, arp1);
+  EXPECT_EQ(card.drain_punted_frames(punted), 0u);
+  EXPECT_EQ(card.read_counters().drop(DropReason::kUnknownEtherType), 1u);
+}
+
+TEST(EmuCard, MoreSteeringRulesThanTheCardHoldsIsBadConfig) {
+  EmuCard card;
+  CardControl control;
+  control.steer_rules.resize(hw::kMaxSteerRules + 1);
+  EXPECT_THROW(card.configure(control), CardError);
 }
 
 TEST(EmuCard, TableTooLargeIsRefusedBeforeAnythingChanges) {

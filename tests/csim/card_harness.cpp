@@ -8,6 +8,7 @@
 #include "hls/counter_layout.hpp"
 #include "hls/datapath_top.hpp"
 #include "hls/learn_ring_layout.hpp"
+#include "hls/punt_ring_layout.hpp"
 #include "hls/table_layout.hpp"
 
 namespace vxsn::csim {
@@ -20,7 +21,8 @@ static_assert(sizeof(hw::Word512) == 64);
 CardHarness::CardHarness()
     : table_mem_(card::kTableMemoryWords),
       ring_(card::kLearnRingWords),
-      counters_(card::kCounterWords, 0) {
+      counters_(card::kCounterWords, 0),
+      punt_ring_(card::kPuntRingWords) {
   regs_.enable = 1;
   regs_.table_bank = 0;
   regs_.vxlan_port = 4789;
@@ -47,7 +49,7 @@ void CardHarness::set_service_addresses(std::span<const IpAddr> addrs) {
 void CardHarness::reset_kernel() {
   hw::AxisStream rx("rx"), tx("tx");
   hw::vxsn_datapath(rx, tx, table_mem_.data(), table_mem_.data(), ring_.data(), counters_.data(),
-                    regs_, hw::kCmdReset);
+                    regs_, hw::kCmdReset, punt_ring_.data());
   regs_.counter_snapshot = 0;  // what a reset kernel has served: nothing pending
   counters_stale_ = true;
 }
@@ -56,7 +58,7 @@ void CardHarness::snapshot_counters() {
   hw::AxisStream rx("rx"), tx("tx");
   regs_.counter_snapshot = hw::next_snapshot_request(regs_.counter_snapshot);
   hw::vxsn_datapath(rx, tx, table_mem_.data(), table_mem_.data(), ring_.data(), counters_.data(),
-                    regs_, hw::kCmdControl);
+                    regs_, hw::kCmdControl, punt_ring_.data());
   if (counters_[card::kCtrSnapshotAck] != regs_.counter_snapshot)
     throw std::logic_error("kernel did not acknowledge the counter snapshot");
   counters_stale_ = false;
@@ -118,7 +120,7 @@ std::vector<OutputCopy> CardHarness::process(std::span<const uint8_t> frame) {
   hw::AxisStream rx("rx"), tx("tx");
   for (const hw::AxisBeat& b : to_beats(frame)) rx.write(b);
   hw::vxsn_datapath(rx, tx, table_mem_.data(), table_mem_.data(), ring_.data(), counters_.data(),
-                    regs_, hw::kCmdFrame);
+                    regs_, hw::kCmdFrame, punt_ring_.data());
   counters_stale_ = true;
   if (!rx.empty()) throw std::logic_error("kernel left beats of the frame unread");
   return drain_copies(tx);
@@ -127,7 +129,7 @@ std::vector<OutputCopy> CardHarness::process(std::span<const uint8_t> frame) {
 std::vector<OutputCopy> CardHarness::idle_restart() {
   hw::AxisStream rx("rx"), tx("tx");
   hw::vxsn_datapath(rx, tx, table_mem_.data(), table_mem_.data(), ring_.data(), counters_.data(),
-                    regs_, hw::kCmdFrame);
+                    regs_, hw::kCmdFrame, punt_ring_.data());
   return drain_copies(tx);
 }
 
@@ -136,7 +138,8 @@ std::vector<OutputCopy> CardHarness::process_stream(std::span<const std::vector<
   for (const std::vector<uint8_t>& f : frames)
     for (const hw::AxisBeat& b : to_beats(f)) rx.write(b);
   hw::vxsn_datapath_stream(rx, tx, table_mem_.data(), table_mem_.data(), ring_.data(),
-                           counters_.data(), regs_, static_cast<uint32_t>(frames.size()));
+                           counters_.data(), regs_, static_cast<uint32_t>(frames.size()),
+                           punt_ring_.data());
   counters_stale_ = true;
   if (!rx.empty()) throw std::logic_error("kernel left beats of the stream unread");
   return drain_copies(tx);
@@ -166,6 +169,19 @@ std::vector<LearnEvent> CardHarness::drain_learn() {
   hw::set_le32(index, 0, consumer);
   ring_[card::kLearnConsumerWord] = index;
   return events;
+}
+
+std::vector<PuntedFrame> CardHarness::drain_punt() {
+  std::vector<PuntedFrame> frames;
+  const uint32_t producer = hw::le32_at(punt_ring_[card::kPuntProducerWord], 0);
+  uint32_t consumer = hw::le32_at(punt_ring_[card::kPuntConsumerWord], 0);
+  for (; consumer != producer; ++consumer)
+    frames.push_back(decode_punt_slot(
+        reinterpret_cast<const uint8_t*>(&punt_ring_[card::punt_slot_word(consumer)])));
+  hw::Word512 index = 0;
+  hw::set_le32(index, 0, consumer);
+  punt_ring_[card::kPuntConsumerWord] = index;
+  return frames;
 }
 
 }  // namespace vxsn::csim

@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "driver/card/card_memory.hpp"
 #include "driver/net_types.hpp"
 #include "hls/control_regs.hpp"
 #include "hls/hls_types.hpp"
@@ -57,6 +58,8 @@ class CardHarness {
   std::vector<LearnEvent> drain_learn();
   // The producer index the kernel last wrote.
   uint32_t learn_producer() const;
+  // Frames the kernel punted since the last drain (oldest first); advances the consumer.
+  std::vector<PuntedFrame> drain_punt();
 
   // Beat conversion, exposed for tests of the framing itself.
   static std::vector<hw::AxisBeat> to_beats(std::span<const uint8_t> frame);
@@ -66,6 +69,7 @@ class CardHarness {
   std::vector<hw::Word512> table_mem_;
   std::vector<hw::Word512> ring_;
   std::vector<uint64_t> counters_;
+  std::vector<hw::Word512> punt_ring_;
   bool counters_stale_ = true;  // frames processed since the last snapshot
   hw::ControlRegs regs_;
 };

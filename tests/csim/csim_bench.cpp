@@ -75,6 +75,15 @@ size_t CsimBench::run(const std::string& name, const std::vector<CorpusFrame>& f
   for (size_t i = 0; i < frames.size(); ++i) {
     const CorpusFrame& f = frames[i];
     inputs.push_back(f.bytes);
+    if (f.card_only) {
+      card_.regs().now_ns = f.now_ns;
+      const auto got = card_.process(f.bytes);
+      if (inspect) inspect(f, got);
+      if (!got.empty() && reported++ < 5)
+        ADD_FAILURE() << name << " frame " << i << ": " << got.size() << " copies of a host frame";
+      parsed_.push_back(ParsedFrame{});
+      continue;
+    }
     ParsedFrame parsed;
     const auto ref = ref_.process(f.bytes, *tables_[f.bank], &parsed, f.now_ns);
     parsed_.push_back(parsed);

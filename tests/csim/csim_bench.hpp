@@ -20,6 +20,9 @@ struct CorpusFrame {
   std::vector<uint8_t> bytes;
   unsigned bank = 0;    // the table bank (and reference table) this frame is processed with
   uint64_t now_ns = 0;  // the storm policers' clock when the frame arrives (both sides)
+  // A frame the card's steering rules give the host (punted): the reference datapath never
+  // sees it (the host's own steering keeps it), and the card must send no copy of it.
+  bool card_only = false;
 };
 
 class CsimBench {

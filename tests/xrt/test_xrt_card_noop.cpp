@@ -101,7 +101,7 @@ TEST(XrtCardNoop, BufferGroupsFollowTheXclbinConnectivityNotAFixedChoice) {
   xclbin::XclbinSpec spec = xrtcard::datapath_xclbin_spec();
   for (xclbin::KernelArg& a : spec.kernel.args) {
     if (a.name == "table_mem" || a.name == "member_mem") a.memory_bank = 1;
-    if (a.name == "learn_ring" || a.name == "counters") a.memory_bank = 0;
+    if (a.name == "learn_ring" || a.name == "counters" || a.name == "punt_ring") a.memory_bank = 0;
   }
   XrtCard card(options_for(write_variant(dir, "swapped.xclbin", spec)));
   const XrtHostRecord r = card.host_record();
@@ -236,6 +236,35 @@ TEST(XrtCardNoop, DrainLearnReadsTheRingAndFindsItEmpty) {
   EXPECT_EQ(card.host_record().learn_syncs, 1u);
 }
 
+// The punt ring is read without a kernel run: the index words, then only the slots between.
+TEST(XrtCardNoop, DrainPuntReadsTheRingAndFindsItEmpty) {
+  XrtCard card(build_options());
+  std::vector<PuntedFrame> frames(1);
+  EXPECT_EQ(card.drain_punted_frames(frames), 0u);
+  EXPECT_EQ(frames.size(), 1u);
+  EXPECT_EQ(card.host_record().control_runs, 1u) << "a drain runs no kernel";
+}
+
+TEST(XrtCardNoop, ConfigureWritesTheSteeringRulesIntoTheControlImage) {
+  XrtCard card(build_options());
+  CardControl control;
+  control.service_addrs = {*IpAddr::parse("10.0.0.1")};
+  hw::SteerRuleRegs rule;
+  rule.l3 = hw::kSteerL3Ipv4;
+  rule.flags = hw::kSteerToService;
+  rule.ip_proto = 17;
+  rule.action = hw::kSteerRegistration;
+  rule.dst_port = 10001;  // 0x2711
+  control.steer_rules = {hw::SteerRuleRegs{}, rule};
+  card.configure(control);
+  const xrtcard::ControlImage& c = card.host_record().control;
+  EXPECT_EQ(c[xrtcard::kCtrlSteerRuleCount], 2);
+  const uint8_t* r = c.data() + xrtcard::kCtrlSteerRules + xrtcard::kSteerRuleBytes;
+  const uint8_t want[8] = {
+      hw::kSteerL3Ipv4, hw::kSteerToService, 17, hw::kSteerRegistration, 0, 0, 0x11, 0x27};
+  EXPECT_EQ(std::memcmp(r, want, 8), 0);
+}
+
 TEST(XrtCardNoop, ConfigureWritesTheControlRegistersKeepingTheActiveBank) {
   XrtCard card(build_options());
   card.load_table(serialise_bank(two_vni_table(1)));  // active bank 1
@@ -343,14 +372,15 @@ TEST(XrtCardNoop, CorruptXclbinsAreBadXclbin) {
                     [&] { XrtCard card(options_for(dir.path() / "missing.xclbin")); });
 }
 
-TEST(XrtCardNoop, KernelWithoutItsCommandArgumentIsBadXclbin) {
+// An xclbin built before the punt ring existed: one argument short.
+TEST(XrtCardNoop, KernelWithoutItsPuntRingArgumentIsBadXclbin) {
   TempDir dir;
   xclbin::XclbinSpec spec = xrtcard::datapath_xclbin_spec();
-  std::erase_if(spec.kernel.args, [](const xclbin::KernelArg& a) { return a.name == "command"; });
+  std::erase_if(spec.kernel.args, [](const xclbin::KernelArg& a) { return a.name == "punt_ring"; });
   const std::string what = expect_card_error(Kind::kBadXclbin, [&] {
-    XrtCard card(options_for(write_variant(dir, "no_command.xclbin", spec)));
+    XrtCard card(options_for(write_variant(dir, "no_punt_ring.xclbin", spec)));
   });
-  EXPECT_NE(what.find("7 arguments"), std::string::npos) << what;
+  EXPECT_NE(what.find("8 arguments"), std::string::npos) << what;
 }
 
 TEST(XrtCardNoop, XclbinWithoutTheDatapathKernelIsBadXclbin) {
