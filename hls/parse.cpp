@@ -35,8 +35,6 @@ Word512 clear_past(const Word512& data, unsigned valid) {
   return data & mask;
 }
 
-}
-
 }  // namespace
 
 void check_headers(const Word512& beat0, const Word512& beat1, uint32_t frame_len,
