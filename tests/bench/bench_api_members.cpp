@@ -1,8 +1,9 @@
 // Member changes through the management API on a real vxsnd (testbed namespaces, the
 // daemon's Unix socket, the real Thrift server and table manager): static members added one
-// call each (addMember) against the same number added in batches (addMembers, API 1.3), and
-// how long a change takes to reach the datapath (the table generation the daemon reports
-// bumps). Prints a table; nothing is asserted. Needs root (namespaces).
+// call each (addMember) against the same number added in batches (addMembers, API 1.3), one
+// member added to and removed from the VNI of `members` members (each call recompiles that
+// VNI), and how long a change takes to reach the datapath (the table generation the daemon
+// reports bumps). Prints a table; nothing is asserted. Needs root (namespaces).
 //   build/tests/bench/bench_api_members [members, default 2000]
 #include <unistd.h>
 
