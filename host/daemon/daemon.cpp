@@ -267,6 +267,13 @@ struct Daemon::Impl : DaemonControl {
     table_manager().set_static_vni(vni, v == config.vnis.end() ? nullptr : &v->members);
     table_pipeline->publish();
   }
+  void static_members_changed(uint32_t vni, const std::vector<IpAddr>& added,
+                              const std::vector<IpAddr>& removed) override {
+    const bool configured = std::any_of(config.vnis.begin(), config.vnis.end(),
+                                        [&](const StaticVni& s) { return s.vni == vni; });
+    table_manager().change_static_members(vni, added, removed, configured);
+    table_pipeline->publish();
+  }
   void table_changed() override {
     table_pipeline->publish();
   }

@@ -174,7 +174,7 @@ std::vector<MemberInfo> ManagementService::add_members(uint32_t vni,
     }
     if (!fresh.empty()) {
       if (new_entries)
-        check_capacity(new_entries, !vni_known(vni), t.members(vni).size() + new_entries);
+        check_capacity(new_entries, !vni_known(vni), t.member_count(vni) + new_entries);
       std::vector<IpAddr> members;
       for (const StaticVni& v : daemon_.running_config().vnis)
         if (v.vni == vni) members = v.members;
@@ -183,7 +183,7 @@ std::vector<MemberInfo> ManagementService::add_members(uint32_t vni,
       std::vector<StaticVni> vnis = with_static(vni, std::move(members));
       check_config(vnis, addresses.size() == 1 ? "address" : "addresses");
       daemon_.running_config().vnis = std::move(vnis);
-      daemon_.static_members_changed(vni);  // one new table for the whole list
+      daemon_.static_members_changed(vni, fresh, {});  // one new table for the whole list
       for (const IpAddr& a : fresh) {
         auto added = t.entry(vni, a);
         if (!added || !added->has(EntrySource::kStatic))
@@ -230,7 +230,7 @@ void ManagementService::remove_member(uint32_t vni, const IpAddr& address) {
           for (const IpAddr& m : v.members)
             if (m != address) members.push_back(m);
       daemon_.running_config().vnis = with_static(vni, std::move(members));
-      daemon_.static_members_changed(vni);
+      daemon_.static_members_changed(vni, {}, {address});
     } else {
       daemon_.table_changed();
     }

@@ -26,6 +26,9 @@ class DaemonControl {
   // running_config().vnis changed for `vni` alone: the table takes that VNI's new static
   // members (at that VNI's cost, not the whole config's), the datapath gets the result.
   virtual void static_members_changed(uint32_t vni) = 0;
+  // The same when only `added` came and `removed` went (at the cost of those addresses).
+  virtual void static_members_changed(uint32_t vni, const std::vector<IpAddr>& added,
+                                      const std::vector<IpAddr>& removed) = 0;
   // The table changed by direct TableManager calls: publish it.
   virtual void table_changed() = 0;
   // running_config()'s source check or storm control changed: every VNI compiles again.

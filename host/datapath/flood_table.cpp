@@ -1,5 +1,7 @@
 #include "host/datapath/flood_table.hpp"
 
+#include "host/datapath/compiled_vni_edit.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cstring>
@@ -141,6 +143,33 @@ std::shared_ptr<const CompiledVni> FloodTableBuilder::compile_vni(
     block->members.push_back(make_member(spec, params_, ports_));
     block->has_ipv6_member |= spec.addr.is_v6();
   }
+  return block;
+}
+
+std::shared_ptr<const CompiledVni> compile_vni_edit(const ReplicationParams& params,
+                                                    const std::vector<EgressPort>& ports,
+                                                    const CompiledVni& base, const VniEdit& edit,
+                                                    VniCounters* counters,
+                                                    const VniPolicy& policy) {
+  validate(base.vni, edit.specs, params, ports);
+  auto block = std::make_shared<CompiledVni>();
+  block->vni = base.vni;
+  block->counters = counters;
+  block->policy = policy;
+  size_t size = edit.specs.size();
+  for (const VniEdit::Run& r : edit.runs) size += r.base_end - r.base_begin;
+  block->members.reserve(size);
+  size_t spec = 0;
+  for (const VniEdit::Run& r : edit.runs) {
+    block->members.insert(block->members.end(), base.members.begin() + r.base_begin,
+                          base.members.begin() + r.base_end);
+    for (; spec < r.specs_end; ++spec)
+      block->members.push_back(make_member(edit.specs[spec], params, ports));
+  }
+  if (spec != edit.specs.size())
+    throw std::invalid_argument("flood table VNI " + std::to_string(base.vni) +
+                                ": an edit whose runs leave specs out");
+  for (const Member& m : block->members) block->has_ipv6_member |= m.addr.is_v6();
   return block;
 }
 

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <future>
+#include <optional>
+
+#include "host/table/vni_edit_plan.hpp"
 
 namespace vxsn {
 
@@ -28,7 +31,7 @@ void IncrementalCompiler::invalidate_address(const IpAddr& addr) {
   // Pending changes are compiled anyway; this finds the VNIs that would not be.
   auto a = vnis_of_address_.find(addr);
   if (a != vnis_of_address_.end())
-    a->second.for_each([this](uint32_t vni) { invalidated_.insert(vni); });
+    a->second.for_each([&](uint32_t vni) { invalidated_[vni].push_back(addr); });
 }
 
 void IncrementalCompiler::invalidate_all() {
@@ -160,49 +163,78 @@ void IncrementalCompiler::merge_pending() {
     vni_count_ += added[shard].size();
     states = std::move(merged);
   }
-  for (uint32_t vni : invalidated_) {
+  for (auto& [vni, addrs] : invalidated_) {
     if (VniState* s = find(vni)) {
       s->dirty = true;
       dirty_shards_.set(FloodTable::shard_of(vni));
+      std::vector<IpAddr>& stale = stale_hops_[vni];
+      stale.insert(stale.end(), addrs.begin(), addrs.end());
     }
   }
   invalidated_.clear();
 }
 
-void IncrementalCompiler::compile(VniState& state, VniCounters* counters,
-                                  const FloodTableBuilder& builder,
+MemberSpec IncrementalCompiler::resolved_spec(const IpAddr& addr, bool learned,
+                                              ResolvedMembers& resolved) const {
+  auto [known, fresh] = resolved.try_emplace(addr);
+  if (fresh) {
+    known->second.addr = addr;
+    resolve_(known->second);
+    if (known->second.resolved && known->second.egress_port >= ports_.size())
+      known->second.resolved = false;
+  }
+  MemberSpec spec = known->second;
+  spec.refresh_from_traffic = learned;
+  return spec;
+}
+
+void IncrementalCompiler::compile(const CompileJob& job, const FloodTableBuilder& builder,
                                   ResolvedMembers& resolved) const {
-  std::vector<MemberSpec> specs;
-  specs.reserve(state.members.size());
-  size_t unresolved = 0, refused = 0;
-  for (const TableMember& m : state.members) {
-    // Own-address mode cannot serve a family without an own address: leave it out (the
-    // builder would refuse the whole table).
-    const IpAddr& own = m.addr.is_v4() ? params_.own_v4 : params_.own_v6;
-    if (params_.source_mode == SourceIpMode::kOwnAddress && own.family != m.addr.family) {
-      ++refused;
-      continue;
+  VniState& state = *job.state;
+  const VniPolicy& policy = policies_.for_vni(state.vni);
+  // Own-address mode cannot serve a family without an own address: leave it out (the
+  // builder would refuse the whole table).
+  const MemberFamilies families = MemberFamilies::served_by(params_);
+  size_t members = 0, unresolved = 0, refused = 0;
+  std::optional<VniEditPlan> plan;
+  if (job.edit) {
+    auto stale = stale_hops_.find(state.vni);
+    plan =
+        plan_vni_edit(*state.compiled, state.members,
+                      stale == stale_hops_.end() ? std::vector<IpAddr>{} : stale->second, families);
+  }
+  if (plan) {
+    for (MemberSpec& spec : plan->edit.specs) {
+      spec = resolved_spec(spec.addr, spec.refresh_from_traffic, resolved);
+      unresolved += !spec.resolved;
     }
-    auto [known, fresh] = resolved.try_emplace(m.addr);
-    if (fresh) {
-      known->second.addr = m.addr;
-      resolve_(known->second);
-      if (known->second.resolved && known->second.egress_port >= ports_.size())
-        known->second.resolved = false;
+    unresolved += plan->kept_unresolved;
+    refused = plan->refused;
+    state.compiled =
+        compile_vni_edit(params_, ports_, *state.compiled, plan->edit, job.counters, policy);
+    members = state.compiled->members.size();
+  } else {
+    std::vector<MemberSpec> specs;
+    specs.reserve(state.members.size());
+    for (const TableMember& m : state.members) {
+      if (!families.serves(m.addr)) {
+        ++refused;
+        continue;
+      }
+      specs.push_back(resolved_spec(m.addr, m.learned, resolved));
+      unresolved += !specs.back().resolved;
     }
-    MemberSpec spec = known->second;
-    spec.refresh_from_traffic = m.learned;
-    unresolved += !spec.resolved;
-    specs.push_back(spec);
+    state.compiled = builder.compile_vni(state.vni, specs, job.counters, policy);
+    members = specs.size();
   }
   if (refused)
     spdlog::warn(
         "table: VNI {}: {} member(s) left out: own-address mode has no own address "
         "of their family",
         state.vni, refused);
-  state.compiled = builder.compile_vni(state.vni, specs, counters, policies_.for_vni(state.vni));
   state.dirty = false;
-  state.compiled_members = specs.size();
+  state.edited = plan.has_value();
+  state.compiled_members = members;
   state.unresolved = unresolved;
   state.refused = refused;
 }
@@ -217,8 +249,7 @@ void IncrementalCompiler::compile_jobs(const std::vector<CompileJob>& jobs, unsi
   if (threads < 2 || members < kParallelMembers) threads = 1;
   auto slice = [&](size_t begin, size_t end) {
     ResolvedMembers resolved;
-    for (size_t i = begin; i < end; ++i)
-      compile(*jobs[i].state, jobs[i].counters, builder, resolved);
+    for (size_t i = begin; i < end; ++i) compile(jobs[i], builder, resolved);
   };
   std::vector<std::pair<size_t, size_t>> slices;
   size_t begin = 0, taken = 0;
@@ -248,16 +279,29 @@ std::unique_ptr<FloodTable> IncrementalCompiler::build(uint64_t version, unsigne
     for (VniState& state : states_[shard])
       if (layout_changed_ || state.dirty || !state.compiled) {
         forget_stats(state);  // counted again below
-        jobs.push_back({&state, counters_for_ ? counters_for_(state.vni) : nullptr});
+        jobs.push_back({&state, counters_for_ ? counters_for_(state.vni) : nullptr,
+                        !layout_changed_ && state.compiled != nullptr});
       }
   }
-  compile_jobs(jobs, threads, builder);
-  for (const CompileJob& j : jobs) {
-    stats_.members += j.state->compiled_members;
-    stats_.unresolved += j.state->unresolved;
-    stats_.refused_members += j.state->refused;
+  // Each job's VNI counts again with the block it holds now: its new one, or the one a
+  // refused compile left in place (it compiles again at the next build, still dirty).
+  auto count_jobs = [&] {
+    for (const CompileJob& j : jobs) {
+      stats_.members += j.state->compiled_members;
+      stats_.unresolved += j.state->unresolved;
+      stats_.refused_members += j.state->refused;
+    }
+  };
+  try {
+    compile_jobs(jobs, threads, builder);
+  } catch (...) {
+    count_jobs();
+    throw;
   }
+  count_jobs();
   stats_.recompiled_vnis = jobs.size();
+  stats_.edited_vnis = 0;
+  for (const CompileJob& j : jobs) stats_.edited_vnis += j.state->edited;
   for (unsigned shard : shards) {
     std::vector<std::shared_ptr<const CompiledVni>> blocks;
     blocks.reserve(states_[shard].size());
@@ -266,6 +310,7 @@ std::unique_ptr<FloodTable> IncrementalCompiler::build(uint64_t version, unsigne
   }
   layout_changed_ = false;
   dirty_shards_.reset();
+  stale_hops_.clear();
   stats_.vnis = vni_count_;
   return builder.build_from_shards(shards_);
 }

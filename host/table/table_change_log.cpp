@@ -46,8 +46,53 @@ VniChange describe_vni(const TableEntryStore& store, uint32_t vni) {
 
 void TableChangeLog::mark_vni(uint32_t vni) {
   const bool first = dirty_.empty();
-  dirty_.insert(vni);
+  DirtyVni& d = dirty_[vni];
+  d.whole = true;
+  d.members.clear();
   notify_if_first(first);
+}
+
+void TableChangeLog::mark_member(uint32_t vni, const IpAddr& addr) {
+  const bool first = dirty_.empty();
+  DirtyVni& d = dirty_[vni];
+  if (!d.whole) {
+    d.members.push_back(addr);
+    if (d.members.size() > kMaxMarkedMembers) {
+      d.whole = true;
+      d.members = {};
+    }
+  }
+  notify_if_first(first);
+}
+
+VniChange TableChangeLog::describe(const TableEntryStore& store, uint32_t vni,
+                                   const DirtyVni& dirty) {
+  auto kept = sorted_.find(vni);
+  if (!dirty.whole && kept != sorted_.end() && store.find_vni(vni) != nullptr) {
+    std::vector<TableMember>& list = kept->second;
+    for (const IpAddr& addr : dirty.members) {
+      auto at = std::lower_bound(list.begin(), list.end(), addr,
+                                 [](const TableMember& m, const IpAddr& a) { return m.addr < a; });
+      const bool listed = at != list.end() && at->addr == addr;
+      const StoredEntry* e = store.find(vni, addr);
+      if (e == nullptr) {
+        if (listed) list.erase(at);
+        continue;
+      }
+      const TableMember now{addr, e->has(EntrySource::kLearned)};
+      if (listed)
+        *at = now;
+      else
+        list.insert(at, now);
+    }
+    return VniChange{vni, true, list};
+  }
+  VniChange c = describe_vni(store, vni);
+  if (c.members.size() >= kKeepSortedFrom)
+    sorted_.insert_or_assign(vni, c.members);
+  else if (kept != sorted_.end())
+    sorted_.erase(kept);
+  return c;
 }
 
 void TableChangeLog::mark_local(uint32_t vni, const IpAddr& addr) {
@@ -64,7 +109,7 @@ void TableChangeLog::forget_local(uint32_t vni, const IpAddr& addr) {
 std::vector<VniChange> TableChangeLog::take_changes(const TableEntryStore& store) {
   std::vector<VniChange> out;
   out.reserve(dirty_.size());
-  for (uint32_t vni : dirty_) out.push_back(describe_vni(store, vni));
+  for (const auto& [vni, dirty] : dirty_) out.push_back(describe(store, vni, dirty));
   dirty_.clear();
   if (!out.empty()) ++batches_;
   std::sort(out.begin(), out.end(),

@@ -66,8 +66,10 @@ class TableChangeLog {
   // a take_local_changes(), is recorded (under the table's lock: keep it short).
   void set_callback(std::function<void()> callback) { on_change_ = std::move(callback); }
 
-  // The VNI's member list or a member's learned flag changed.
+  // The VNI came, went or was (un)configured: described whole at the next take.
   void mark_vni(uint32_t vni);
+  // One member of the VNI came, went or changed its learned flag.
+  void mark_member(uint32_t vni, const IpAddr& addr);
   // The entry's own sources changed: recorded only while replicating and not quiet.
   void mark_local(uint32_t vni, const IpAddr& addr);
   // A recorded local change that a peer's newer write has superseded.
@@ -94,7 +96,21 @@ class TableChangeLog {
     if (first && on_change_) on_change_();
   }
 
-  std::unordered_set<uint32_t> dirty_;
+  // What changed per VNI since the last take: the whole VNI, or these members.
+  struct DirtyVni {
+    bool whole = false;
+    std::vector<IpAddr> members;
+  };
+  // More marked members than this: the VNI is described whole.
+  static constexpr size_t kMaxMarkedMembers = 64;
+  // VNIs this large keep their sorted member list as last taken, so a change of a few
+  // members is applied to it (a search and a move per member) instead of sorting the whole
+  // VNI again: one member added to a VNI of 10 000 does not sort 10 000.
+  static constexpr size_t kKeepSortedFrom = 1024;
+  VniChange describe(const TableEntryStore& store, uint32_t vni, const DirtyVni& dirty);
+
+  std::unordered_map<uint32_t, DirtyVni> dirty_;
+  std::unordered_map<uint32_t, std::vector<TableMember>> sorted_;
   std::unordered_map<uint32_t, std::unordered_set<IpAddr, IpAddrHash>> local_dirty_;
   std::vector<std::pair<uint32_t, IpAddr>> superseded_static_;
   bool replicating_ = false;

@@ -122,6 +122,25 @@ void TableManager::set_static_vni(uint32_t vni, const std::vector<IpAddr>* membe
   add_static_locked(vni, wanted, now);
 }
 
+void TableManager::change_static_members(uint32_t vni, const std::vector<IpAddr>& added,
+                                         const std::vector<IpAddr>& removed, bool configured) {
+  std::lock_guard lock(mutex_);
+  const TimePoint now = now_();
+  for (const IpAddr& a : removed) {
+    const IpAddr addr = normalized_address(a);
+    if (const StoredEntry* e = store_.find(vni, addr); e && e->has(EntrySource::kStatic))
+      drop_source(vni, addr, EntrySource::kStatic);
+  }
+  if (!configured) {
+    if (store_.unconfigure(vni)) changes_.mark_vni(vni);
+    return;
+  }
+  std::vector<IpAddr> wanted;
+  wanted.reserve(added.size());
+  for (const IpAddr& a : added) wanted.push_back(normalized_address(a));
+  add_static_locked(vni, wanted, now);
+}
+
 StoreResult TableManager::register_vtep(uint32_t vni, const IpAddr& vtep_in, uint64_t identifier,
                                         uint32_t holdtime_s, const IpAddr& requester) {
   const IpAddr vtep = normalized_address(vtep_in);
@@ -260,6 +279,12 @@ std::vector<IpAddr> TableManager::members(uint32_t vni) const {
   for (const auto& [addr, e] : v->entries) out.push_back(addr);
   std::sort(out.begin(), out.end());
   return out;
+}
+
+size_t TableManager::member_count(uint32_t vni) const {
+  std::lock_guard lock(mutex_);
+  const VniEntries* v = store_.find_vni(vni);
+  return v == nullptr ? 0 : v->entries.size();
 }
 
 std::vector<uint32_t> TableManager::vnis() const {
@@ -468,7 +493,7 @@ StoredEntry* TableManager::find_or_create(uint32_t vni, const IpAddr& addr, Time
     return nullptr;
   }
   StoredEntry& e = store_.create(v, vni, addr, now);
-  changes_.mark_vni(vni);
+  changes_.mark_member(vni, addr);
   return &e;
 }
 
@@ -476,7 +501,7 @@ void TableManager::add_source(uint32_t vni, const IpAddr& addr, StoredEntry& e, 
   store_.add_source(e, s);
   if (s != EntrySource::kPeer) changes_.mark_local(vni, addr);
   // The learned flag is part of what the datapath sees; other sources change nothing there.
-  if (s == EntrySource::kLearned) changes_.mark_vni(vni);
+  if (s == EntrySource::kLearned) changes_.mark_member(vni, addr);
 }
 
 void TableManager::drop_source(uint32_t vni, const IpAddr& addr, EntrySource s) {
@@ -484,7 +509,7 @@ void TableManager::drop_source(uint32_t vni, const IpAddr& addr, EntrySource s) 
   if (e == nullptr) return;
   store_.clear_source(vni, addr, *e, s);
   if (s != EntrySource::kPeer) changes_.mark_local(vni, addr);
-  if (s == EntrySource::kLearned) changes_.mark_vni(vni);
+  if (s == EntrySource::kLearned) changes_.mark_member(vni, addr);
   remove_entry_if_unheld(vni, addr);
 }
 
@@ -498,9 +523,10 @@ void TableManager::drop_registration(uint32_t vni, const IpAddr& addr, uint64_t 
 }
 
 void TableManager::remove_entry_if_unheld(uint32_t vni, const IpAddr& addr) {
-  if (!store_.remove_if_unheld(vni, addr)) return;
+  const IpAddr key = addr;  // `addr` may be the erased entry's own key
+  if (!store_.remove_if_unheld(vni, key)) return;
   ++counters_.entries_removed;
-  changes_.mark_vni(vni);
+  changes_.mark_member(vni, key);
 }
 
 }  // namespace vxsn

@@ -106,11 +106,17 @@ class TableManager : public MembershipStore {
   // configured; its entries lose the static source only). What reconfigure does for that
   // VNI alone, at the cost of that VNI: the API changes one VNI per call.
   void set_static_vni(uint32_t vni, const std::vector<IpAddr>* members);
+  // The same for a change of a few members: `removed` lose the static source, then the VNI
+  // is unconfigured (`configured` false) or `added` become static. Costs the addresses
+  // given, not the VNI: an API call adding one member to a VNI of 10 000 touches one entry.
+  void change_static_members(uint32_t vni, const std::vector<IpAddr>& added,
+                             const std::vector<IpAddr>& removed, bool configured);
 
   // MembershipStore.
   StoreResult register_vtep(uint32_t vni, const IpAddr& vtep, uint64_t identifier,
                             uint32_t holdtime_s, const IpAddr& requester) override;
   std::vector<IpAddr> members(uint32_t vni) const override;
+  size_t member_count(uint32_t vni) const;  // members(vni).size() without the list
   // Every VNI in the table: with a live member, or configured (possibly empty).
   std::vector<uint32_t> vnis() const override;
 

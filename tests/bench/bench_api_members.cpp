@@ -1,8 +1,9 @@
 // Member changes through the management API on a real vxsnd (testbed namespaces, the
 // daemon's Unix socket, the real Thrift server and table manager): static members added one
-// call each (addMember) against the same number added in batches (addMembers, API 1.3), and
-// how long a change takes to reach the datapath (the table generation the daemon reports
-// bumps). Prints a table; nothing is asserted. Needs root (namespaces).
+// call each (addMember) against the same number added in batches (addMembers, API 1.3), one
+// member added to and removed from the VNI of `members` members (each call recompiles that
+// VNI), and how long a change takes to reach the datapath (the table generation the daemon
+// reports bumps). Prints a table; nothing is asserted. Needs root (namespaces).
 //   build/tests/bench/bench_api_members [members, default 2000]
 #include <unistd.h>
 
@@ -74,6 +75,19 @@ int run_bench(unsigned members) {
                 ("addMembers, " + std::to_string(batch) + " per call").c_str(), members, s,
                 members / s);
   }
+  // Single changes into the large VNI (7001, `members` members): each call recompiles that
+  // VNI and returns once the datapath has the table holding the change.
+  std::vector<double> big_add_ms, big_remove_ms;
+  for (unsigned i = 0; i < 200; ++i) {
+    const std::string address = member_address(1, members + i);
+    t0 = Clock::now();
+    api::Member m;
+    client->addMember(m, 7001, address);
+    big_add_ms.push_back(seconds_since(t0) * 1000);
+    t0 = Clock::now();
+    client->removeMember(7001, address);
+    big_remove_ms.push_back(seconds_since(t0) * 1000);
+  }
   // Single changes on the now large table: each addMember returns once the datapath has
   // the table holding it (the call publishes before it answers), which the first getInfo
   // after it confirms by the bumped generation. Times per call, sorted for the percentiles.
@@ -91,6 +105,8 @@ int run_bench(unsigned members) {
     client->getInfo(after);
     not_yet_visible += after.table_generation == before.table_generation;
   }
+  std::sort(big_add_ms.begin(), big_add_ms.end());
+  std::sort(big_remove_ms.begin(), big_remove_ms.end());
   std::sort(change_ms.begin(), change_ms.end());
   std::sort(info_ms.begin(), info_ms.end());
   auto pct = [](const std::vector<double>& v, double p) {
@@ -101,6 +117,11 @@ int run_bench(unsigned members) {
       "median %.2f ms, p99 %.2f ms, max %.2f ms; not yet visible on return: %u\n",
       3 * members + 200, pct(change_ms, 0.5), pct(change_ms, 0.99), change_ms.back(),
       not_yet_visible);
+  std::printf(
+      "one member in and out of the VNI of %u members (200 calls each): addMember median "
+      "%.2f ms, p99 %.2f ms; removeMember median %.2f ms, p99 %.2f ms\n",
+      members, pct(big_add_ms, 0.5), pct(big_add_ms, 0.99), pct(big_remove_ms, 0.5),
+      pct(big_remove_ms, 0.99));
   std::printf("getInfo round trip: median %.2f ms, p99 %.2f ms\n", pct(info_ms, 0.5),
               pct(info_ms, 0.99));
   std::filesystem::remove_all(dir);

@@ -324,5 +324,158 @@ TEST_F(IncrementalCompileTest, RemovedVniLeavesTheTable) {
   EXPECT_EQ(compiler.stats().members, 0u);
 }
 
+// A VNI of many members changed by one member compiles as an edit of its previous block
+// (only that member gets a template) and the table equals a from-scratch compile after each
+// kind of change: an add, a removal, one member's next hop, its learned flag, the highest
+// address leaving, a removed member coming back, and a list naming a member twice.
+class BigVniEditTest : public IncrementalCompileTest {
+ protected:
+  static constexpr uint32_t kBig = 4242;
+  static constexpr uint32_t kSmall = 17;
+
+  BigVniEditTest() {
+    for (uint32_t i = 0; i < 3000; ++i) {
+      const IpAddr a =
+          i % 10 == 9 ? ip("fd00::" + std::to_string(i + 1))
+                      : ip("10.9." + std::to_string(i / 200) + "." + std::to_string(i % 200 + 1));
+      big.members.push_back({a, i % 7 == 0});
+      if (i % 5 != 0) hops[a] = Hop{true, static_cast<uint8_t>(i), static_cast<uint16_t>(i % 2)};
+    }
+    std::sort(big.members.begin(), big.members.end());
+  }
+
+  // The big VNI as `big` says now, compiled; the table must equal a from-scratch compile
+  // and, if `edited`, the big VNI must have compiled as an edit.
+  void compile_and_compare(bool edited = true) {
+    compiler.apply(big);
+    auto table = compiler.build(++version);
+    expect_equal(*table, *from_scratch({big, small}));
+    EXPECT_EQ(compiler.stats().members, big.members.size() + small.members.size());
+    size_t unresolved = 0;
+    for (const TableMember& m : big.members) unresolved += !hops[m.addr].resolved;
+    for (const TableMember& m : small.members) unresolved += !hops[m.addr].resolved;
+    EXPECT_EQ(compiler.stats().unresolved, unresolved);
+    EXPECT_EQ(compiler.stats().recompiled_vnis, 1u);
+    EXPECT_EQ(compiler.stats().edited_vnis, edited ? 1u : 0u);
+  }
+
+  void first_build() {
+    compiler.apply(big);
+    compiler.apply(small);
+    auto table = compiler.build(++version);
+    expect_equal(*table, *from_scratch({big, small}));
+    EXPECT_EQ(compiler.stats().edited_vnis, 0u);  // nothing to edit yet
+  }
+
+  void insert(const TableMember& m) {
+    big.members.insert(std::lower_bound(big.members.begin(), big.members.end(), m), m);
+  }
+  void erase_at(size_t i) { big.members.erase(big.members.begin() + static_cast<long>(i)); }
+
+  VniChange big{kBig, true, {}};
+  VniChange small{kSmall, true, {{ip("10.1.1.1"), false}, {ip("10.9.0.1"), false}}};
+  uint64_t version = 0;
+};
+
+TEST_F(BigVniEditTest, OneMemberAddedOrRemovedMatchesAFromScratchCompile) {
+  first_build();
+  insert({ip("10.9.3.250"), false});  // added, resolved
+  hops[ip("10.9.3.250")] = Hop{true, 0x42, 1};
+  compile_and_compare();
+  insert({ip("10.0.0.1"), true});  // added first, learned, no next hop
+  compile_and_compare();
+  erase_at(0);  // the first member removed
+  compile_and_compare();
+  const TableMember middle = big.members[1500];
+  erase_at(1500);  // a member from the middle removed...
+  compile_and_compare();
+  insert(middle);  // ...and added again
+  compile_and_compare();
+  const TableMember highest = big.members.back();
+  big.members.pop_back();  // the highest address removed
+  compile_and_compare();
+  insert(highest);
+  compile_and_compare();
+}
+
+TEST_F(BigVniEditTest, OneMembersNextHopOrLearnedFlagChangedMatchesAFromScratchCompile) {
+  first_build();
+  const IpAddr moved = big.members[700].addr;
+  hops[moved] = Hop{true, 0x99, 0};  // a new next hop: its template changes
+  compiler.invalidate_address(moved);
+  compile_and_compare();
+  hops[moved].resolved = false;  // the neighbour went away
+  compiler.invalidate_address(moved);
+  compile_and_compare();
+  // A next-hop change reaches the small VNI too when it shares the address.
+  hops[ip("10.9.0.1")] = Hop{true, 0x55, 1};
+  compiler.invalidate_address(ip("10.9.0.1"));
+  compiler.apply(big);
+  auto table = compiler.build(++version);
+  expect_equal(*table, *from_scratch({big, small}));
+  EXPECT_EQ(compiler.stats().recompiled_vnis, 2u);
+  EXPECT_EQ(compiler.stats().edited_vnis, 2u);
+  big.members[1200].learned = !big.members[1200].learned;  // learned flag flipped
+  compile_and_compare();
+  // Many changes at once (most of the list): still exact.
+  for (size_t i = 0; i < big.members.size(); i += 2)
+    big.members[i].learned = !big.members[i].learned;
+  compile_and_compare();
+}
+
+TEST_F(BigVniEditTest, TheLastMemberLeavingAndComingBackMatchesAFromScratchCompile) {
+  big.members.resize(1);
+  first_build();
+  const TableMember only = big.members[0];
+  big.members.clear();  // the VNI stays, empty
+  compile_and_compare();
+  ASSERT_EQ(compiler.stats().members, small.members.size());
+  big.members.push_back(only);
+  compile_and_compare();
+}
+
+// A member listed twice is refused as a from-scratch compile refuses it; the running table's
+// block stays, and the corrected list then compiles as an edit of it.
+TEST_F(BigVniEditTest, AMemberListedTwiceIsRefusedAsAFromScratchCompileRefusesIt) {
+  first_build();
+  const std::vector<TableMember> good = big.members;
+  const TableMember twice = big.members[10];
+  big.members.insert(big.members.begin() + 10, twice);
+  compiler.apply(big);
+  EXPECT_THROW(compiler.build(++version), std::invalid_argument);
+  EXPECT_THROW(from_scratch({big, small}), std::invalid_argument);
+  // The same address twice with different learned flags, sorted: refused as well.
+  big.members = good;
+  big.members.insert(big.members.begin() + 11, TableMember{twice.addr, true});
+  ASSERT_TRUE(std::is_sorted(big.members.begin(), big.members.end()));
+  compiler.apply(big);
+  EXPECT_THROW(compiler.build(++version), std::invalid_argument);
+  big.members = good;
+  erase_at(5);
+  compile_and_compare();
+}
+
+// Own-address mode without an own IPv6 address leaves the IPv6 members out, counted, in an
+// edit as in a whole compile.
+TEST_F(BigVniEditTest, OwnAddressModeLeavesOutTheSameMembersInAnEdit) {
+  params.source_mode = SourceIpMode::kOwnAddress;
+  params.own_v6 = IpAddr{};
+  compiler.set_layout(params, ports);
+  compiler.apply(big);
+  compiler.build(++version);
+  const size_t v6 = static_cast<size_t>(std::count_if(
+      big.members.begin(), big.members.end(), [](const TableMember& m) { return m.addr.is_v6(); }));
+  EXPECT_EQ(compiler.stats().refused_members, v6);
+  insert({ip("fd00::9999"), false});
+  insert({ip("10.9.200.1"), false});
+  compiler.apply(big);
+  auto table = compiler.build(++version);
+  EXPECT_EQ(compiler.stats().edited_vnis, 1u);
+  EXPECT_EQ(compiler.stats().refused_members, v6 + 1);
+  VniChange served = big;
+  std::erase_if(served.members, [](const TableMember& m) { return m.addr.is_v6(); });
+  expect_equal(*table, *from_scratch({served}));
+}
+
 }  // namespace
 }  // namespace vxsn

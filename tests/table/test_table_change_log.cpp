@@ -123,5 +123,56 @@ TEST_F(TableChangeLogTest, SupersededStaticEntriesAreTakenOnce) {
   EXPECT_TRUE(log.take_superseded_static().empty());
 }
 
+// A large VNI's list is kept sorted between takes and a change of a few members is applied
+// to it: what is taken equals the store described whole, after adds, removals, learned
+// flags changed both ways, a member removed and added back, and a batch large enough to be
+// described whole again.
+TEST_F(TableChangeLogTest, ALargeVniChangedByFewMembersIsTakenAsTheStoreDescribesIt) {
+  const uint32_t vni = 300;
+  auto addr = [](unsigned i) {
+    return "10.3." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
+  };
+  for (unsigned i = 0; i < 2000; i += 2) add(vni, addr(i).c_str(), EntrySource::kRegistered);
+  log.mark_vni(vni);
+  EXPECT_EQ(log.take_changes(store).at(0).members, describe_vni(store, vni).members);
+  auto take_and_compare = [&](const char* step) {
+    const std::vector<VniChange> changes = log.take_changes(store);
+    ASSERT_EQ(changes.size(), 1u) << step;
+    EXPECT_TRUE(changes[0].present) << step;
+    EXPECT_EQ(changes[0].members, describe_vni(store, vni).members) << step;
+  };
+  add(vni, addr(1).c_str(), EntrySource::kRegistered);  // added
+  log.mark_member(vni, ip(addr(1).c_str()));
+  add(vni, addr(1999).c_str(), EntrySource::kLearned);  // added last, learned
+  log.mark_member(vni, ip(addr(1999).c_str()));
+  take_and_compare("added");
+  StoredEntry& learned = add(vni, addr(500).c_str(), EntrySource::kLearned);  // now learned
+  log.mark_member(vni, ip(addr(500).c_str()));
+  take_and_compare("learned");
+  store.clear_source(vni, ip(addr(500).c_str()), learned, EntrySource::kLearned);
+  log.mark_member(vni, ip(addr(500).c_str()));  // no longer learned
+  take_and_compare("not learned");
+  for (unsigned i : {0u, 1u, 1998u}) {  // removed: the first, an added one, the last
+    StoredEntry* e = store.find(vni, ip(addr(i).c_str()));
+    ASSERT_NE(e, nullptr);
+    store.clear_source(vni, ip(addr(i).c_str()), *e, EntrySource::kRegistered);
+    ASSERT_TRUE(store.remove_if_unheld(vni, ip(addr(i).c_str())));
+    log.mark_member(vni, ip(addr(i).c_str()));
+  }
+  take_and_compare("removed");
+  add(vni, addr(0).c_str(), EntrySource::kRegistered);  // back again
+  log.mark_member(vni, ip(addr(0).c_str()));
+  log.mark_member(vni, ip(addr(0).c_str()));  // marked twice
+  take_and_compare("back");
+  for (unsigned i = 3; i < 600; i += 2) {  // more members than are applied one by one
+    add(vni, addr(i).c_str(), EntrySource::kRegistered);
+    log.mark_member(vni, ip(addr(i).c_str()));
+  }
+  take_and_compare("many");
+  add(vni, addr(601).c_str(), EntrySource::kRegistered);
+  log.mark_member(vni, ip(addr(601).c_str()));
+  take_and_compare("after many");
+}
+
 }  // namespace
 }  // namespace vxsn

@@ -403,6 +403,50 @@ TEST_F(TableManagerTest, SetStaticVniChangesThatVniAsReconfigureWouldAndNoOther)
   EXPECT_EQ(whole.entries_by_source().static_entries, tm->entries_by_source().static_entries);
 }
 
+// The API's per-member path (members that came and went) ends in the table set_static_vni
+// gives for the VNI's whole new list: the same entries, sources and change reports.
+TEST_F(TableManagerTest, ChangeStaticMembersEndsAsSetStaticVniWithTheWholeList) {
+  const Config c = table_config(
+      {StaticVni{1, {ip("10.0.0.1"), ip("10.0.0.2")}}, StaticVni{2, {ip("10.0.0.3")}}});
+  make(c);
+  TableManager whole(c, clock.fn());
+  for (TableManager* t : {tm.get(), &whole}) {
+    ASSERT_EQ(t->register_vtep(1, ip("10.0.0.1"), 7, 90, ip("10.0.0.1")), StoreResult::kOk);
+    t->take_changes();
+  }
+  auto same = [&](const char* step) {
+    const auto want = whole.take_changes(), got = tm->take_changes();
+    ASSERT_EQ(got.size(), want.size()) << step;
+    for (size_t i = 0; i < want.size(); ++i) {
+      EXPECT_EQ(got[i].vni, want[i].vni) << step;
+      EXPECT_EQ(got[i].present, want[i].present) << step;
+      EXPECT_EQ(got[i].members, want[i].members) << step;
+    }
+    EXPECT_EQ(whole.entries_by_source().static_entries, tm->entries_by_source().static_entries)
+        << step;
+    for (const char* a : {"10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"})
+      for (uint32_t vni : {1u, 2u}) {
+        auto g = tm->entry(vni, ip(a)), w = whole.entry(vni, ip(a));
+        ASSERT_EQ(g.has_value(), w.has_value()) << step << " " << a;
+        if (g) EXPECT_EQ(g->sources, w->sources) << step << " " << a;
+      }
+  };
+  // One added (new), one added that is registered already.
+  tm->change_static_members(1, {ip("10.0.0.4")}, {}, true);
+  const std::vector<IpAddr> added = {ip("10.0.0.1"), ip("10.0.0.2"), ip("10.0.0.4")};
+  whole.set_static_vni(1, &added);
+  same("added");
+  // One removed that stays registered, one removed that goes.
+  tm->change_static_members(1, {}, {ip("10.0.0.1"), ip("10.0.0.2")}, true);
+  const std::vector<IpAddr> removed = {ip("10.0.0.4")};
+  whole.set_static_vni(1, &removed);
+  same("removed");
+  // The last member of VNI 2 removed and the VNI no longer configured.
+  tm->change_static_members(2, {}, {ip("10.0.0.3")}, false);
+  whole.set_static_vni(2, nullptr);
+  same("unconfigured");
+}
+
 // After the whole list was taken once, member addresses are reported by difference.
 TEST_F(TableManagerTest, AddressDeltaReportsOnlyAddressesThatCameOrWent) {
   make(table_config({StaticVni{1, {ip("10.0.0.1")}}}));
