@@ -71,7 +71,12 @@ class DpdkPort {
   uint16_t tx_burst(rte_mbuf** pkts, uint16_t n, uint16_t queue = 0);
 
   struct Stats {
-    uint64_t ipackets, opackets, ibytes, obytes, imissed, ierrors, oerrors;
+    uint64_t ipackets = 0, opackets = 0, ibytes = 0, obytes = 0, imissed = 0, ierrors = 0,
+             oerrors = 0;
+    // AF_XDP ports: frames the kernel dropped because the socket's RX ring was full (the
+    // PMD's imissed does not include them). Read from the kernel's XDP_STATISTICS of this
+    // port's own sockets, so counted from the port's open; 0 on other ports.
+    uint64_t rx_ring_full = 0;
   };
   Stats stats() const;
 
@@ -95,6 +100,7 @@ class DpdkPort {
   bool open_complete_ = false;
   std::vector<TrackedFd> fds_before_open_;  // AF_XDP/BPF descriptors that are not ours
   std::vector<TrackedFd> leaked_by_pmd_;    // the ones this port's open created
+  std::vector<int> xsk_fds_;                // this port's AF_XDP sockets (XDP_STATISTICS)
 };
 
 }  // namespace vxsn
