@@ -214,7 +214,10 @@ std::unique_ptr<DpdkPort> DpdkPort::open_once(const PortConfig& config) {
     fail(port->devargs_, "rte_eth_dev_configure", rc);
   }
   port->configured_ = true;
-  uint16_t rx_ring = config.rx_ring, tx_ring = config.tx_ring;
+  uint16_t rx_ring = config.rx_ring != 0        ? config.rx_ring
+                     : kind == PortKind::kAfXdp ? kAfXdpRxRing
+                                                : kDefaultRxRing;
+  uint16_t tx_ring = config.tx_ring;
   if (int rc = rte_eth_dev_adjust_nb_rx_tx_desc(pid, &rx_ring, &tx_ring); rc != 0) {
     fail(port->devargs_, "rte_eth_dev_adjust_nb_rx_tx_desc", rc);
   }
