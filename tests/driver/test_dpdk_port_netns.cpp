@@ -532,12 +532,16 @@ TEST_F(AfXdpPort, LargestFrameFromThePeerArrivesWhole) {
   EXPECT_EQ(port->stats().imissed, 0u);
 }
 
-// A counter of the kernel interface (/sys/class/net/<if>/statistics/<name>) in the node
-// namespace, where this process lives.
+// A counter of the node's veth as the kernel keeps it (/sys/class/net/IF/statistics/NAME,
+// read through `ip netns exec`, which mounts the namespace's own sysfs).
 uint64_t iface_counter(const std::string& ifname, const std::string& name) {
-  std::ifstream in("/sys/class/net/" + ifname + "/statistics/" + name);
-  uint64_t v = 0;
-  if (!(in >> v)) ADD_FAILURE() << "cannot read " << name << " of " << ifname;
+  const std::string cmd =
+      "ip netns exec " + g_bed->node_ns + " cat /sys/class/net/" + ifname + "/statistics/" + name;
+  FILE* p = popen(cmd.c_str(), "r");
+  unsigned long long v = 0;
+  const bool ok = p != nullptr && fscanf(p, "%llu", &v) == 1;
+  if (p != nullptr) pclose(p);
+  if (!ok) ADD_FAILURE() << "cannot read " << name << " of " << ifname;
   return v;
 }
 
