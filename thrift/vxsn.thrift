@@ -13,7 +13,7 @@
 namespace cpp vxsn.api
 
 const i32 API_VERSION_MAJOR = 1
-const i32 API_VERSION_MINOR = 3
+const i32 API_VERSION_MINOR = 4
 
 // Why a member is in a VNI's flood list; an entry may have several sources at once.
 enum Source {
@@ -171,6 +171,10 @@ struct PortCounters {
   7: i64 rx_missed,
   8: i64 rx_errors,
   9: i64 tx_errors,
+  // AF_XDP ports: frames the kernel dropped because the port's AF_XDP RX ring was full
+  // (the socket's XDP_STATISTICS rx_ring_full; not part of rx_missed); 0 on other ports.
+  // (API 1.4)
+  10: optional i64 rx_ring_full,
 }
 
 // Counted since the last resetCounters() (or the daemon's start). Reset never touches the

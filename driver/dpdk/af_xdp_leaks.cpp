@@ -25,7 +25,7 @@ std::optional<TrackedFd> describe(int fd) {
     int domain = 0;
     socklen_t len = sizeof domain;
     if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 && domain == AF_XDP) {
-      return TrackedFd{fd, st.st_ino, "af_xdp socket"};
+      return TrackedFd{fd, st.st_ino, kAfXdpSocketKind};
     }
     return std::nullopt;
   }

@@ -16,6 +16,9 @@
 
 namespace vxsn {
 
+// TrackedFd::kind of an AF_XDP socket.
+inline constexpr const char* kAfXdpSocketKind = "af_xdp socket";
+
 struct TrackedFd {
   int fd;
   ino_t inode;

@@ -62,6 +62,13 @@ std::string complete_devargs(std::string_view devargs, uint32_t max_frame_len,
       out = devargs_with_default(out, "xdp_prog", xdp_prog_path);
       out = devargs_with_default(out, "start_queue", "0");
       out = devargs_with_default(out, "queue_count", "1");
+      // The PMD's default (64) turns on the kernel's preferred busy polling and then makes a
+      // recvfrom() syscall on every empty poll. On a copy-mode socket (veth, any driver
+      // without zero-copy) the kernel fills the ring from the interface's own NAPI anyway,
+      // so those syscalls buy nothing and cost the lane most of its idle-to-busy time; with
+      // 0 the PMD wakes the kernel only when the fill ring's need_wakeup flag asks for it.
+      // A device string that sets busy_budget keeps its own.
+      out = devargs_with_default(out, "busy_budget", "0");
       break;
     case PortKind::kAfPacket:
       out = devargs_with_default(out, "qpairs", "1");

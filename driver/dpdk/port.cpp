@@ -16,6 +16,7 @@
 #include "driver/dpdk/eal.hpp"
 #include "driver/dpdk/kernel_iface.hpp"
 #include "driver/dpdk/mbuf_pool.hpp"
+#include "driver/dpdk/xsk_statistics.hpp"
 
 namespace vxsn {
 
@@ -213,7 +214,10 @@ std::unique_ptr<DpdkPort> DpdkPort::open_once(const PortConfig& config) {
     fail(port->devargs_, "rte_eth_dev_configure", rc);
   }
   port->configured_ = true;
-  uint16_t rx_ring = config.rx_ring, tx_ring = config.tx_ring;
+  uint16_t rx_ring = config.rx_ring != 0        ? config.rx_ring
+                     : kind == PortKind::kAfXdp ? kAfXdpRxRing
+                                                : kDefaultRxRing;
+  uint16_t tx_ring = config.tx_ring;
   if (int rc = rte_eth_dev_adjust_nb_rx_tx_desc(pid, &rx_ring, &tx_ring); rc != 0) {
     fail(port->devargs_, "rte_eth_dev_adjust_nb_rx_tx_desc", rc);
   }
@@ -242,6 +246,8 @@ std::unique_ptr<DpdkPort> DpdkPort::open_once(const PortConfig& config) {
 
   if (port->is_af_xdp_) {
     port->leaked_by_pmd_ = fds_added(port->fds_before_open_, af_xdp_related_fds());
+    for (const TrackedFd& t : port->leaked_by_pmd_)
+      if (t.kind == kAfXdpSocketKind) port->xsk_fds_.push_back(t.fd);
   }
   port->open_complete_ = true;
 
@@ -283,6 +289,7 @@ void DpdkPort::close() {
   if (is_af_xdp_) {
     // A failed open has not recorded its sockets yet; nothing else opens ports meanwhile.
     if (!open_complete_) leaked_by_pmd_ = fds_added(fds_before_open_, af_xdp_related_fds());
+    xsk_fds_.clear();
     if (int n = close_fds(leaked_by_pmd_); n > 0) {
       spdlog::debug("DPDK port {}: closed {} descriptor(s) the PMD left open", name_, n);
     }
@@ -319,7 +326,9 @@ uint16_t DpdkPort::tx_burst(rte_mbuf** pkts, uint16_t n, uint16_t queue) {
 DpdkPort::Stats DpdkPort::stats() const {
   rte_eth_stats s{};
   if (rte_eth_stats_get(port_id_, &s) != 0) return Stats{};
-  return Stats{s.ipackets, s.opackets, s.ibytes, s.obytes, s.imissed, s.ierrors, s.oerrors};
+  Stats out{s.ipackets, s.opackets, s.ibytes, s.obytes, s.imissed, s.ierrors, s.oerrors};
+  if (!xsk_fds_.empty()) out.rx_ring_full = xsk_statistics(xsk_fds_).rx_ring_full;
+  return out;
 }
 
 }  // namespace vxsn

@@ -19,11 +19,19 @@ struct rte_mempool;
 
 namespace vxsn {
 
+// An AF_XDP socket's RX ring is all a lane has while it is off the CPU: frames beyond it are
+// dropped by the kernel (rx_ring_full). DPDK 22.11's PMD gives the kernel 2048 fill-ring
+// buffers, so a ring of 2048 holds twice the default's frames (Open vSwitch's AF_XDP ports
+// use 2048 too); deeper would only move the drops to the fill ring.
+inline constexpr uint16_t kAfXdpRxRing = 2048;
+inline constexpr uint16_t kDefaultRxRing = 1024;
+
 struct PortConfig {
   // "net_af_xdp0,iface=sn0", "net_af_packet0,iface=sn0", "net_ring0", "0000:01:00.0", ...
   // probed with rte_dev_probe after EAL init; or the name of a port that already exists.
   std::string devargs;
-  uint16_t rx_ring = 1024, tx_ring = 1024;
+  // RX descriptors per queue; 0: the port's default (kAfXdpRxRing on af_xdp, else 1024).
+  uint16_t rx_ring = 0, tx_ring = 1024;
   uint32_t mbuf_count = 8191;
   // RX queues polled by the datapath lcores; TX queues, one per datapath lcore (more are
   // configured, up to rx_queues, where the PMD has them: net_tap wants as many as RX). A
@@ -71,7 +79,12 @@ class DpdkPort {
   uint16_t tx_burst(rte_mbuf** pkts, uint16_t n, uint16_t queue = 0);
 
   struct Stats {
-    uint64_t ipackets, opackets, ibytes, obytes, imissed, ierrors, oerrors;
+    uint64_t ipackets = 0, opackets = 0, ibytes = 0, obytes = 0, imissed = 0, ierrors = 0,
+             oerrors = 0;
+    // AF_XDP ports: frames the kernel dropped because the socket's RX ring was full (the
+    // PMD's imissed does not include them). Read from the kernel's XDP_STATISTICS of this
+    // port's own sockets, so counted from the port's open; 0 on other ports.
+    uint64_t rx_ring_full = 0;
   };
   Stats stats() const;
 
@@ -95,6 +108,7 @@ class DpdkPort {
   bool open_complete_ = false;
   std::vector<TrackedFd> fds_before_open_;  // AF_XDP/BPF descriptors that are not ours
   std::vector<TrackedFd> leaked_by_pmd_;    // the ones this port's open created
+  std::vector<int> xsk_fds_;                // this port's AF_XDP sockets (XDP_STATISTICS)
 };
 
 }  // namespace vxsn

@@ -1,6 +1,8 @@
 // The steering policy's rule list interpreted in software, in front of the datapath: for
 // ports whose PMD cannot enforce it (AF_PACKET, pcap, ring, net_tap here), and as a
-// check behind the XDP program and rte_flow rules (the same list, so it agrees with them).
+// check behind rte_flow rules (the same list, so it agrees with them). Ports steered by the
+// XDP program skip it (SoftwareDatapath::skip_classifier): their socket gets only datapath
+// frames.
 // On kernel-backed ports the kernel already has its own copy of every frame, so the
 // datapath only has to decide what it takes; "drop" frames are counted and let go.
 //

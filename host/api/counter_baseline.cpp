@@ -48,6 +48,7 @@ CounterBaseline::View CounterBaseline::subtract(const CountersInfo& now) const {
     d.rx_missed = minus(p.rx_missed, base.rx_missed);
     d.rx_errors = minus(p.rx_errors, base.rx_errors);
     d.tx_errors = minus(p.tx_errors, base.tx_errors);
+    d.rx_ring_full = minus(p.rx_ring_full, base.rx_ring_full);
     out.ports.push_back(std::move(d));
   }
   return v;

@@ -100,7 +100,8 @@ struct PortCountersInfo {
   std::string name, kernel_ifname;
   uint64_t rx_packets = 0, tx_packets = 0, rx_bytes = 0, tx_bytes = 0;
   uint64_t rx_missed = 0, rx_errors = 0, tx_errors = 0;
-  std::string mac;  // the stats file shows these two; the API does not
+  uint64_t rx_ring_full = 0;  // AF_XDP: dropped by the kernel, the socket's RX ring full
+  std::string mac;            // the stats file shows these two; the API does not
   uint32_t max_frame_len = 0;
 };
 

@@ -163,6 +163,7 @@ api::Counters to_api(const CounterBaseline::View& view) {
     x.rx_missed = static_cast<int64_t>(p.rx_missed);
     x.rx_errors = static_cast<int64_t>(p.rx_errors);
     x.tx_errors = static_cast<int64_t>(p.tx_errors);
+    x.__set_rx_ring_full(static_cast<int64_t>(p.rx_ring_full));
     out.ports.push_back(std::move(x));
   }
   return out;

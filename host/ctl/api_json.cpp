@@ -111,6 +111,7 @@ json to_json(const api::Counters& c) {
                      {"rx_bytes", p.rx_bytes},
                      {"tx_bytes", p.tx_bytes},
                      {"rx_missed", p.rx_missed},
+                     {"rx_ring_full", p.rx_ring_full},
                      {"rx_errors", p.rx_errors},
                      {"tx_errors", p.tx_errors}});
   return {{"since_reset_s", c.since_reset_s},

@@ -180,10 +180,11 @@ void show_counters(ApiClient& c, Output& o, bool reset) {
     vnis.print(o.out);
   }
   if (!k.ports.empty()) {
-    TextTable ports({"PORT", "INTERFACE", "RX PKTS", "TX PKTS", "RX MISSED", "RX ERR", "TX ERR"});
+    TextTable ports({"PORT", "INTERFACE", "RX PKTS", "TX PKTS", "RX MISSED", "RX RING FULL",
+                     "RX ERR", "TX ERR"});
     for (const auto& p : k.ports)
       ports.add_row({p.name, p.kernel_ifname, num(p.rx_packets), num(p.tx_packets),
-                     num(p.rx_missed), num(p.rx_errors), num(p.tx_errors)});
+                     num(p.rx_missed), num(p.rx_ring_full), num(p.rx_errors), num(p.tx_errors)});
     o.out << '\n';
     ports.print(o.out);
   }

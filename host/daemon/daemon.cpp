@@ -187,6 +187,9 @@ struct Daemon::Impl : DaemonControl {
     auto software = std::make_unique<SoftwareForwarding>(ports, config, steering, vni_counters);
     for (size_t p = 0; p < kernel_paths.size(); ++p)
       if (kernel_paths[p]) software->attach_kernel_path(p, &kernel_paths[p]->tap());
+    // An XDP program hands the datapath only what its rules send there.
+    for (size_t p = 0; p < owned_ports.size(); ++p)
+      if (owned_ports[p]->enforcer() == SteeringEnforcer::kXdp) software->skip_classifier(p);
     forwarding = std::move(software);
   }
 
@@ -351,9 +354,9 @@ struct Daemon::Impl : DaemonControl {
     c.vnis = r.vnis;
     for (DpdkPort* p : ports) {
       DpdkPort::Stats st = p->stats();
-      c.ports.push_back(PortCountersInfo{p->name(), p->kernel_ifname(), st.ipackets, st.opackets,
-                                         st.ibytes, st.obytes, st.imissed, st.ierrors, st.oerrors,
-                                         p->mac().to_string(), p->max_frame_len()});
+      c.ports.push_back(PortCountersInfo{
+          p->name(), p->kernel_ifname(), st.ipackets, st.opackets, st.ibytes, st.obytes, st.imissed,
+          st.ierrors, st.oerrors, st.rx_ring_full, p->mac().to_string(), p->max_frame_len()});
     }
     return c;
   }

@@ -1,5 +1,6 @@
 #include "host/daemon/poll_loop.hpp"
 
+#include <rte_cycles.h>
 #include <rte_mbuf.h>
 
 #include <thread>
@@ -47,10 +48,20 @@ void TxBatcher::flush(uint16_t port) {
   p.count = 0;
 }
 
+IdlePacer::IdlePacer()
+    : idle_before_nap_cycles_(
+          static_cast<uint64_t>(static_cast<double>(rte_get_tsc_hz()) *
+                                std::chrono::duration<double>(kIdleBeforeNap).count())) {}
+
 void IdlePacer::after_poll(bool got_frames) {
   if (got_frames) {
-    empty_polls_ = 0;
-  } else if (++empty_polls_ >= kEmptyPollsBeforeNap) {
+    idle_since_ = 0;
+    return;
+  }
+  const uint64_t now = rte_rdtsc();
+  if (idle_since_ == 0) {
+    idle_since_ = now;
+  } else if (now - idle_since_ >= idle_before_nap_cycles_) {
     std::this_thread::sleep_for(kNap);
   }
 }

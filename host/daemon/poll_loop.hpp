@@ -52,16 +52,22 @@ class TxBatcher {
   std::vector<Pending> pending_;
 };
 
-// After a run of empty polls the loop naps briefly, so an idle node does not burn a core it
-// shares with the VTEPs on small machines; traffic wakes it within ~20 us.
+// After the lane has found nothing for a while it naps briefly after each empty poll, so an
+// idle node does not burn a core it shares with the VTEPs on small machines; traffic wakes
+// it within ~20 us (plus the thread's timer slack). "A while" is time, not a number of
+// polls: an empty poll costs from ~50 ns (an AF_XDP ring read) to microseconds (a PMD that
+// makes a syscall), and a lane between a sender's bursts, tens to hundreds of microseconds
+// apart, should keep polling rather than pay a sleep and a wake-up for every gap.
 class IdlePacer {
  public:
+  IdlePacer();
   void after_poll(bool got_frames);
 
  private:
-  static constexpr unsigned kEmptyPollsBeforeNap = 1024;
+  static constexpr auto kIdleBeforeNap = std::chrono::milliseconds(1);
   static constexpr auto kNap = std::chrono::microseconds(20);
-  unsigned empty_polls_ = 0;
+  uint64_t idle_before_nap_cycles_;
+  uint64_t idle_since_ = 0;  // TSC of the first empty poll of the run; 0 while busy
 };
 
 }  // namespace vxsn

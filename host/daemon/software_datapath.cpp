@@ -57,6 +57,7 @@ SoftwareDatapath::SoftwareDatapath(std::vector<DpdkPort*> ports, const FloodTabl
                                    unsigned lanes, bool learn, LearnFilterParams learn_params)
     : ports_(std::move(ports)),
       kernel_paths_(ports_),
+      steered_upstream_(ports_.size(), false),
       tables_(tables),
       header_pool_(header_pool()),
       steering_(steering, lanes),
@@ -82,6 +83,10 @@ SoftwareDatapath::~SoftwareDatapath() {
 
 void SoftwareDatapath::attach_kernel_path(size_t port, DpdkPort* tap) {
   kernel_paths_.attach(port, tap);
+}
+
+void SoftwareDatapath::skip_classifier(size_t port) {
+  steered_upstream_.at(port) = true;
 }
 
 bool SoftwareDatapath::has_kernel_path() const {
@@ -156,9 +161,14 @@ void SoftwareDatapath::run(Lane& lane) {
   // Each polled queue's kernel path (inactive: the kernel owns its port), looked up once
   // here rather than per burst.
   std::vector<KernelPathSwitch::Outbox> to_kernel;
-  for (const RxQueueRef& q : queues)
+  std::vector<bool> classifies;  // per polled queue: its port has no enforcer in front
+  for (const RxQueueRef& q : queues) {
     to_kernel.emplace_back(kernel_paths_.tap_of(q.port), static_cast<uint16_t>(lane.index),
                            lane.kernel_path);
+    const size_t port =
+        static_cast<size_t>(std::find(ports_.begin(), ports_.end(), q.port) - ports_.begin());
+    classifies.push_back(!steered_upstream_[port]);
+  }
   MbufSink sink(ports_, lane.counters, static_cast<uint16_t>(lane.index), header_pool_,
                 kDefaultReferenceMinPayload);
   std::array<rte_mbuf*, kPollBurst> burst;
@@ -178,6 +188,7 @@ void SoftwareDatapath::run(Lane& lane) {
       if (n == 0) continue;
       any = true;
       KernelPathSwitch::Outbox& kernel_path = to_kernel[q];
+      const bool classify = classifies[q];
       {
         FloodTablePublisher::ReadSection read;
         SteeringRules::ReadSection read_steering;
@@ -206,7 +217,9 @@ void SoftwareDatapath::run(Lane& lane) {
                                          rte_pktmbuf_data_len(m));
           // Registration and host traffic is the kernel's; "drop" is counted per rule only.
           // A port the kernel does not own hands it to its kernel path (kept, not freed).
-          if (const SteerAction a = lane.steering.classify(frame); a != SteerAction::kDatapath) {
+          if (const SteerAction a =
+                  classify ? lane.steering.classify(frame) : SteerAction::kDatapath;
+              a != SteerAction::kDatapath) {
             if (a == SteerAction::kDrop) continue;
             lane.host_frames.add(1);
             if (kernel_path.active()) {

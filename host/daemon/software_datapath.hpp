@@ -40,6 +40,10 @@ class SoftwareDatapath {
   // kernel does not see that port), and lane 0 sends what the kernel writes to `tap` out of
   // the port. `tap` (one RX queue, a TX queue per lane) outlives this.
   void attach_kernel_path(size_t port, DpdkPort* tap);
+  // Before start(): port `port`'s enforcer (its XDP program) already delivers only the
+  // frames the steering list sends to the datapath, so the lanes skip the classifier on it
+  // (no second header parse per frame; its hits are the enforcer's, not software_rule_hits).
+  void skip_classifier(size_t port);
 
   void start();
   // Stops polling after the current burst; copies already built are sent (drain). Returns
@@ -76,6 +80,7 @@ class SoftwareDatapath {
 
   std::vector<DpdkPort*> ports_;
   KernelPathSwitch kernel_paths_;
+  std::vector<bool> steered_upstream_;  // per port: skip_classifier()
   const FloodTablePublisher& tables_;
   rte_mempool* header_pool_;
   SteeringRules steering_;  // by-reference copies' small mbufs (null: copy everything)

@@ -23,6 +23,8 @@ class SoftwareForwarding final : public Forwarding {
 
   // Before start(): see SoftwareDatapath::attach_kernel_path.
   void attach_kernel_path(size_t port, DpdkPort* tap) { datapath_->attach_kernel_path(port, tap); }
+  // Before start(): see SoftwareDatapath::skip_classifier.
+  void skip_classifier(size_t port) { datapath_->skip_classifier(port); }
   void start() override { datapath_->start(); }
   void stop() override { datapath_->stop(); }
   bool publish(std::unique_ptr<FloodTable> table, uint64_t generation) override;

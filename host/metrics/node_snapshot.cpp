@@ -85,6 +85,9 @@ std::vector<NamedCount> port_counts(const PortCountersInfo& p) {
           {"rx_bytes", p.rx_bytes, "Bytes the port received."},
           {"tx_bytes", p.tx_bytes, "Bytes the port sent."},
           {"rx_missed", p.rx_missed, "Packets the port dropped for lack of room."},
+          {"rx_ring_full", p.rx_ring_full,
+           "AF_XDP ports: frames the kernel dropped because the port's AF_XDP RX ring was full "
+           "(not in rx_missed)."},
           {"rx_errors", p.rx_errors, "Erroneous packets received."},
           {"tx_errors", p.tx_errors, "Packets the port failed to send."}};
 }

@@ -33,7 +33,7 @@ TEST_F(ApiCalls, GetInfoReportsVersionsAndNode) {
   api::NodeInfo info;
   api().getInfo(info);
   EXPECT_EQ(info.api_version_major, 1);
-  EXPECT_EQ(info.api_version_minor, 3);
+  EXPECT_EQ(info.api_version_minor, 4);
   EXPECT_EQ(info.software_version, "9.8.7");
   EXPECT_EQ(info.node_id, "fake-node");
   EXPECT_EQ(info.datapath_mode, "software");

@@ -11,6 +11,7 @@
 // lines every run. Prints the vxsnd/naive and vxsnd/OVS ratios. Nothing asserted.
 // Needs root (namespaces, AF_XDP).
 //   build/tests/bench/bench_e2e_replicators [--rate FPS] [--seconds S] [--repeats N] [--no-ovs]
+//                                           [--fanout F]... [--inner BYTES]...
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,8 +38,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const std::vector<int> kFanouts{2, 8, 32};
-const std::vector<size_t> kInnerSizes{114, 1400};
 constexpr uint32_t kVniBase = 5000;  // fan-out F is VNI 5000 + F
 
 struct Settings {
@@ -46,6 +45,9 @@ struct Settings {
   double seconds = 2;
   int repeats = 3;
   bool ovs = true;
+  // The cases run (--fanout / --inner select a subset; every replicator runs the same).
+  std::vector<int> fanouts{2, 8, 32};
+  std::vector<size_t> inner_sizes{114, 1400};
 };
 
 struct Figure {
@@ -71,7 +73,8 @@ Figure median(std::vector<Figure> runs) {
 
 class Bench {
  public:
-  explicit Bench(Settings s) : s_(s), sink_(tb_, kFanouts.back()) {
+  explicit Bench(Settings s)
+      : s_(s), sink_(tb_, *std::max_element(s.fanouts.begin(), s.fanouts.end())) {
     // The sender knows the node's MAC: OVS's AF_XDP port takes ARP away from the kernel.
     run("ip -n " + tb_.vtep_ns(1) + " neigh replace " + tb_.service_ip() +
         " lladdr 02:99:00:00:00:fe dev ul0 nud permanent");
@@ -80,7 +83,7 @@ class Bench {
   // VNI -> members: the sending VTEP and F sink addresses.
   std::map<uint32_t, std::vector<std::string>> membership() const {
     std::map<uint32_t, std::vector<std::string>> m;
-    for (int f : kFanouts) {
+    for (int f : s_.fanouts) {
       m[kVniBase + f].push_back(tb_.vtep_ips()[0]);
       for (int i = 0; i < f; ++i) m[kVniBase + f].push_back(sink_.addresses()[i]);
     }
@@ -94,16 +97,25 @@ class Bench {
     Node node(tb_, o);
     if (!node.wait_ready(60s))
       throw std::runtime_error("vxsnd not ready:\n" + node.process().log());
+    std::printf("vxsnd pid %d (for perf record -p)\n", static_cast<int>(node.process().pid()));
+    std::fflush(stdout);
     all_cases("vxsnd", [](int) {});
     auto stats = node.fresh_stats();
     std::printf("vxsnd: rx_frames %s tx_copies %s drops %s\n", stats["rx_frames"].dump().c_str(),
                 stats["tx_copies"].dump().c_str(), stats["drops"].dump().c_str());
+    if (stats.contains("ports"))
+      for (const auto& p : stats["ports"])
+        std::printf("vxsnd port %s: rx_missed %s rx_ring_full %s tx_errors %s\n",
+                    p.value("name", std::string()).c_str(),
+                    p.value("rx_missed", nlohmann::json()).dump().c_str(),
+                    p.value("rx_ring_full", nlohmann::json()).dump().c_str(),
+                    p.value("tx_errors", nlohmann::json()).dump().c_str());
   }
 
   void measure_naive() {
     NaiveReplicator naive(tb_, membership());
     // The kernel resolves the members' MACs on the first copies: resolve them before timing.
-    warm_up(kVniBase + kFanouts.back());
+    warm_up(kVniBase + *std::max_element(s_.fanouts.begin(), s_.fanouts.end()));
     all_cases("naive", [](int) {});
     std::printf("naive: %s", naive.stop().c_str());
   }
@@ -130,8 +142,8 @@ class Bench {
     std::fprintf(out, "%6s %6s | %12s %6s | %12s %6s | %12s %6s | %11s %9s\n", "inner", "fanout",
                  "vxsnd c/s", "loss", "naive c/s", "loss", "ovs c/s", "loss", "vxsnd/naive",
                  "vxsnd/ovs");
-    for (size_t inner : kInnerSizes)
-      for (int f : kFanouts) {
+    for (size_t inner : s_.inner_sizes)
+      for (int f : s_.fanouts) {
         auto fig = [&](const char* who) -> std::optional<Figure> {
           auto it = results_.find({who, inner, f});
           return it == results_.end() ? std::nullopt : std::optional<Figure>(median(it->second));
@@ -170,8 +182,8 @@ class Bench {
   template <typename Prepare>
   void all_cases(const std::string& who, Prepare prepare) {
     for (int repeat = 0; repeat < s_.repeats; ++repeat)
-      for (size_t inner : kInnerSizes)
-        for (int f : kFanouts) {
+      for (size_t inner : s_.inner_sizes)
+        for (int f : s_.fanouts) {
           throw_if_interrupted();
           prepare(f);
           const uint64_t before = sink_.copies();
@@ -223,6 +235,8 @@ int main(int argc, char** argv) {
   }
   vxsn::test::catch_bench_interrupts();
   vxsn::test::Settings s;
+  std::vector<int> fanouts;
+  std::vector<size_t> inner_sizes;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--rate") && i + 1 < argc)
       s.rate = std::stod(argv[++i]);
@@ -232,13 +246,21 @@ int main(int argc, char** argv) {
       s.repeats = std::max(1, std::stoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--no-ovs"))
       s.ovs = false;
+    else if (!std::strcmp(argv[i], "--fanout") && i + 1 < argc)
+      fanouts.push_back(std::max(1, std::stoi(argv[++i])));
+    else if (!std::strcmp(argv[i], "--inner") && i + 1 < argc)
+      inner_sizes.push_back(std::stoul(argv[++i]));
     else {
       std::fprintf(
           stderr,
-          "usage: bench_e2e_replicators [--rate FPS] [--seconds S] [--repeats N] [--no-ovs]\n");
+          "usage: bench_e2e_replicators [--rate FPS] [--seconds S] [--repeats N] [--no-ovs]\n"
+          "                             [--fanout F]... [--inner BYTES]...   (default: fan-out\n"
+          "                             2, 8, 32 and inner frames of 114 and 1400 bytes)\n");
       return 2;
     }
   }
+  if (!fanouts.empty()) s.fanouts = fanouts;
+  if (!inner_sizes.empty()) s.inner_sizes = inner_sizes;
   // The machine's load goes with the figures: on a shared VM it moves them a lot.
   auto load = [] {
     std::string l = vxsn::test::run("cat /proc/loadavg").output;

@@ -31,15 +31,16 @@ TEST(Devargs, ValueFindsExactKeysOnly) {
   EXPECT_EQ(devargs_value("iface,x=1", "iface"), std::nullopt);
 }
 
-TEST(Devargs, AfXdpGetsSteeringProgramAndOneQueue) {
+TEST(Devargs, AfXdpGetsSteeringProgramOneQueueAndNoBusyPolling) {
   EXPECT_EQ(complete_devargs("net_af_xdp0,iface=sn0", 9216, "/p/steer.o"),
-            "net_af_xdp0,iface=sn0,xdp_prog=/p/steer.o,start_queue=0,queue_count=1");
+            "net_af_xdp0,iface=sn0,xdp_prog=/p/steer.o,start_queue=0,queue_count=1,busy_budget=0");
 }
 
 TEST(Devargs, AfXdpKeepsTheOperatorsChoices) {
-  EXPECT_EQ(complete_devargs("net_af_xdp0,iface=sn0,xdp_prog=/mine.o,queue_count=1,start_queue=2",
-                             9216, "/p/steer.o"),
-            "net_af_xdp0,iface=sn0,xdp_prog=/mine.o,queue_count=1,start_queue=2");
+  EXPECT_EQ(complete_devargs(
+                "net_af_xdp0,iface=sn0,xdp_prog=/mine.o,queue_count=1,start_queue=2,busy_budget=64",
+                9216, "/p/steer.o"),
+            "net_af_xdp0,iface=sn0,xdp_prog=/mine.o,queue_count=1,start_queue=2,busy_budget=64");
 }
 
 TEST(Devargs, AfPacketGetsJumboRingFramesForFramesAboveTheDefaultRing) {

@@ -42,6 +42,10 @@ TEST(EndToEnd, TenantsOfOneVniReachEachOtherOnlyThroughVxsnd) {
   EXPECT_EQ(port["enforcer"], "xdp") << stats["steering"].dump();
   EXPECT_GT(port["rule_hits"].value("vxlan " + tb.service_ip(), uint64_t{0}), 0u)
       << stats["steering"].dump();
+  // The lanes trusted the program: no second classification of what it redirected.
+  EXPECT_EQ(stats["steering"]["software_rule_hits"].value("vxlan " + tb.service_ip(), uint64_t{0}),
+            0u)
+      << stats["steering"].dump();
   EXPECT_NE(node.process().log().find("steering enforced by xdp"), std::string::npos);
   EXPECT_EQ(node.process().terminate(), 0) << node.process().log();
 }

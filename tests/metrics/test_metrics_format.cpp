@@ -33,7 +33,7 @@ NodeSnapshot sample_snapshot() {
     s.counters.vnis.emplace_back(vni, c);
   }
   s.counters.ports.push_back(
-      PortCountersInfo{"net_af_xdp0,iface=sn0", "sn0", 5, 6, 500, 600, 0, 0, 0, "", 9216});
+      PortCountersInfo{"net_af_xdp0,iface=sn0", "sn0", 5, 6, 500, 600, 0, 0, 0, 0, "", 9216});
   s.registration.malformed[1] = 3;
   HaSnapshot ha;
   ha.node_id = "sn1";
