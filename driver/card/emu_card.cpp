@@ -73,11 +73,17 @@ EmuCard::~EmuCard() {
   if (kernel_lock().owner == this) kernel_lock().owner = nullptr;
 }
 
+// One call of the top function on this card's memory: both table ports on the one table
+// buffer, as the host binds them on a board.
+void EmuCard::run_kernel_locked(uint32_t command) {
+  hw::vxsn_datapath(rx_, tx_, table_mem_.data(), table_mem_.data(), learn_ring_.data(),
+                    counters_.data(), regs_, command, punt_ring_.data());
+}
+
 void EmuCard::claim_kernel_locked() {
   if (kernel_lock().owner == this) return;
   if (kernel_lock().owner != nullptr) kernel_lock().owner->release_kernel_locked();
-  hw::vxsn_datapath(rx_, tx_, table_mem_.data(), table_mem_.data(), learn_ring_.data(),
-                    counters_.data(), regs_, hw::kCmdReset, punt_ring_.data());
+  run_kernel_locked(hw::kCmdReset);
   regs_.counter_snapshot = 0;  // what a reset kernel has acknowledged: nothing pending
   kernel_lock().owner = this;
 }
@@ -91,8 +97,7 @@ void EmuCard::release_kernel_locked() {
 
 void EmuCard::snapshot_counters_locked() {
   regs_.counter_snapshot = hw::next_snapshot_request(regs_.counter_snapshot);
-  hw::vxsn_datapath(rx_, tx_, table_mem_.data(), table_mem_.data(), learn_ring_.data(),
-                    counters_.data(), regs_, hw::kCmdControl, punt_ring_.data());
+  run_kernel_locked(hw::kCmdControl);
   if (counters_[card::kCtrSnapshotAck] != regs_.counter_snapshot)
     throw CardError(CardError::Kind::kIo, "card: counter snapshot not acknowledged");
 }
@@ -145,8 +150,7 @@ void EmuCard::wait_for_bank_ack(unsigned active_bank) {
 
 void EmuCard::idle_restart_locked() {
   claim_kernel_locked();
-  hw::vxsn_datapath(rx_, tx_, table_mem_.data(), table_mem_.data(), learn_ring_.data(),
-                    counters_.data(), regs_, hw::kCmdFrame);
+  run_kernel_locked(hw::kCmdFrame);
 }
 
 uint64_t EmuCard::bank_ack() {
@@ -238,8 +242,7 @@ void EmuCard::process_locked(std::span<const uint8_t> frame, EmuCopySink& sink) 
     b.last = k + 1 == beats ? 1 : 0;
     rx_.write(b);
   }
-  hw::vxsn_datapath(rx_, tx_, table_mem_.data(), table_mem_.data(), learn_ring_.data(),
-                    counters_.data(), regs_, hw::kCmdFrame, punt_ring_.data());
+  run_kernel_locked(hw::kCmdFrame);
   // The kernel reads a whole frame per call; a leftover beat would be a kernel bug that
   // shifts every later frame, so drop it here rather than carry it on.
   while (!rx_.empty()) rx_.read();

@@ -72,6 +72,7 @@ class EmuCard final : public Card {
 
  private:
   void process_locked(std::span<const uint8_t> frame, EmuCopySink& sink);
+  void run_kernel_locked(uint32_t command);
   void claim_kernel_locked();
   void release_kernel_locked();
   void snapshot_counters_locked();
