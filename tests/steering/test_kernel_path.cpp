@@ -14,6 +14,7 @@
 #include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <cerrno>
 
 #include <chrono>
 #include <cstring>
@@ -69,6 +70,17 @@ int bound_socket(int type, const char* ip, uint16_t port) {
 }
 
 // Bounds every later blocking receive (and accept) on fd to `ms`.
+// DPDK's net_tap PMD signals this process (SIGIO) whenever its TAP has a frame to read.
+// A socket call with SO_RCVTIMEO set is never restarted after a signal handler (signal(7)),
+// so it returns EINTR: call it again, as any program sharing a process with net_tap must.
+template <typename Call>
+auto retrying_eintr(Call call) {
+  for (;;) {
+    const auto r = call();
+    if (r >= 0 || errno != EINTR) return r;
+  }
+}
+
 void set_receive_timeout(int fd, int ms) {
   timeval tv{ms / 1000, (ms % 1000) * 1000};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -218,11 +230,11 @@ TEST_P(KernelPathTest, ABgpConnectionToTheNodeSucceeds) {
                                    std::string(kService) + "/" + std::to_string(kTcpPort) + "'")),
             0);
   set_receive_timeout(listener, 3000);
-  const int conn = accept(listener, nullptr, nullptr);
+  const int conn = retrying_eintr([&] { return accept(listener, nullptr, nullptr); });
   ASSERT_GE(conn, 0);
   set_receive_timeout(conn, 3000);
   char buf[16] = {};
-  EXPECT_EQ(recv(conn, buf, sizeof buf, 0), 6);
+  EXPECT_EQ(retrying_eintr([&] { return recv(conn, buf, sizeof buf, 0); }), 6);
   EXPECT_STREQ(buf, "hello\n");
   close(conn);
   close(listener);
@@ -243,7 +255,8 @@ TEST_P(KernelPathTest, RegistrationsArriveWhileVxlanIsReplicated) {
             0);
   set_receive_timeout(registration, 3000);
   char reg[32] = {};
-  EXPECT_EQ(recv(registration, reg, sizeof reg, 0), 9) << "registration datagram lost";
+  EXPECT_EQ(retrying_eintr([&] { return recv(registration, reg, sizeof reg, 0); }), 9)
+      << "registration datagram lost: " << std::strerror(errno);
 
   // VXLAN header (I flag, VNI 100) and a 64-byte inner broadcast frame.
   std::vector<uint8_t> vxlan(8 + 64, 0);
@@ -263,7 +276,8 @@ TEST_P(KernelPathTest, RegistrationsArriveWhileVxlanIsReplicated) {
   set_receive_timeout(member, 3000);
   int copies = 0;
   uint8_t buf[256];
-  while (recv(member, buf, sizeof buf, 0) == static_cast<ssize_t>(vxlan.size())) {
+  while (retrying_eintr([&] { return recv(member, buf, sizeof buf, 0); }) ==
+         static_cast<ssize_t>(vxlan.size())) {
     EXPECT_EQ(buf[6], kVni);
     ++copies;
     set_receive_timeout(member, 500);
