@@ -53,6 +53,17 @@ inline void set_le32(Word512& w, unsigned i, uint32_t v) {
   w.range(8 * i + 31, 8 * i) = v;
 }
 
+// Bytes 0..n-1 of a word set (n >= 64: all), as data and as AXI4-Stream keep bits.
+inline Word512 byte_mask(unsigned n) {
+  if (n >= kBeatBytes) return ~Word512(0);
+  if (n == 0) return Word512(0);
+  return ~Word512(0) >> (kBeatBits - 8 * n);
+}
+inline ap_uint<kBeatBytes> keep_mask(unsigned n) {
+  if (n >= kBeatBytes) return ~ap_uint<kBeatBytes>(0);
+  return (ap_uint<kBeatBytes>(1) << n) - ap_uint<kBeatBytes>(1);
+}
+
 // 16 bytes starting at byte i (an address), in lane order.
 inline IpBits bytes16_at(const Word512& w, unsigned i) {
   IpBits a = 0;

@@ -67,6 +67,10 @@ struct ControlRegs {
   // and datapath frames to parse's checks.
   uint8_t steer_rule_count = 0;
   SteerRuleRegs steer_rules[kMaxSteerRules];
+  // Injecting (hls/inject.hpp): the host's producer index of the inject ring
+  // (hls/inject_ring_layout.hpp), written after the slot; ahead of the kernel's consumer,
+  // a restart sends the next frame out of the card.
+  uint32_t inject_producer = 0;
 };
 
 // The kernel's `command` argument: what one call (one run) does.

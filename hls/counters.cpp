@@ -143,9 +143,12 @@ void counters_serve_snapshot(uint64_t* counters, uint8_t snapshot_request) {
   serve_snapshot(g_ctr, counters, snapshot_request);
 }
 
+bool counters_all_counted(uint32_t frames_started) {
+  return frames_started == g_ctr.counted;
+}
+
 void counters_retire_bank(uint64_t* counters, uint8_t table_bank, uint32_t frames_started) {
-  CounterState& s = g_ctr;
-  if (frames_started == s.counted) ack_bank(s, counters, table_bank & 1);
+  if (counters_all_counted(frames_started)) ack_bank(g_ctr, counters, table_bank & 1);
 }
 
 void counters_reset() {

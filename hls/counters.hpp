@@ -49,6 +49,10 @@ void count(OutcomeStream& in, uint64_t* counters, uint8_t snapshot_request);
 // Serves a pending snapshot request without counting a frame (a control call).
 void counters_serve_snapshot(uint64_t* counters, uint8_t snapshot_request);
 
+// True when every frame the top has sent into the pipeline (`frames_started`) has been
+// counted, the last process: no frame is in the pipeline.
+bool counters_all_counted(uint32_t frames_started);
+
 // With no frame in the pipeline (`frames_started`, the frames the top has sent in, equals
 // the frames counted), acknowledges `table_bank` (the register) as retired to; otherwise
 // leaves the ack to the frames still to be counted.

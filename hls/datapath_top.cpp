@@ -2,6 +2,8 @@
 
 #include "hls/counter_layout.hpp"
 #include "hls/counters.hpp"
+#include "hls/inject.hpp"
+#include "hls/inject_ring_layout.hpp"
 #include "hls/learn.hpp"
 #include "hls/learn_ring_layout.hpp"
 #include "hls/parse.hpp"
@@ -63,11 +65,29 @@ idle_wait:
   return arriving;
 }
 
+// Waits up to kIdleRestartCycles for every frame in the pipeline to be counted, so an
+// injected frame has tx to itself. In C simulation the pipeline is always empty at a
+// restart; on the card a chained restart overlaps the previous frames' copies, which leave
+// within the pipeline's latency (a few hundred cycles for the largest fan-out). II=1.
+bool pipeline_drained() {
+  bool drained = false;
+drain_wait:
+  for (uint32_t cycle = 0; cycle < kIdleRestartCycles; ++cycle) {
+#pragma HLS PIPELINE II = 1
+    if (counters_all_counted(g_frames_started)) {
+      drained = true;
+      break;
+    }
+  }
+  return drained;
+}
+
 }  // namespace
 
 void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
                    const Word512* member_mem, Word512* learn_ring, uint64_t* counters,
-                   const ControlRegs& ctrl, uint32_t command, Word512* punt_ring) {
+                   const ControlRegs& ctrl, uint32_t command, Word512* punt_ring,
+                   Word512* inject_ring) {
 #pragma HLS INTERFACE mode = axis port = rx
 #pragma HLS INTERFACE mode = axis port = tx
   // One m_axi bundle (adapter, read channel) per reader: the VNI lookup and the member
@@ -80,6 +100,8 @@ void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
 #pragma HLS INTERFACE mode = m_axi port = learn_ring offset = slave bundle = gmem_learn depth = 1026
 #pragma HLS INTERFACE mode = m_axi port = counters offset = slave bundle = gmem_ctr depth = 32832
 #pragma HLS INTERFACE mode = m_axi port = punt_ring offset = slave bundle = gmem_punt depth = 9282
+#pragma HLS INTERFACE mode = m_axi port = inject_ring offset = slave bundle = gmem_inject depth = \
+    4641
 #pragma HLS INTERFACE mode = s_axilite port = ctrl bundle = control
 #pragma HLS INTERFACE mode = s_axilite port = command bundle = control
 #pragma HLS INTERFACE mode = s_axilite port = return bundle = control
@@ -90,11 +112,19 @@ void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
   static_assert(card::kLearnRingWords == 1026, "keep the m_axi depth pragma in step");
   static_assert(card::kCounterWords == 32832, "keep the m_axi depth pragma in step");
   static_assert(card::kPuntRingWords == 9282, "keep the m_axi depth pragma in step");
+  static_assert(card::kInjectRingWords == 4641, "keep the m_axi depth pragma in step");
   if (command == kCmdReset) {
     learn_reset();
     storm_reset();
     counters_reset();
+    inject_reset(inject_ring);
     g_frames_started = 0;
+    return;
+  }
+  // A restart for one of the host's own frames (hls/inject.hpp), alone on tx.
+  if (command == kCmdFrame && inject_turn(ctrl.inject_producer, !rx.empty()) &&
+      pipeline_drained()) {
+    inject_one(tx, inject_ring);
     return;
   }
   // kCmdControl, or a kCmdFrame restart with no frame (idle): serve a snapshot request and
@@ -104,20 +134,23 @@ void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
     counters_serve_snapshot(counters, ctrl.counter_snapshot);
     return;
   }
+  inject_note_other_restart();
   ++g_frames_started;
   datapath_frame(rx, tx, table_mem, member_mem, learn_ring, counters, ctrl, punt_ring);
 }
 
 void vxsn_datapath_stream(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
                           const Word512* member_mem, Word512* learn_ring, uint64_t* counters,
-                          const ControlRegs& ctrl, uint32_t frames, Word512* punt_ring) {
+                          const ControlRegs& ctrl, uint32_t frames, Word512* punt_ring,
+                          Word512* inject_ring) {
 stream_loop:
   for (uint32_t i = 0; i < frames; ++i) {
     // One frame per iteration, as one restart of the card per frame; on the card the
     // restarts overlap (ap_ctrl_chain), so a frame's parse starts while the previous
     // frame's copies still go out: the egress rate is the copy loop's (sim/cycle_model).
 #pragma HLS LOOP_TRIPCOUNT max = 4096
-    vxsn_datapath(rx, tx, table_mem, member_mem, learn_ring, counters, ctrl, kCmdFrame, punt_ring);
+    vxsn_datapath(rx, tx, table_mem, member_mem, learn_ring, counters, ctrl, kCmdFrame, punt_ring,
+                  inject_ring);
   }
 }
 

@@ -25,12 +25,17 @@
 //   counters      m_axi (bundle gmem_ctr): card::kCounterWords 64-bit counters,
 //                 hls/counter_layout.hpp, written only by a snapshot
 //   punt_ring     m_axi (bundle gmem_punt): hls/punt_ring_layout.hpp, the frames the
-//                 steering rules give the host; the last argument, so the others keep
-//                 their argument ids
+//                 steering rules give the host
+//   inject_ring   m_axi (bundle gmem_inject): hls/inject_ring_layout.hpp, the host's own
+//                 frames for the card's ports (hls/inject.hpp); rings come last, so the
+//                 older arguments keep their ids
 //   ctrl, command s_axilite (bundle control): hls/control_regs.hpp; plus the m_axi base
 //                 addresses and ap_ctrl (start/done) in the same register file
 // Internally a DATAFLOW region of five processes: parse -> punt -> replicate -> learn ->
-// count (punt: hls/punt.hpp, the steering rules' host and registration tiers).
+// count (punt: hls/punt.hpp, the steering rules' host and registration tiers). A kCmdFrame
+// restart may instead send one frame from the inject ring (hls/inject.hpp): the host's
+// producer register is ahead, it is the inject's turn (a received frame was taken since the
+// last one, or none is waiting) and the pipeline has drained.
 #pragma once
 
 #include "hls/control_regs.hpp"
@@ -46,13 +51,17 @@ namespace vxsn::hw {
 // this one reads its tables and writes the learn ring and counters through m_axi.
 void vxsn_datapath(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
                    const Word512* member_mem, Word512* learn_ring, uint64_t* counters,
-                   const ControlRegs& ctrl, uint32_t command, Word512* punt_ring);
+                   const ControlRegs& ctrl, uint32_t command, Word512* punt_ring,
+                   Word512* inject_ring);
 
-// The bounded form of that endless run, for C simulation: `frames` whole frames queued in
-// `rx` are processed one after another (the restarts of an auto-restarting card, with the
-// same registers), their copies left on `tx` in order. "Feed N frames, drain, compare."
+// The bounded form of that endless run, for C simulation: `frames` restarts of an
+// auto-restarting card with the same registers, one after another, their output left on
+// `tx` in order. Each restart takes one whole frame queued in `rx`, or sends one injected
+// frame when it is the inject ring's turn; with nothing to inject, N restarts process the N
+// frames queued. "Feed N frames, drain, compare."
 void vxsn_datapath_stream(AxisStream& rx, AxisStream& tx, const Word512* table_mem,
                           const Word512* member_mem, Word512* learn_ring, uint64_t* counters,
-                          const ControlRegs& ctrl, uint32_t frames, Word512* punt_ring);
+                          const ControlRegs& ctrl, uint32_t frames, Word512* punt_ring,
+                          Word512* inject_ring);
 
 }  // namespace vxsn::hw

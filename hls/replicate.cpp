@@ -334,17 +334,6 @@ Word512 stored_beat(const Word512 frame[kMaxFrameBeats], int k, unsigned stored)
   return (k >= 0 && static_cast<unsigned>(k) < stored) ? frame[k] : Word512(0);
 }
 
-Word512 byte_mask(unsigned n) {  // bytes 0..n-1
-  if (n >= kBeatBytes) return ~Word512(0);
-  if (n == 0) return Word512(0);
-  return ~Word512(0) >> (kBeatBits - 8 * n);
-}
-
-ap_uint<kBeatBytes> keep_mask(unsigned n) {
-  if (n >= kBeatBytes) return ~ap_uint<kBeatBytes>(0);
-  return (ap_uint<kBeatBytes>(1) << n) - ap_uint<kBeatBytes>(1);
-}
-
 // Output beat k of a copy: the header bytes, then the stored payload realigned behind them.
 AxisBeat copy_beat(const Word512 frame[kMaxFrameBeats], const CopyJob& job, unsigned k) {
   // Output byte o comes from stored byte o + shift (o >= hdr_len); shift is -20, 0 or +20.

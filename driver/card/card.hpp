@@ -15,14 +15,13 @@
 //
 // Packet I/O is NOT part of this interface: a real card has its own Ethernet ports. Only the
 // emulated card takes frames (EmuCard::process). What the card's steering rules give the
-// host comes back through drain_punted_frames (the punt ring). The host's own frames
-// (ARP replies, BGP, ICMP) do not go through the card: in emu mode the host sends them on
-// its DPDK port itself; a board needs an inject ring (host -> card, onto tx with TDEST =
-// port), which is not built yet (docs/fpga.md, "The kernel path on a card").
+// host comes back through drain_punted_frames (the punt ring); the host's own frames (its
+// kernel's ARP and ND answers, BGP, BFD, ICMP) go out of the card's ports through
+// inject_frame (the inject ring, hls/inject_ring_layout.hpp).
 //
 // Threading: configure/load_table/read_counters/drain_learn_events/drain_punted_frames/
-// status may be called
-// from one control thread while the datapath runs; implementations make that safe.
+// inject_frame/status may be called from one control thread while the datapath runs;
+// implementations make that safe.
 #pragma once
 
 #include <array>
@@ -47,6 +46,7 @@ class CardError : public std::runtime_error {
     kBadImage,       // a bank image of the wrong size / magic / layout version
     kBadConfig,      // control settings the card cannot hold (e.g. > 8 service addresses)
     kIo,             // a transfer to or from the card failed
+    kBadFrame,       // a frame to inject the card cannot send (empty, over 9216 bytes)
   };
   CardError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
   Kind kind() const { return kind_; }
@@ -172,6 +172,12 @@ class Card {
   // host and registration tiers) since the last drain, oldest first, and frees their
   // punt-ring slots; returns how many were appended. With no rules the ring stays empty.
   virtual size_t drain_punted_frames(std::vector<PuntedFrame>& out) = 0;
+
+  // Queues `frame`, one of the host's own, for the card to send out of its port `port`
+  // after the frames queued before it (the inject ring). Returns false, nothing written,
+  // when the ring is full: the card has not yet sent card::kInjectRingSlots frames. Throws
+  // CardError{kBadFrame} for an empty frame or one over card::kInjectSlotFrameBytes.
+  virtual bool inject_frame(uint16_t port, std::span<const uint8_t> frame) = 0;
 
   virtual CardStatus status() = 0;
 };

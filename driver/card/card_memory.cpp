@@ -6,6 +6,7 @@
 
 #include "driver/card/deadline_worker.hpp"
 #include "hls/counter_layout.hpp"
+#include "hls/inject_ring_layout.hpp"
 #include "hls/learn_ring_layout.hpp"
 #include "hls/punt_ring_layout.hpp"
 #include "hls/table_layout.hpp"
@@ -154,11 +155,39 @@ PuntedFrame decode_punt_slot(const uint8_t* slot) {
   return f;
 }
 
+namespace {
+
+void check_ring_indices(const char* ring, unsigned slots, uint32_t producer, uint32_t consumer) {
+  if (producer - consumer > slots)
+    throw CardError(CardError::Kind::kIo,
+                    std::string("card: ") + ring + " ring indices out of step (producer " +
+                        std::to_string(producer) + ", consumer " + std::to_string(consumer) + ")");
+}
+
+}  // namespace
+
 void check_punt_indices(uint32_t producer, uint32_t consumer) {
-  if (producer - consumer > card::kPuntRingSlots)
-    throw CardError(CardError::Kind::kIo, "card: punt ring indices out of step (producer " +
-                                              std::to_string(producer) + ", consumer " +
-                                              std::to_string(consumer) + ")");
+  check_ring_indices("punt", card::kPuntRingSlots, producer, consumer);
+}
+
+void check_inject_indices(uint32_t producer, uint32_t consumer) {
+  check_ring_indices("inject", card::kInjectRingSlots, producer, consumer);
+}
+
+size_t encode_inject_slot(uint16_t port, std::span<const uint8_t> frame, uint8_t* slot) {
+  if (frame.empty() || frame.size() > card::kInjectSlotFrameBytes)
+    throw CardError(CardError::Kind::kBadFrame,
+                    "card: cannot inject a frame of " + std::to_string(frame.size()) +
+                        " bytes (1 to " + std::to_string(card::kInjectSlotFrameBytes) + ")");
+  constexpr size_t kWord = 64;
+  const size_t frame_words = (frame.size() + kWord - 1) / kWord;
+  const size_t bytes = (1 + frame_words) * kWord;
+  std::memset(slot, 0, kWord);
+  put_le32(slot + card::kInjectLength, static_cast<uint32_t>(frame.size()));
+  put_le16(slot + card::kInjectPort, port);
+  std::memcpy(slot + kWord, frame.data(), frame.size());
+  std::memset(slot + kWord + frame.size(), 0, frame_words * kWord - frame.size());
+  return bytes;
 }
 
 }  // namespace vxsn

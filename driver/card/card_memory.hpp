@@ -79,4 +79,13 @@ PuntedFrame decode_punt_slot(const uint8_t* slot);
 // Throws CardError{kIo} unless producer - consumer fits the punt ring (it is corrupt).
 void check_punt_indices(uint32_t producer, uint32_t consumer);
 
+// Writes `frame`'s inject-ring slot (hls/inject_ring_layout.hpp) to `slot`: the header word
+// (length, `port`) and the frame's words, zero past its length; returns the bytes written,
+// (1 + ceil(length / 64)) * 64, at most card::kInjectSlotWords words. Throws
+// CardError{kBadFrame} (nothing written) for an empty frame or one longer than a slot.
+size_t encode_inject_slot(uint16_t port, std::span<const uint8_t> frame, uint8_t* slot);
+// Throws CardError{kIo} unless the kernel's consumer index is at most a ring behind the
+// host's producer and not ahead of it (the ring is corrupt).
+void check_inject_indices(uint32_t producer, uint32_t consumer);
+
 }  // namespace vxsn

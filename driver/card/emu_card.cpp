@@ -7,6 +7,7 @@
 #include "driver/card/bank_serializer.hpp"
 #include "hls/counter_layout.hpp"
 #include "hls/datapath_top.hpp"
+#include "hls/inject_ring_layout.hpp"
 #include "hls/learn_ring_layout.hpp"
 #include "hls/punt_ring_layout.hpp"
 #include "hls/table_layout.hpp"
@@ -52,6 +53,7 @@ EmuCard::EmuCard()
     : table_mem_(card::kTableMemoryWords),
       learn_ring_(card::kLearnRingWords),
       punt_ring_(card::kPuntRingWords),
+      inject_ring_(card::kInjectRingWords),
       counters_(card::kCounterWords, 0),
       counter_base_(card::kCounterWords, 0),
       copy_buf_(kCopyBufBytes + hw::kBeatBytes) {
@@ -77,7 +79,7 @@ EmuCard::~EmuCard() {
 // buffer, as the host binds them on a board.
 void EmuCard::run_kernel_locked(uint32_t command) {
   hw::vxsn_datapath(rx_, tx_, table_mem_.data(), table_mem_.data(), learn_ring_.data(),
-                    counters_.data(), regs_, command, punt_ring_.data());
+                    counters_.data(), regs_, command, punt_ring_.data(), inject_ring_.data());
 }
 
 void EmuCard::claim_kernel_locked() {
@@ -112,7 +114,9 @@ std::vector<uint64_t> EmuCard::counter_totals_locked() {
 
 void EmuCard::configure(const CardControl& control) {
   std::lock_guard lock(kernel_lock().mutex);
-  regs_ = encode_control(control, regs_.table_bank);  // throws before anything changes
+  hw::ControlRegs regs = encode_control(control, regs_.table_bank);  // throws first
+  regs.inject_producer = regs_.inject_producer;  // the ring's index, not a setting
+  regs_ = regs;
   control_ = control;
 }
 
@@ -194,6 +198,31 @@ size_t EmuCard::drain_punted_frames(std::vector<PuntedFrame>& out) {
   return n;
 }
 
+uint32_t EmuCard::inject_consumer_locked() {
+  return get_le32(bytes_of(inject_ring_, card::kInjectConsumerWord));
+}
+
+bool EmuCard::inject_frame(uint16_t port, std::span<const uint8_t> frame) {
+  std::lock_guard lock(kernel_lock().mutex);
+  const uint32_t producer = regs_.inject_producer;
+  const uint32_t consumer = inject_consumer_locked();
+  check_inject_indices(producer, consumer);
+  if (producer - consumer == card::kInjectRingSlots) return false;
+  encode_inject_slot(port, frame, bytes_of(inject_ring_, card::inject_slot_word(producer)));
+  regs_.inject_producer = producer + 1;  // after the slot, as the register write on a card
+  return true;
+}
+
+void EmuCard::send_injected(EmuCopySink& sink) {
+  std::lock_guard lock(kernel_lock().mutex);
+  claim_kernel_locked();
+  // A restart sends one injected frame; the ring holds at most kInjectRingSlots.
+  for (unsigned i = 0;
+       i < card::kInjectRingSlots && inject_consumer_locked() != regs_.inject_producer; ++i)
+    run_kernel_locked(hw::kCmdFrame);
+  drain_tx_locked(sink);
+}
+
 CardStatus EmuCard::status() {
   std::lock_guard lock(kernel_lock().mutex);
   CardStatus s;
@@ -242,11 +271,17 @@ void EmuCard::process_locked(std::span<const uint8_t> frame, EmuCopySink& sink) 
     b.last = k + 1 == beats ? 1 : 0;
     rx_.write(b);
   }
+  // A restart takes the frame, or first one injected frame if it is the inject ring's turn
+  // (hls/inject.hpp): the next restart then takes the frame.
   run_kernel_locked(hw::kCmdFrame);
+  if (!rx_.empty()) run_kernel_locked(hw::kCmdFrame);
   // The kernel reads a whole frame per call; a leftover beat would be a kernel bug that
   // shifts every later frame, so drop it here rather than carry it on.
   while (!rx_.empty()) rx_.read();
+  drain_tx_locked(sink);
+}
 
+void EmuCard::drain_tx_locked(EmuCopySink& sink) {
   // Copies are gathered in a buffer sized for the longest one (kCopyBufBytes) plus a beat
   // of slack: every beat is copied whole (a fixed-size copy, no call; the kernel zeroes the
   // bytes past `keep`, and the next beat overwrites them), nothing is zero-filled or

@@ -3,7 +3,9 @@
 // block) and the control registers in a struct. One kernel call per frame, as on the card.
 //
 // Unlike a real card it has no Ethernet ports: the caller feeds frames (process) and gets
-// each copy back with its egress port (the copy's AXI4-Stream TDEST).
+// each copy back with its egress port (the copy's AXI4-Stream TDEST). Frames the host
+// injects (inject_frame) leave the kernel the same way, at the restart the kernel gives
+// them: in a later process() or in send_injected(), whichever runs the kernel first.
 //
 // Threading: any number of threads may call process() and the Card methods. Kernel calls
 // are serialised (one kernel, like one card); load_table writes the idle bank without
@@ -60,7 +62,12 @@ class EmuCard final : public Card {
   CardSlotCounters read_counter_slot(uint16_t slot) override;
   size_t drain_learn_events(std::vector<LearnEvent>& out) override;
   size_t drain_punted_frames(std::vector<PuntedFrame>& out) override;
+  bool inject_frame(uint16_t port, std::span<const uint8_t> frame) override;
   CardStatus status() override;
+
+  // Gives the kernel idle restarts until it has sent every injected frame (a free-running
+  // card restarts by itself); they go to `sink`, with whatever else was left on tx.
+  void send_injected(EmuCopySink& sink);
 
   // One frame through the kernel; its copies go to `sink` before this returns.
   void process(std::span<const uint8_t> frame, EmuCopySink& sink);
@@ -72,6 +79,9 @@ class EmuCard final : public Card {
 
  private:
   void process_locked(std::span<const uint8_t> frame, EmuCopySink& sink);
+  // Everything on tx to `sink`, split at `last` beats.
+  void drain_tx_locked(EmuCopySink& sink);
+  uint32_t inject_consumer_locked();
   void run_kernel_locked(uint32_t command);
   void claim_kernel_locked();
   void release_kernel_locked();
@@ -86,6 +96,7 @@ class EmuCard final : public Card {
   std::vector<hw::Word512> table_mem_;
   std::vector<hw::Word512> learn_ring_;
   std::vector<hw::Word512> punt_ring_;
+  std::vector<hw::Word512> inject_ring_;
   std::vector<uint64_t> counters_;      // the kernel's counter block (its last snapshot)
   std::vector<uint64_t> counter_base_;  // counted for this card in its earlier turns
 

@@ -33,6 +33,8 @@ ControlImage control_image(const hw::ControlRegs& regs) {
     p[6] = static_cast<uint8_t>(r.dst_port & 0xFF);
     p[7] = static_cast<uint8_t>(r.dst_port >> 8);
   }
+  for (unsigned b = 0; b < 4; ++b)
+    image[kCtrlInjectProducer + b] = static_cast<uint8_t>(regs.inject_producer >> (8 * b));
   return image;
 }
 

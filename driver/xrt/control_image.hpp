@@ -14,6 +14,7 @@
 //   bytes 16+16i  service_addr[i], network order, IPv4 in the first 4 bytes
 //   bytes 144..151 now_ns, little-endian (the storm policers' clock)
 //   bytes 152+8i  steer_rules[i]: l3, flags, ip_proto, action, src_port (LE), dst_port (LE)
+//   bytes 408..411 inject_producer, little-endian (the inject ring's producer index)
 #pragma once
 
 #include <array>
@@ -34,11 +35,12 @@ inline constexpr unsigned kCtrlServiceAddr = 16;
 inline constexpr unsigned kCtrlNowNs = kCtrlServiceAddr + 16 * hw::kMaxServiceAddrs;
 inline constexpr unsigned kCtrlSteerRules = kCtrlNowNs + 8;
 inline constexpr unsigned kSteerRuleBytes = 8;
-inline constexpr unsigned kControlImageBytes =
+inline constexpr unsigned kCtrlInjectProducer =
     kCtrlSteerRules + kSteerRuleBytes * hw::kMaxSteerRules;
+inline constexpr unsigned kControlImageBytes = kCtrlInjectProducer + 4;
 static_assert(kCtrlServiceFamily + hw::kMaxServiceAddrs <= kCtrlCounterSnapshot &&
               kCtrlCounterSnapshot < kCtrlServiceAddr);
-static_assert(kControlImageBytes == 408);
+static_assert(kControlImageBytes == 412);
 
 using ControlImage = std::array<uint8_t, kControlImageBytes>;
 

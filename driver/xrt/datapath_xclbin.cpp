@@ -4,6 +4,7 @@
 
 #include "driver/xrt/control_image.hpp"
 #include "hls/counter_layout.hpp"
+#include "hls/inject_ring_layout.hpp"
 #include "hls/learn_ring_layout.hpp"
 #include "hls/punt_ring_layout.hpp"
 #include "hls/table_layout.hpp"
@@ -13,6 +14,7 @@ namespace vxsn::xrtcard {
 // Vitis packs s_axilite arguments one after another, each followed by a reserved word.
 static_assert(kRegCommand == kRegCtrl + kControlImageBytes + 4, "command follows ctrl");
 static_assert(kRegPuntRing == kRegCommand + 8, "punt_ring follows command");
+static_assert(kRegInjectRing == kRegPuntRing + 12, "inject_ring follows punt_ring");
 
 std::string datapath_build_metadata(uint16_t layout_version) {
   nlohmann::json meta;
@@ -25,6 +27,7 @@ std::string datapath_build_metadata(uint16_t layout_version) {
       {kMetaLearnRingBytes, card::kLearnRingBytes},
       {kMetaCounterWords, card::kCounterWords},
       {kMetaPuntRingBytes, card::kPuntRingBytes},
+      {kMetaInjectRingBytes, card::kInjectRingBytes},
   };
   return meta.dump(2);
 }
@@ -53,6 +56,7 @@ xclbin::XclbinSpec datapath_xclbin_spec() {
       {"m_axi_gmem_learn", Mode::kMaster, ~0ull, 512},
       {"m_axi_gmem_ctr", Mode::kMaster, ~0ull, 64},
       {"m_axi_gmem_punt", Mode::kMaster, ~0ull, 512},
+      {"m_axi_gmem_inject", Mode::kMaster, ~0ull, 512},
       {"rx", Mode::kStreamIn, 0, 512},
       {"tx", Mode::kStreamOut, 0, 512},
   };
@@ -72,6 +76,8 @@ xclbin::XclbinSpec datapath_xclbin_spec() {
       {"command", kArgCommand, ArgKind::kScalar, "s_axi_control", kRegCommand, 4, 4, "unsigned int",
        -1},
       {"punt_ring", kArgPuntRing, ArgKind::kGlobal, "m_axi_gmem_punt", kRegPuntRing, 8, 8,
+       "Word512*", kBankState},
+      {"inject_ring", kArgInjectRing, ArgKind::kGlobal, "m_axi_gmem_inject", kRegInjectRing, 8, 8,
        "Word512*", kBankState},
   };
   return spec;

@@ -11,8 +11,9 @@
 //   4   learn_ring   m_axi gmem_learn                   0x28      1 "state"
 //   5   counters     m_axi gmem_ctr                     0x34      1 "state"
 //   6   ctrl         s_axilite, kControlImageBytes      0x40      -
-//   7   command      s_axilite, 32-bit (hw::kCmd*)      0x1DC     -
-//   8   punt_ring    m_axi gmem_punt                    0x1E4     1 "state"
+//   7   command      s_axilite, 32-bit (hw::kCmd*)      0x1E0     -
+//   8   punt_ring    m_axi gmem_punt                    0x1E8     1 "state"
+//   9   inject_ring  m_axi gmem_inject                  0x1F4     1 "state"
 // table_mem and member_mem are one buffer bound to two arguments: the VNI lookup and the
 // member records each read it through their own m_axi port.
 // Offsets follow Vitis' packing: 0x00..0x0F ap_ctrl/interrupt registers, each argument
@@ -39,19 +40,21 @@ inline constexpr int kArgCounters = 5;
 inline constexpr int kArgCtrl = 6;
 inline constexpr int kArgCommand = 7;
 inline constexpr int kArgPuntRing = 8;
-inline constexpr int kArgCount = 9;
+inline constexpr int kArgInjectRing = 9;
+inline constexpr int kArgCount = 10;
 
 inline constexpr uint32_t kRegTableMem = 0x10;
 inline constexpr uint32_t kRegMemberMem = 0x1C;
 inline constexpr uint32_t kRegLearnRing = 0x28;
 inline constexpr uint32_t kRegCounters = 0x34;
 inline constexpr uint32_t kRegCtrl = 0x40;
-inline constexpr uint32_t kRegCommand = 0x1DC;
-inline constexpr uint32_t kRegPuntRing = 0x1E4;
+inline constexpr uint32_t kRegCommand = 0x1E0;
+inline constexpr uint32_t kRegPuntRing = 0x1E8;
+inline constexpr uint32_t kRegInjectRing = 0x1F4;
 inline constexpr uint64_t kControlRegisterRange = 0x1000;
 
 inline constexpr int kBankTable = 0;  // MEM_TOPOLOGY index of the table memory
-inline constexpr int kBankState = 1;  // learn ring, counters and punt ring
+inline constexpr int kBankState = 1;  // learn ring, counters, punt and inject rings
 
 // BUILD_METADATA keys under "vxsn" the driver checks (a kernel built against another
 // table layout would misread every table the host writes).
@@ -61,6 +64,7 @@ inline constexpr const char* kMetaTableMemoryBytes = "table_memory_bytes";
 inline constexpr const char* kMetaLearnRingBytes = "learn_ring_bytes";
 inline constexpr const char* kMetaCounterWords = "counter_words";
 inline constexpr const char* kMetaPuntRingBytes = "punt_ring_bytes";
+inline constexpr const char* kMetaInjectRingBytes = "inject_ring_bytes";
 
 // The xclbin description of the kernel this source tree builds, as vxsn-xclbin writes it
 // for the noop shim: the writer's default control protocol (ap_ctrl_hs, one-shot runs).

@@ -22,6 +22,7 @@
 #include "driver/xrt/datapath_xclbin.hpp"
 #include "driver/xrt/xclbin_reader.hpp"
 #include "hls/counter_layout.hpp"
+#include "hls/inject_ring_layout.hpp"
 #include "hls/learn_ring_layout.hpp"
 #include "hls/punt_ring_layout.hpp"
 #include "hls/table_layout.hpp"
@@ -81,6 +82,7 @@ void check_build_metadata(const std::vector<xclbin::Section>& sections) {
   expect(kMetaLearnRingBytes, card::kLearnRingBytes);
   expect(kMetaCounterWords, card::kCounterWords);
   expect(kMetaPuntRingBytes, card::kPuntRingBytes);
+  expect(kMetaInjectRingBytes, card::kInjectRingBytes);
 }
 
 // The kernel XRT will bind must have exactly the datapath's signature: a missing or moved
@@ -95,7 +97,7 @@ void check_kernel(const xrt::xclbin& xb) {
 
   static constexpr std::array<const char*, kArgCount> kNames = {
       "rx",       "tx",   "table_mem", "member_mem", "learn_ring",
-      "counters", "ctrl", "command",   "punt_ring"};
+      "counters", "ctrl", "command",   "punt_ring",  "inject_ring"};
   const std::vector<xrt::xclbin::arg> args = kernel.get_args();
   if (args.size() != kArgCount)
     fail(Kind::kBadXclbin, std::string("kernel '") + kKernelName + "' has " +
@@ -134,6 +136,7 @@ void check_kernel(const xrt::xclbin& xb) {
   check_memory(kArgLearnRing, card::kLearnRingBytes);
   check_memory(kArgCounters, uint64_t{card::kCounterWords} * sizeof(uint64_t));
   check_memory(kArgPuntRing, card::kPuntRingBytes);
+  check_memory(kArgInjectRing, card::kInjectRingBytes);
 }
 
 // Free-running (an auto-restart counter and a mailbox the host writes: the Vitis build) or
@@ -239,6 +242,7 @@ struct XrtCard::Impl {
   xrt::bo learn_ring;
   xrt::bo counters;
   xrt::bo punt_ring;
+  xrt::bo inject_ring;
   xrt::run run;  // control runs; free-running: also the one endless kCmdFrame run
   bool free_running = false;
   bool datapath_running = false;
@@ -250,6 +254,7 @@ struct XrtCard::Impl {
   uint64_t tables_loaded = 0;
   XrtHostRecord record;
   uint8_t snapshot_request = 0;  // the last counter snapshot request number written
+  uint32_t inject_producer = 0;  // the inject ring's producer index (a register)
   hw::ControlRegs last_regs;     // the registers of the last control run
   std::string failure;           // why the card was marked failed ("": usable)
 
@@ -296,6 +301,7 @@ XrtCard::Impl::Impl(const XrtCardOptions& options)
     record.learn_group = static_cast<int>(learn_ring.get_memory_group());
     record.counter_group = static_cast<int>(counters.get_memory_group());
     punt_ring = xrt::bo(device, card::kPuntRingBytes, group(kArgPuntRing));
+    inject_ring = xrt::bo(device, card::kInjectRingBytes, group(kArgInjectRing));
 
     for (unsigned b = 0; b < card::kBankCount; ++b) write_bank_locked(b, empty_bank);
     std::vector<uint8_t> zeros(std::max<size_t>(card::kLearnRingBytes, counters.size()), 0);
@@ -306,6 +312,9 @@ XrtCard::Impl::Impl(const XrtCardOptions& options)
     // Only the two index words: the kernel writes a slot before it publishes it.
     punt_ring.write(zeros.data(), 2 * kWord, 0);
     punt_ring.sync(XCL_BO_SYNC_BO_TO_DEVICE, 2 * kWord, 0);
+    // The kernel's consumer word; the producer is a register, 0 with the reset run below.
+    inject_ring.write(zeros.data(), kWord, 0);
+    inject_ring.sync(XCL_BO_SYNC_BO_TO_DEVICE, kWord, 0);
 
     run = xrt::run(kernel);
     run.set_arg(kArgTableMem, table_mem);
@@ -313,6 +322,7 @@ XrtCard::Impl::Impl(const XrtCardOptions& options)
     run.set_arg(kArgLearnRing, learn_ring);
     run.set_arg(kArgCounters, counters);
     run.set_arg(kArgPuntRing, punt_ring);
+    run.set_arg(kArgInjectRing, inject_ring);
   } catch (const CardError&) {
     throw;
   } catch (const std::exception& e) {
@@ -369,7 +379,8 @@ void XrtCard::Impl::write_bank_locked(unsigned bank, std::span<const uint8_t> im
 }
 
 void XrtCard::Impl::control_run_locked(hw::ControlRegs regs, uint32_t command) {
-  regs.counter_snapshot = snapshot_request;  // a request already served stays served
+  regs.counter_snapshot = snapshot_request;
+  regs.inject_producer = inject_producer;  // a request already served stays served
   const ControlImage image = control_image(regs);
   ert_cmd_state state = ERT_CMD_STATE_NEW;
   try {
@@ -396,6 +407,7 @@ void XrtCard::Impl::control_run_locked(hw::ControlRegs regs, uint32_t command) {
 // the write marks the card failed.
 void XrtCard::Impl::mailbox_write_locked(hw::ControlRegs regs) {
   regs.counter_snapshot = snapshot_request;
+  regs.inject_producer = inject_producer;
   const ControlImage image = control_image(regs);
   DeadlineOutcome outcome = DeadlineOutcome::kDone;
   try {
@@ -620,6 +632,51 @@ size_t XrtCard::drain_punted_frames(std::vector<PuntedFrame>& out) {
     fail(Kind::kIo, "freeing punt ring slots: " + std::string(e.what()));
   }
   return n;
+}
+
+// A slot and then the producer register: the kernel never sees a half-written frame. The
+// consumer word is the one read before; it only grows, so a stale one errs on "full".
+bool XrtCard::inject_frame(uint16_t port, std::span<const uint8_t> frame) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->check_usable_locked();
+  std::vector<uint8_t> slot(size_t{card::kInjectSlotWords} * kWord);
+  const size_t bytes = encode_inject_slot(port, frame, slot.data());  // kBadFrame first
+  xrt::bo& ring = impl_->inject_ring;
+  std::array<uint8_t, kWord> consumer_word{};
+  try {
+    ring.sync(XCL_BO_SYNC_BO_FROM_DEVICE, kWord, card::kInjectConsumerWord * kWord);
+    ring.read(consumer_word.data(), kWord, card::kInjectConsumerWord * kWord);
+  } catch (const std::exception& e) {
+    fail(Kind::kIo, "reading the inject ring: " + std::string(e.what()));
+  }
+  const uint32_t producer = impl_->inject_producer;
+  const uint32_t consumer = get_le32(consumer_word.data());
+  check_inject_indices(producer, consumer);
+  if (producer - consumer == card::kInjectRingSlots) return false;
+  const size_t at = size_t{card::inject_slot_word(producer)} * kWord;
+  try {
+    ring.write(slot.data(), bytes, at);
+    ring.sync(XCL_BO_SYNC_BO_TO_DEVICE, bytes, at);
+  } catch (const std::exception& e) {
+    fail(Kind::kIo, "writing an inject ring slot: " + std::string(e.what()));
+  }
+  impl_->inject_producer = producer + 1;
+  impl_->write_registers_locked(impl_->last_regs);  // now with the new producer index
+  ++impl_->record.injected;
+  return true;
+}
+
+std::vector<uint8_t> XrtCard::read_inject_slot(uint32_t index) {
+  std::lock_guard lock(impl_->mutex);
+  std::vector<uint8_t> slot(size_t{card::kInjectSlotWords} * kWord);
+  const size_t at = size_t{card::inject_slot_word(index)} * kWord;
+  try {
+    impl_->inject_ring.sync(XCL_BO_SYNC_BO_FROM_DEVICE, slot.size(), at);
+    impl_->inject_ring.read(slot.data(), slot.size(), at);
+  } catch (const std::exception& e) {
+    fail(Kind::kIo, "reading an inject ring slot: " + std::string(e.what()));
+  }
+  return slot;
 }
 
 CardStatus XrtCard::status() {

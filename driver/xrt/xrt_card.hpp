@@ -17,7 +17,7 @@
 //
 // What the backend does with XRT:
 //   open        reads and checks the xclbin (structure, the vxsn BUILD_METADATA with the
-//               table layout version, the control protocol, the kernel and its eight
+//               table layout version, the control protocol, the kernel and its ten
 //               arguments, bank sizes), then xrt::device{index}, load_xclbin, xrt::kernel
 //               (exclusive when free-running), one xrt::bo per memory in the group the
 //               kernel argument is connected to (kernel.group_id), with the table memory
@@ -47,6 +47,11 @@
 //               from the device and decode it.
 //   learn       sync the ring from the device, decode producer..consumer, write the new
 //               consumer index back (one 64-byte word synced to the device).
+//   inject      sync the kernel's consumer word from the device; with room, write and sync
+//               the frame's slot (header and the frame's own words), then the control
+//               registers with the next inject_producer (hls/inject_ring_layout.hpp). The
+//               kernel sends it at a later kCmdFrame restart: free-running only; per-call
+//               runs no frames, so there the ring fills and inject_frame returns false.
 //   close       free-running: run.stop(), wait up to 1 s, abort if still running.
 //   deadlines   every wait on a free-running kernel (the mailbox calls, which XRT does not
 //               bound, and the two ack polls) runs on a DeadlineWorker thread with a
@@ -91,6 +96,7 @@ struct XrtHostRecord {
   uint64_t counter_syncs = 0;       // counter block reads from the device
   uint64_t counter_snapshots = 0;   // snapshot requests before those reads
   uint64_t bank_ack_waits = 0;      // free-running: bank ack waits before a bank write
+  uint64_t injected = 0;            // frames written to the inject ring (producer moved)
   uint32_t last_command = 0;        // the `command` of the last run started
   xrtcard::ControlImage control{};  // the `ctrl` registers last written (run or mailbox)
 };
@@ -111,9 +117,13 @@ class XrtCard final : public Card {
   CardSlotCounters read_counter_slot(uint16_t slot) override;
   size_t drain_learn_events(std::vector<LearnEvent>& out) override;
   size_t drain_punted_frames(std::vector<PuntedFrame>& out) override;
+  bool inject_frame(uint16_t port, std::span<const uint8_t> frame) override;
   CardStatus status() override;
 
   XrtHostRecord host_record() const;
+  // Inject ring slot `index` (mod the ring) as the device holds it, card::kInjectSlotWords
+  // words: its header and frame.
+  std::vector<uint8_t> read_inject_slot(uint32_t index);
   // One table bank as the device holds it (synced from the device), card::kBankBytes bytes.
   std::vector<uint8_t> read_table_bank(unsigned bank);
 

@@ -503,13 +503,6 @@ void validate_config(Config& c, const std::string& source) {
   for (size_t i = 0; i < c.ports.size(); ++i) {
     if (c.ports[i].kernel_interface.empty()) continue;
     const std::string key = "port[" + std::to_string(i) + "].kernel_interface";
-    // The card's own ports (fpga) never reach the host's poll loops: a kernel path there
-    // needs the card to hand host frames up (its punt ring does) and to send the host's
-    // frames out of its ports, which it cannot yet (no inject ring, docs/fpga.md).
-    if (c.datapath == "fpga")
-      throw ConfigError(source, 0, key,
-                        "a kernel path is served by the software and emu datapaths only (the "
-                        "card cannot send the host's frames out of its ports yet)");
     for (size_t j = 0; j < i; ++j)
       if (c.ports[j].kernel_interface == c.ports[i].kernel_interface)
         throw ConfigError(source, 0, key,

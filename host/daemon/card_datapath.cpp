@@ -112,18 +112,19 @@ std::vector<LcoreCounts> CardDatapath::lcore_counts() const {
   return out;
 }
 
-// A frame the card punted, into an mbuf of the port it came from, for the port's TAP.
-void CardDatapath::hand_to_kernel_path(std::span<const uint8_t> frame, DpdkPort& port,
-                                       KernelPathSwitch::Outbox& kernel_path, Lane& lane) {
-  rte_mbuf* m = rte_pktmbuf_alloc(port.pool());
-  char* data = m ? rte_pktmbuf_append(m, static_cast<uint16_t>(frame.size())) : nullptr;
-  if (!data) {
-    if (m) rte_pktmbuf_free(m);
-    lane.kernel_path.dropped.add(1);
-    return;
-  }
-  std::memcpy(data, frame.data(), frame.size());
-  kernel_path.add(m);
+bool CardDatapath::inject_from_kernels(EmuCopySink& sink, Lane& lane) {
+  std::lock_guard lock(card_mutex_);
+  const bool moved = kernel_paths_.inject_from_kernels(
+      [this](uint16_t port, std::span<const uint8_t> frame) {
+        try {
+          return card_.inject_frame(port, frame);
+        } catch (const CardError&) {
+          return false;  // longer than the card sends (a TAP with a jumbo MTU)
+        }
+      },
+      lane.kernel_path);
+  if (moved) card_.send_injected(sink);
+  return moved;
 }
 
 void CardDatapath::run(Lane& lane) {
@@ -194,13 +195,19 @@ void CardDatapath::run(Lane& lane) {
       rte_pktmbuf_free_bulk(burst.data(), n);  // skips what went to the kernel path
       for (const PuntedFrame& f : punted) {
         lane.host_frames.add(1);
-        if (kernel_path.active()) hand_to_kernel_path(f.bytes, *rxq.port, kernel_path, lane);
+        if (kernel_path.active()) kernel_path.add_copy(f.bytes, rxq.port->pool());
       }
       punted.clear();
       if (kernel_path.active()) kernel_path.flush();
     }
-    // What the kernels wrote to their TAPs goes out of the ports (lane 0 polls the TAPs).
-    if (lane.index == 0 && kernel_paths_.forward_from_kernels(0, lane.kernel_path)) any = true;
+    // What the kernels wrote to their TAPs goes out of the ports (lane 0 polls the TAPs):
+    // through the card's inject ring when the card steers itself, as on a board.
+    if (lane.index == 0) {
+      const bool moved = card_steering_ ? inject_from_kernels(sink, lane)
+                                        : kernel_paths_.forward_from_kernels(0, lane.kernel_path);
+      if (moved) any = true;
+      sink.flush_all();
+    }
     pacer.after_poll(any);
   }
   sink.flush_all();

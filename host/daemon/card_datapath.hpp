@@ -45,6 +45,8 @@ class CardDatapath {
   // configured, CardControl::steer_rules): every frame of every port goes into the card,
   // no classifier in front, and what the card punts goes to the kernel path of the port
   // it came from (for a port the kernel owns it is let go: the kernel has its own copy).
+  // What the kernel sends on a TAP goes into the card's inject ring and out of the card's
+  // port, as on a board.
   void punt_through_card() { card_steering_ = true; }
   bool punts_through_card() const { return card_steering_; }
   bool has_kernel_path() const { return kernel_paths_.any(); }
@@ -69,8 +71,10 @@ class CardDatapath {
  private:
   struct Lane;
   void run(Lane& lane);
-  static void hand_to_kernel_path(std::span<const uint8_t> frame, DpdkPort& port,
-                                  KernelPathSwitch::Outbox& kernel_path, Lane& lane);
+  // Lane 0, the card steering itself: what the kernels wrote to their TAPs into the card's
+  // inject ring, and the card's restarts that send it to `sink` (the caller flushes it).
+  // True if any frame moved.
+  bool inject_from_kernels(EmuCopySink& sink, Lane& lane);
 
   std::vector<DpdkPort*> ports_;
   KernelPathSwitch kernel_paths_;

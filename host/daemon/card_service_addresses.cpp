@@ -1,6 +1,9 @@
 #include "host/daemon/card_service_addresses.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+
+#include "driver/steering/card_steer_rules.hpp"
 
 namespace vxsn {
 
@@ -29,6 +32,22 @@ std::string change_card_service_addresses(Card& card, CardControl& control,
   }
   control = fresh;
   return {};
+}
+
+std::string change_card_steering(Card& card, CardControl& control, const SteeringPolicy& policy,
+                                 bool card_steers, const std::function<void()>& between) {
+  const std::vector<hw::SteerRuleRegs> old_rules = control.steer_rules;
+  if (card_steers) {
+    try {
+      control.steer_rules = card_steer_rules(policy);
+    } catch (const std::invalid_argument& e) {
+      return e.what();
+    }
+  }
+  std::string refused =
+      change_card_service_addresses(card, control, policy.inputs.service_addresses, between);
+  if (!refused.empty()) control.steer_rules = old_rules;  // the card kept its registers
+  return refused;
 }
 
 }  // namespace vxsn

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "driver/card/card.hpp"
+#include "driver/steering/steering_policy.hpp"
 
 namespace vxsn {
 
@@ -17,5 +18,13 @@ namespace vxsn {
 std::string change_card_service_addresses(Card& card, CardControl& control,
                                           const std::vector<IpAddr>& addresses,
                                           const std::function<void()>& between);
+
+// The steering policy changed (a reload). With `card_steers` (the card enforces the policy
+// itself, CardControl::steer_rules) its rules are compiled again from `policy` first: they
+// are address-free, so during the change they apply to the old and the new addresses alike.
+// Then the addresses change as above. Empty, or the refusal: the card and `control` keep
+// the old rules and addresses.
+std::string change_card_steering(Card& card, CardControl& control, const SteeringPolicy& policy,
+                                 bool card_steers, const std::function<void()>& between);
 
 }  // namespace vxsn

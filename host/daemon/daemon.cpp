@@ -173,7 +173,10 @@ struct Daemon::Impl : DaemonControl {
   void create_forwarding() {
 #ifdef VXSN_HAVE_XRT
     if (config.datapath == "fpga") {
-      forwarding = std::make_unique<XrtCardForwarding>(config, vni_counters);
+      auto fpga = std::make_unique<XrtCardForwarding>(config, vni_counters, ports, steering);
+      for (size_t p = 0; p < kernel_paths.size(); ++p)
+        if (kernel_paths[p]) fpga->attach_kernel_path(p, &kernel_paths[p]->tap());
+      forwarding = std::move(fpga);
       return;
     }
 #endif

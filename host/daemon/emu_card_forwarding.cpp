@@ -35,24 +35,11 @@ void EmuCardForwarding::attach_kernel_path(size_t port, DpdkPort* tap) {
 }
 
 std::string EmuCardForwarding::change_steering(const SteeringPolicy& policy) {
-  const std::vector<hw::SteerRuleRegs> old_rules = control_.steer_rules;
-  if (datapath_->punts_through_card()) {
-    // The rules are the address-free shapes: during the change they apply to the old and
-    // the new addresses alike (card_service_addresses.hpp).
-    try {
-      control_.steer_rules = card_steer_rules(policy);
-    } catch (const std::invalid_argument& e) {
-      return e.what();
-    }
-  }
-  std::string refused = change_card_service_addresses(
-      card_, control_, policy.inputs.service_addresses, [&] { datapath_->set_steering(policy); });
-  if (!refused.empty()) {
-    control_.steer_rules = old_rules;  // the card kept its registers
-    return refused;
-  }
-  steering_ = policy;
-  return {};
+  std::string refused =
+      change_card_steering(card_, control_, policy, datapath_->punts_through_card(),
+                           [&] { datapath_->set_steering(policy); });
+  if (refused.empty()) steering_ = policy;
+  return refused;
 }
 
 }  // namespace vxsn

@@ -7,6 +7,8 @@
 #include <rte_mbuf.h>
 
 #include <array>
+#include <functional>
+#include <span>
 #include <vector>
 
 #include "driver/dpdk/port.hpp"
@@ -30,6 +32,7 @@ class KernelPathSwitch {
   // Before the lanes start: port `port`'s host frames go to `tap` and back.
   void attach(size_t port, DpdkPort* tap) { taps_.at(port) = tap; }
   bool any() const;
+  const std::vector<DpdkPort*>& ports() const { return ports_; }
   // The TAP of `port` (null: the kernel owns the port, its host frames are left alone).
   DpdkPort* tap_of(const DpdkPort* port) const;
 
@@ -44,6 +47,8 @@ class KernelPathSwitch {
       frames_[count_++] = m;
       if (count_ == kBurst) flush();
     }
+    // A copy of `frame` in an mbuf of `pool` (none free: counted dropped).
+    void add_copy(std::span<const uint8_t> frame, rte_mempool* pool);
     void flush();
 
    private:
@@ -57,6 +62,11 @@ class KernelPathSwitch {
   // What the kernels wrote to their TAPs goes out of the ports on TX queue `tx_queue` (one
   // lane polls the TAPs' one RX queue each). True if any frame moved.
   bool forward_from_kernels(uint16_t tx_queue, KernelPathLaneCounters& counters) const;
+  // The same frames handed to `inject` (a card's inject ring: the card sends them out of its
+  // port) instead of a TX queue; `inject(port index, frame)` returns false for a frame it
+  // could not take, which is counted dropped. The mbufs are freed. True if any frame moved.
+  using Injector = std::function<bool(uint16_t port, std::span<const uint8_t> frame)>;
+  bool inject_from_kernels(const Injector& inject, KernelPathLaneCounters& counters) const;
 
   static KernelPathCounts sum(const std::vector<const KernelPathLaneCounters*>& lanes);
 

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "driver/steering/card_steer_rules.hpp"
 #include "host/daemon/card_service_addresses.hpp"
 #include "host/daemon/emu_card_forwarding.hpp"
 
@@ -27,8 +28,12 @@ std::unique_ptr<xrtcard::XrtShimEnvironment> shim_for_this_process() {
 
 }  // namespace
 
-XrtCardForwarding::XrtCardForwarding(const Config& config, VniCounterRegistry& vni_counters)
-    : shim_(shim_for_this_process()), control_(card_control_of(config)) {
+XrtCardForwarding::XrtCardForwarding(const Config& config, VniCounterRegistry& vni_counters,
+                                     std::vector<DpdkPort*> ports, const SteeringPolicy& steering)
+    : shim_(shim_for_this_process()),
+      control_(card_control_of(config)),
+      steering_(steering),
+      kernel_paths_(std::move(ports)) {
   XrtCardOptions options;
   options.device_index = config.card.device;
   options.xclbin = config.card.xclbin;
@@ -43,6 +48,7 @@ XrtCardForwarding::XrtCardForwarding(const Config& config, VniCounterRegistry& v
 }
 
 XrtCardForwarding::~XrtCardForwarding() {
+  pump_.reset();
   agent_.reset();
   card_.reset();  // before the shim environment it was opened under
 }
@@ -53,15 +59,30 @@ void XrtCardForwarding::set_enabled(bool enabled) {
   card_->configure(c);
 }
 
+void XrtCardForwarding::attach_kernel_path(size_t port, DpdkPort* tap) {
+  if (!pump_) {
+    CardControl control = control_;
+    control.steer_rules = card_steer_rules(steering_);
+    card_->configure(control);
+    control_ = std::move(control);
+    pump_ = std::make_unique<CardKernelPathPump>(*card_, kernel_paths_);
+  }
+  kernel_paths_.attach(port, tap);
+}
+
 std::string XrtCardForwarding::change_steering(const SteeringPolicy& policy) {
-  return change_card_service_addresses(*card_, control_, policy.inputs.service_addresses, [] {});
+  std::string refused = change_card_steering(*card_, control_, policy, pump_ != nullptr, [] {});
+  if (refused.empty()) steering_ = policy;
+  return refused;
 }
 
 void XrtCardForwarding::start() {
   set_enabled(true);
+  if (pump_) pump_->start();
 }
 
 void XrtCardForwarding::stop() {
+  if (pump_) pump_->stop();
   try {
     set_enabled(false);
   } catch (const CardError& e) {
@@ -93,6 +114,7 @@ ForwardingReading XrtCardForwarding::read_counters() {
   try {
     // Nothing passes through the host around the card: no host-side counts to add.
     last_reading_ = agent_->read_counters(DatapathCountersSnapshot{}, 0);
+    if (pump_) last_reading_.kernel_paths = pump_->counts();
     read_succeeded();
   } catch (const CardError& e) {
     read_failed(e, "counters");

@@ -9,6 +9,7 @@
 
 #include "driver/steering/card_steer_rules.hpp"
 #include "hls/counter_layout.hpp"
+#include "hls/inject_ring_layout.hpp"
 #include "hls/table_layout.hpp"
 #include "tests/card/emu_card_fixtures.hpp"
 
@@ -212,6 +213,52 @@ TEST(EmuCard, SteeringRulesPuntHostFramesWholeToTheDrain) {
   send(card, arp1);
   EXPECT_EQ(card.drain_punted_frames(punted), 0u);
   EXPECT_EQ(card.read_counters().drop(DropReason::kUnknownEtherType), 1u);
+}
+
+// The host's own frames go out of the card's ports through the inject ring: the next
+// kernel restart sends one, whether send_injected gives it an idle restart or a received
+// frame's process() does (the frame's copies follow).
+TEST(EmuCard, InjectedFramesLeaveOnTheirPortAtTheNextRestarts) {
+  EmuCard card;
+  card.load_table(image_of(*ipv4_table(100, {1, 2, 3})));
+  const std::vector<uint8_t> arp_reply(60, 0xA5), bgp(140, 0x5A);
+  ASSERT_TRUE(card.inject_frame(1, arp_reply));
+  ASSERT_TRUE(card.inject_frame(0, bgp));
+  const std::vector<Copy> out = send(card, frame_from(1, 100));
+  ASSERT_EQ(out.size(), 3u) << "one injected frame, then the frame's two copies";
+  EXPECT_EQ(out[0].port, 1);
+  EXPECT_EQ(out[0].bytes, arp_reply);
+  CollectingSink rest;
+  card.send_injected(rest);
+  ASSERT_EQ(rest.copies.size(), 1u);
+  EXPECT_EQ(rest.copies[0].port, 0);
+  EXPECT_EQ(rest.copies[0].bytes, bgp);
+  CollectingSink none;
+  card.send_injected(none);
+  EXPECT_TRUE(none.copies.empty());
+  const CardCounters c = card.read_counters();
+  EXPECT_EQ(c.rx_frames, 1u);
+  EXPECT_EQ(c.tx_copies, 2u) << "injected frames are the host's, not copies";
+}
+
+TEST(EmuCard, AFullInjectRingRefusesTheFrameAndKeepsWhatItHolds) {
+  EmuCard card;
+  for (unsigned i = 0; i < card::kInjectRingSlots; ++i)
+    ASSERT_TRUE(card.inject_frame(0, std::vector<uint8_t>(64, static_cast<uint8_t>(i))));
+  EXPECT_FALSE(card.inject_frame(0, std::vector<uint8_t>(64, 0xFF)));
+  card.configure(CardControl{});  // a register write keeps the ring's producer index
+  CollectingSink sink;
+  card.send_injected(sink);
+  ASSERT_EQ(sink.copies.size(), card::kInjectRingSlots);
+  for (unsigned i = 0; i < card::kInjectRingSlots; ++i)
+    EXPECT_EQ(sink.copies[i].bytes, std::vector<uint8_t>(64, static_cast<uint8_t>(i)));
+  EXPECT_TRUE(card.inject_frame(0, std::vector<uint8_t>(64, 0xFF))) << "room again";
+  try {
+    card.inject_frame(0, std::vector<uint8_t>(card::kInjectSlotFrameBytes + 1, 0));
+    FAIL() << "a frame over a slot was queued";
+  } catch (const CardError& e) {
+    EXPECT_EQ(e.kind(), CardError::Kind::kBadFrame);
+  }
 }
 
 TEST(EmuCard, MoreSteeringRulesThanTheCardHoldsIsBadConfig) {

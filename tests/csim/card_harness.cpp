@@ -7,6 +7,7 @@
 #include "hls/byte_lanes.hpp"
 #include "hls/counter_layout.hpp"
 #include "hls/datapath_top.hpp"
+#include "hls/inject_ring_layout.hpp"
 #include "hls/learn_ring_layout.hpp"
 #include "hls/punt_ring_layout.hpp"
 #include "hls/table_layout.hpp"
@@ -22,7 +23,8 @@ CardHarness::CardHarness()
     : table_mem_(card::kTableMemoryWords),
       ring_(card::kLearnRingWords),
       counters_(card::kCounterWords, 0),
-      punt_ring_(card::kPuntRingWords) {
+      punt_ring_(card::kPuntRingWords),
+      inject_ring_(card::kInjectRingWords) {
   regs_.enable = 1;
   regs_.table_bank = 0;
   regs_.vxlan_port = 4789;
@@ -46,10 +48,14 @@ void CardHarness::set_service_addresses(std::span<const IpAddr> addrs) {
   }
 }
 
+void CardHarness::run(hw::AxisStream& rx, hw::AxisStream& tx, uint32_t command) {
+  hw::vxsn_datapath(rx, tx, table_mem_.data(), table_mem_.data(), ring_.data(), counters_.data(),
+                    regs_, command, punt_ring_.data(), inject_ring_.data());
+}
+
 void CardHarness::reset_kernel() {
   hw::AxisStream rx("rx"), tx("tx");
-  hw::vxsn_datapath(rx, tx, table_mem_.data(), table_mem_.data(), ring_.data(), counters_.data(),
-                    regs_, hw::kCmdReset, punt_ring_.data());
+  run(rx, tx, hw::kCmdReset);
   regs_.counter_snapshot = 0;  // what a reset kernel has served: nothing pending
   counters_stale_ = true;
 }
@@ -57,8 +63,7 @@ void CardHarness::reset_kernel() {
 void CardHarness::snapshot_counters() {
   hw::AxisStream rx("rx"), tx("tx");
   regs_.counter_snapshot = hw::next_snapshot_request(regs_.counter_snapshot);
-  hw::vxsn_datapath(rx, tx, table_mem_.data(), table_mem_.data(), ring_.data(), counters_.data(),
-                    regs_, hw::kCmdControl, punt_ring_.data());
+  run(rx, tx, hw::kCmdControl);
   if (counters_[card::kCtrSnapshotAck] != regs_.counter_snapshot)
     throw std::logic_error("kernel did not acknowledge the counter snapshot");
   counters_stale_ = false;
@@ -119,8 +124,7 @@ std::vector<OutputCopy> drain_copies(hw::AxisStream& tx) {
 std::vector<OutputCopy> CardHarness::process(std::span<const uint8_t> frame) {
   hw::AxisStream rx("rx"), tx("tx");
   for (const hw::AxisBeat& b : to_beats(frame)) rx.write(b);
-  hw::vxsn_datapath(rx, tx, table_mem_.data(), table_mem_.data(), ring_.data(), counters_.data(),
-                    regs_, hw::kCmdFrame, punt_ring_.data());
+  run(rx, tx, hw::kCmdFrame);
   counters_stale_ = true;
   if (!rx.empty()) throw std::logic_error("kernel left beats of the frame unread");
   return drain_copies(tx);
@@ -128,18 +132,22 @@ std::vector<OutputCopy> CardHarness::process(std::span<const uint8_t> frame) {
 
 std::vector<OutputCopy> CardHarness::idle_restart() {
   hw::AxisStream rx("rx"), tx("tx");
-  hw::vxsn_datapath(rx, tx, table_mem_.data(), table_mem_.data(), ring_.data(), counters_.data(),
-                    regs_, hw::kCmdFrame, punt_ring_.data());
+  run(rx, tx, hw::kCmdFrame);
   return drain_copies(tx);
 }
 
 std::vector<OutputCopy> CardHarness::process_stream(std::span<const std::vector<uint8_t>> frames) {
+  return process_stream(frames, static_cast<uint32_t>(frames.size()));
+}
+
+std::vector<OutputCopy> CardHarness::process_stream(std::span<const std::vector<uint8_t>> frames,
+                                                    uint32_t restarts) {
   hw::AxisStream rx("rx"), tx("tx");
   for (const std::vector<uint8_t>& f : frames)
     for (const hw::AxisBeat& b : to_beats(f)) rx.write(b);
   hw::vxsn_datapath_stream(rx, tx, table_mem_.data(), table_mem_.data(), ring_.data(),
-                           counters_.data(), regs_, static_cast<uint32_t>(frames.size()),
-                           punt_ring_.data());
+                           counters_.data(), regs_, restarts, punt_ring_.data(),
+                           inject_ring_.data());
   counters_stale_ = true;
   if (!rx.empty()) throw std::logic_error("kernel left beats of the stream unread");
   return drain_copies(tx);
@@ -182,6 +190,25 @@ std::vector<PuntedFrame> CardHarness::drain_punt() {
   hw::set_le32(index, 0, consumer);
   punt_ring_[card::kPuntConsumerWord] = index;
   return frames;
+}
+
+void CardHarness::inject(uint16_t port, std::span<const uint8_t> frame) {
+  if (regs_.inject_producer - inject_consumer() >= card::kInjectRingSlots)
+    throw std::logic_error("inject ring full");
+  auto* slot =
+      reinterpret_cast<uint8_t*>(&inject_ring_[card::inject_slot_word(regs_.inject_producer)]);
+  encode_inject_slot(port, frame, slot);
+  ++regs_.inject_producer;
+}
+
+void CardHarness::write_inject_header(uint32_t index, uint32_t length, uint16_t port) {
+  auto* slot = reinterpret_cast<uint8_t*>(&inject_ring_[card::inject_slot_word(index)]);
+  put_le32(slot + card::kInjectLength, length);
+  put_le16(slot + card::kInjectPort, port);
+}
+
+uint32_t CardHarness::inject_consumer() const {
+  return hw::le32_at(inject_ring_[card::kInjectConsumerWord], 0);
 }
 
 }  // namespace vxsn::csim

@@ -12,6 +12,7 @@
 #include "driver/net_types.hpp"
 #include "hls/control_regs.hpp"
 #include "hls/hls_types.hpp"
+#include "hls/kernel_streams.hpp"
 
 namespace vxsn::csim {
 
@@ -41,6 +42,9 @@ class CardHarness {
   // Many frames queued at once and run back to back (hw::vxsn_datapath_stream), the copies
   // drained afterwards; every frame's copies in order.
   std::vector<OutputCopy> process_stream(std::span<const std::vector<uint8_t>> frames);
+  // The same with `restarts` restarts (frames plus the injected frames they interleave).
+  std::vector<OutputCopy> process_stream(std::span<const std::vector<uint8_t>> frames,
+                                         uint32_t restarts);
   void reset_kernel();
   // One kCmdFrame call with no frame arriving: an auto-restarting card's idle restart. The
   // copies it sent (none expected).
@@ -61,15 +65,26 @@ class CardHarness {
   // Frames the kernel punted since the last drain (oldest first); advances the consumer.
   std::vector<PuntedFrame> drain_punt();
 
+  // Queues `frame` in the inject ring for `port` and moves the producer register, as the
+  // host does (encode_inject_slot); throws if the ring is full.
+  void inject(uint16_t port, std::span<const uint8_t> frame);
+  // Overwrites slot `index`'s header (a corrupt slot the host never writes).
+  void write_inject_header(uint32_t index, uint32_t length, uint16_t port);
+  // The consumer index the kernel last wrote.
+  uint32_t inject_consumer() const;
+
   // Beat conversion, exposed for tests of the framing itself.
   static std::vector<hw::AxisBeat> to_beats(std::span<const uint8_t> frame);
   static std::vector<uint8_t> from_beats(std::span<const hw::AxisBeat> beats);
 
  private:
+  void run(hw::AxisStream& rx, hw::AxisStream& tx, uint32_t command);
+
   std::vector<hw::Word512> table_mem_;
   std::vector<hw::Word512> ring_;
   std::vector<uint64_t> counters_;
   std::vector<hw::Word512> punt_ring_;
+  std::vector<hw::Word512> inject_ring_;
   bool counters_stale_ = true;  // frames processed since the last snapshot
   hw::ControlRegs regs_;
 };

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "hls/table_layout.hpp"
+#include "host/daemon/card_table_spec.hpp"
 #include "host/datapath/flood_table.hpp"
 #include "host/datapath/frame_parser.hpp"
 #include "sim/tools/vxlan_frame_builder.hpp"
@@ -83,6 +84,12 @@ inline std::unique_ptr<FloodTable> small_table(uint64_t version) {
       .set_version(version);
   b.add_vni(100, {member(vtep_v4(1)), member(vtep_v4(2)), member(vtep_v6(3))}, nullptr);
   return b.build();
+}
+
+// small_table(version) as the card's bank image, no counter slots.
+inline std::vector<uint8_t> small_table_bank(uint64_t version) {
+  return card_bank_image(*small_table(version),
+                         [](const VniEntry&) { return card::kNoCounterSlot; });
 }
 
 }  // namespace vxsn::csim

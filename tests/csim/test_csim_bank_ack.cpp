@@ -13,16 +13,11 @@
 namespace vxsn::csim {
 namespace {
 
-std::vector<uint8_t> bank_of(uint64_t version) {
-  return card_bank_image(*small_table(version),
-                         [](const VniEntry&) { return card::kNoCounterSlot; });
-}
-
 class BankAck : public ::testing::Test {
  protected:
   void SetUp() override {
-    card_.load_bank(0, bank_of(1));
-    card_.load_bank(1, bank_of(2));
+    card_.load_bank(0, small_table_bank(1));
+    card_.load_bank(1, small_table_bank(2));
   }
   uint64_t ack() const { return card_.block_word(card::kCtrBankAck); }
   std::vector<OutputCopy> send() {

@@ -78,12 +78,13 @@ std::map<std::string, std::string> m_axi_bundles() {
 
 // One m_axi bundle per reader: the VNI lookup and the member records (two DATAFLOW
 // processes) never share a port, and neither shares with the learn ring, the counters or
-// the punt ring.
+// the punt and inject rings.
 TEST(VitisFlow, EveryMemoryPortHasItsOwnBundle) {
   const auto bundles = m_axi_bundles();
-  ASSERT_EQ(bundles.size(), 5u) << "table_mem, member_mem, learn_ring, counters, punt_ring";
+  ASSERT_EQ(bundles.size(), 6u)
+      << "table_mem, member_mem, learn_ring, counters, punt_ring, inject_ring";
   ASSERT_TRUE(bundles.count("table_mem") && bundles.count("member_mem") &&
-              bundles.count("punt_ring"));
+              bundles.count("punt_ring") && bundles.count("inject_ring"));
   std::set<std::string> distinct;
   for (const auto& [port, bundle] : bundles) {
     EXPECT_TRUE(distinct.insert(bundle).second) << port << " shares bundle " << bundle;

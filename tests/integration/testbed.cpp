@@ -123,7 +123,7 @@ std::string Node::config_text(const Membership& members) const {
     << "\"\nservice_addresses = [\"" << testbed_.service_ip() << "\"]\n"
     << options_.node_keys << "\n[[port]]\ndevice = \"" << device << "\"\n";
   if (options_.max_frame_len) c << "max_frame_len = " << options_.max_frame_len << "\n";
-  c << "\n";
+  c << options_.port_keys << "\n";
   auto vni_table = [&](uint32_t vni, const std::vector<std::string>& addresses) {
     c << "[[vni]]\nid = " << vni << "\nmembers = [";
     for (size_t i = 0; i < addresses.size(); ++i)

@@ -66,6 +66,7 @@ struct NodeOptions {
   std::map<uint32_t, std::vector<std::string>> member_addresses;
   uint32_t max_frame_len = 0;  // the port's, when set
   std::string node_keys;       // more keys of the [node] table, e.g. state_file = "..."
+  std::string port_keys;       // more keys of the [[port]] table, e.g. kernel_interface
 };
 
 // vxsnd running in the testbed's service node namespace, configured with every VTEP as a

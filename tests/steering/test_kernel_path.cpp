@@ -6,7 +6,8 @@
 // socket of the node, and meanwhile VXLAN to the service address is replicated by the
 // datapath (never handed to the kernel). Run with the software datapath and with the
 // emulated card's poll loop, which serve kernel paths alike; with the emulated card the
-// card itself steers and the TAP is fed from its punt ring, as on a board.
+// card itself steers, the TAP is fed from its punt ring and the kernel's answers leave
+// through its inject ring, as on a board.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>

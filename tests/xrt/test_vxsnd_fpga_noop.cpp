@@ -6,6 +6,8 @@
 // What only a board shows (frames replicated by the kernels) is in README's fpga section.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <fstream>
 
@@ -80,6 +82,38 @@ TEST_F(FpgaNoop, LoadsEveryTableIntoTheCardAndReportsIt) {
   // Counters come from the card's counter block (nothing ran: all zero, but read).
   const CommandResult counters = run(ctl + " counters 2>&1");
   EXPECT_EQ(counters.exit_code, 0) << counters.output;
+  EXPECT_EQ(node.process().terminate(), 0) << node.process().log();
+}
+
+// A port's kernel path on a card: the host kernel's frames on the TAP go into the card's
+// inject ring (the card sends them out of its port). Under the noop shim no kernel runs to
+// send them, so the ring fills: exactly its slots are taken and every later frame is
+// refused and counted dropped, never lost silently, and the daemon keeps running.
+TEST_F(FpgaNoop, AKernelInterfaceFeedsTheCardsInjectRingUntilItIsFull) {
+  Testbed tb;
+  const std::string tap = "vxfk" + std::to_string(getpid() % 100000);
+  NodeOptions o;
+  o.extra_config = fpga_config(VXSN_XCLBIN_PATH);
+  o.port_keys = "kernel_interface = \"" + tap + "\"\n";
+  Node node(tb, o);
+  ASSERT_TRUE(node.wait_ready()) << node.process().log();
+  const std::string in_node = "ip netns exec " + tb.node_ns() + " ";
+  // 40 echo requests to a static neighbour: 40 frames from the kernel on the TAP.
+  ASSERT_EQ(run(in_node + "ip addr add 192.0.2.1/24 dev " + tap + " && " + in_node +
+                "ip neigh replace 192.0.2.2 lladdr 02:00:00:00:00:02 dev " + tap + " 2>&1")
+                .exit_code,
+            0);
+  run(in_node + "ping -c 40 -i 0.01 -W 0.1 192.0.2.2 >/dev/null 2>&1");
+  nlohmann::json paths;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        paths = node.fresh_stats().value("kernel_path", nlohmann::json::object());
+        return paths.value("dropped", 0u) >= 8;
+      },
+      10s))
+      << node.stats().dump() << node.process().log();
+  EXPECT_EQ(paths.value("from_kernel", 0u), 32u) << "the inject ring's slots, then full";
+  EXPECT_TRUE(node.process().running());
   EXPECT_EQ(node.process().terminate(), 0) << node.process().log();
 }
 

@@ -120,17 +120,17 @@ TEST_F(XclbinWriter, IpLayoutHasOneApCtrlHsComputeUnit) {
 TEST_F(XclbinWriter, ConnectivityTiesEachPointerArgumentToItsBank) {
   const axlf_section_header* h = find(p, CONNECTIVITY);
   ASSERT_NE(h, nullptr);
-  EXPECT_EQ(h->m_sectionSize, 4u + 5 * 12u);
-  connection c[5];
+  EXPECT_EQ(h->m_sectionSize, 4u + 6 * 12u);
+  connection c[6];
   std::memcpy(c, file.data() + h->m_sectionOffset + 4, sizeof(c));
   std::map<int, int> arg_to_mem;
   for (const connection& x : c) {
     EXPECT_EQ(x.m_ip_layout_index, 0);
     arg_to_mem[x.arg_index] = x.mem_data_index;
   }
-  // table_mem and member_mem on the table bank; learn_ring, counters and punt_ring on the
-  // state bank.
-  EXPECT_EQ(arg_to_mem, (std::map<int, int>{{2, 0}, {3, 0}, {4, 1}, {5, 1}, {8, 1}}));
+  // table_mem and member_mem on the table bank; learn_ring, counters, punt_ring and
+  // inject_ring on the state bank.
+  EXPECT_EQ(arg_to_mem, (std::map<int, int>{{2, 0}, {3, 0}, {4, 1}, {5, 1}, {8, 1}, {9, 1}}));
 }
 
 TEST_F(XclbinWriter, MetadataXmlNamesTheKernelAndEveryArgument) {
@@ -150,8 +150,8 @@ TEST_F(XclbinWriter, MetadataXmlNamesTheKernelAndEveryArgument) {
        {Expect{"rx", 4, 0, "0x0", "0x0"}, Expect{"tx", 4, 1, "0x0", "0x0"},
         Expect{"table_mem", 1, 2, "0x10", "0x8"}, Expect{"member_mem", 1, 3, "0x1C", "0x8"},
         Expect{"learn_ring", 1, 4, "0x28", "0x8"}, Expect{"counters", 1, 5, "0x34", "0x8"},
-        Expect{"ctrl", 0, 6, "0x40", "0x198"}, Expect{"command", 0, 7, "0x1DC", "0x4"},
-        Expect{"punt_ring", 1, 8, "0x1E4", "0x8"}}) {
+        Expect{"ctrl", 0, 6, "0x40", "0x19C"}, Expect{"command", 0, 7, "0x1E0", "0x4"},
+        Expect{"punt_ring", 1, 8, "0x1E8", "0x8"}, Expect{"inject_ring", 1, 9, "0x1F4", "0x8"}}) {
     SCOPED_TRACE(e.name);
     const std::regex arg(std::string("<arg name=\"") + e.name + "\" addressQualifier=\"" +
                          std::to_string(e.qualifier) + "\" id=\"" + std::to_string(e.id) +
@@ -172,13 +172,14 @@ TEST_F(XclbinWriter, BuildMetadataIsJsonWithTheTableLayoutVersion) {
   EXPECT_EQ(v.at("learn_ring_bytes"), (2u + 1024u) * 64u);
   EXPECT_EQ(v.at("counter_words"), 64u + 8u * 4096u);
   EXPECT_EQ(v.at("punt_ring_bytes"), (2u + 64u * 145u) * 64u);
+  EXPECT_EQ(v.at("inject_ring_bytes"), (1u + 32u * 145u) * 64u);
 }
 
 TEST_F(XclbinWriter, XrtsOwnParserSeesTheKernelSignature) {
   const xrt::xclbin xb(std::vector<char>(file.begin(), file.end()));
   const xrt::xclbin::kernel k = xb.get_kernel("vxsn_datapath");
   ASSERT_TRUE(static_cast<bool>(k));
-  ASSERT_EQ(k.get_num_args(), 9u);
+  ASSERT_EQ(k.get_num_args(), 10u);
   const auto args = k.get_args();
   EXPECT_EQ(args[2].get_name(), "table_mem");
   EXPECT_EQ(args[2].get_offset(), 0x10u);
@@ -187,9 +188,11 @@ TEST_F(XclbinWriter, XrtsOwnParserSeesTheKernelSignature) {
   EXPECT_EQ(args[3].get_name(), "member_mem");
   EXPECT_EQ(args[3].get_mems()[0].get_tag(), "table");
   EXPECT_EQ(args[5].get_mems()[0].get_tag(), "state");
-  EXPECT_EQ(args[6].get_size(), 408u);
+  EXPECT_EQ(args[6].get_size(), 412u);
   EXPECT_EQ(args[8].get_name(), "punt_ring");
   EXPECT_EQ(args[8].get_mems()[0].get_tag(), "state");
+  EXPECT_EQ(args[9].get_name(), "inject_ring");
+  EXPECT_EQ(args[9].get_mems()[0].get_tag(), "state");
   EXPECT_EQ(xb.get_xsa_name(), "vxsn:noop:datapath:1.0");
 }
 

@@ -12,9 +12,11 @@
 #include <vector>
 
 #include "driver/card/bank_serializer.hpp"
+#include "driver/card/card_memory.hpp"
 #include "driver/xrt/datapath_xclbin.hpp"
 #include "driver/xrt/shim_environment.hpp"
 #include "driver/xrt/xrt_card.hpp"
+#include "hls/inject_ring_layout.hpp"
 #include "hls/table_layout.hpp"
 #include "xrt_test_support.hpp"
 
@@ -101,7 +103,9 @@ TEST(XrtCardNoop, BufferGroupsFollowTheXclbinConnectivityNotAFixedChoice) {
   xclbin::XclbinSpec spec = xrtcard::datapath_xclbin_spec();
   for (xclbin::KernelArg& a : spec.kernel.args) {
     if (a.name == "table_mem" || a.name == "member_mem") a.memory_bank = 1;
-    if (a.name == "learn_ring" || a.name == "counters" || a.name == "punt_ring") a.memory_bank = 0;
+    if (a.name == "learn_ring" || a.name == "counters" || a.name == "punt_ring" ||
+        a.name == "inject_ring")
+      a.memory_bank = 0;
   }
   XrtCard card(options_for(write_variant(dir, "swapped.xclbin", spec)));
   const XrtHostRecord r = card.host_record();
@@ -245,6 +249,45 @@ TEST(XrtCardNoop, DrainPuntReadsTheRingAndFindsItEmpty) {
   EXPECT_EQ(card.host_record().control_runs, 1u) << "a drain runs no kernel";
 }
 
+// Injecting writes the slot, then the producer register; no kernel runs under the noop
+// shim, so nothing is consumed: the ring fills and the next frame is refused, not lost.
+TEST(XrtCardNoop, InjectWritesTheSlotThenTheProducerRegisterUntilTheRingIsFull) {
+  XrtCard card(build_options());
+  auto frame_of = [](unsigned i) {
+    std::vector<uint8_t> f(60 + 37 * i);
+    for (size_t b = 0; b < f.size(); ++b) f[b] = static_cast<uint8_t>(i * 13 + b);
+    return f;
+  };
+  for (unsigned i = 0; i < card::kInjectRingSlots; ++i) {
+    ASSERT_TRUE(card.inject_frame(static_cast<uint16_t>(i % 2), frame_of(i))) << i;
+    const std::vector<uint8_t> slot = card.read_inject_slot(i);
+    const std::vector<uint8_t> f = frame_of(i);
+    EXPECT_EQ(get_le32(slot.data() + card::kInjectLength), f.size());
+    EXPECT_EQ(get_le16(slot.data() + card::kInjectPort), i % 2);
+    EXPECT_TRUE(std::equal(f.begin(), f.end(), slot.begin() + 64)) << "slot " << i;
+    const xrtcard::ControlImage& c = card.host_record().control;
+    EXPECT_EQ(get_le32(c.data() + xrtcard::kCtrlInjectProducer), i + 1);
+  }
+  const uint64_t runs = card.host_record().control_runs;
+  EXPECT_FALSE(card.inject_frame(0, frame_of(0))) << "the ring is full";
+  EXPECT_EQ(card.host_record().injected, card::kInjectRingSlots);
+  EXPECT_EQ(card.host_record().control_runs, runs) << "a refused frame writes no register";
+  // A later register write keeps the producer index.
+  card.configure(CardControl{});
+  EXPECT_EQ(get_le32(card.host_record().control.data() + xrtcard::kCtrlInjectProducer),
+            card::kInjectRingSlots);
+}
+
+TEST(XrtCardNoop, InjectRefusesAFrameNoSlotCanHold) {
+  XrtCard card(build_options());
+  expect_card_error(Kind::kBadFrame, [&] { card.inject_frame(0, {}); });
+  expect_card_error(Kind::kBadFrame, [&] {
+    card.inject_frame(0, std::vector<uint8_t>(card::kInjectSlotFrameBytes + 1, 0));
+  });
+  EXPECT_EQ(card.host_record().injected, 0u);
+  EXPECT_TRUE(card.inject_frame(0, std::vector<uint8_t>(card::kInjectSlotFrameBytes, 7)));
+}
+
 TEST(XrtCardNoop, ConfigureWritesTheSteeringRulesIntoTheControlImage) {
   XrtCard card(build_options());
   CardControl control;
@@ -372,15 +415,16 @@ TEST(XrtCardNoop, CorruptXclbinsAreBadXclbin) {
                     [&] { XrtCard card(options_for(dir.path() / "missing.xclbin")); });
 }
 
-// An xclbin built before the punt ring existed: one argument short.
-TEST(XrtCardNoop, KernelWithoutItsPuntRingArgumentIsBadXclbin) {
+// An xclbin built before the inject ring existed: one argument short.
+TEST(XrtCardNoop, KernelWithoutItsInjectRingArgumentIsBadXclbin) {
   TempDir dir;
   xclbin::XclbinSpec spec = xrtcard::datapath_xclbin_spec();
-  std::erase_if(spec.kernel.args, [](const xclbin::KernelArg& a) { return a.name == "punt_ring"; });
+  std::erase_if(spec.kernel.args,
+                [](const xclbin::KernelArg& a) { return a.name == "inject_ring"; });
   const std::string what = expect_card_error(Kind::kBadXclbin, [&] {
-    XrtCard card(options_for(write_variant(dir, "no_punt_ring.xclbin", spec)));
+    XrtCard card(options_for(write_variant(dir, "no_inject_ring.xclbin", spec)));
   });
-  EXPECT_NE(what.find("8 arguments"), std::string::npos) << what;
+  EXPECT_NE(what.find("9 arguments"), std::string::npos) << what;
 }
 
 TEST(XrtCardNoop, XclbinWithoutTheDatapathKernelIsBadXclbin) {
