@@ -73,7 +73,7 @@ ForwardingReading CardAgent::read_counters(const DatapathCountersSnapshot& host,
   r.host_frames = host_frames;
   r.vnis = counter_slots_.vni_counters(k);
   r.card = CardOnlyCounts{k.learn_events, k.learn_suppressed, k.learn_ring_full, k.rx_disabled,
-                          k.rx_oversize};
+                          k.rx_oversize,  k.punted,           k.punt_ring_full};
   return r;
 }
 

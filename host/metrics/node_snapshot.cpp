@@ -62,7 +62,9 @@ std::vector<NamedCount> card_only_counts(const CardOnlyCounts& c) {
           {"learn_suppressed", c.learn_suppressed, "Learn events the card's cache suppressed."},
           {"learn_ring_full", c.learn_ring_full, "Learn events lost to a full learn ring."},
           {"rx_disabled", c.rx_disabled, "Frames received while the card was disabled."},
-          {"rx_oversize", c.rx_oversize, "Frames larger than the card carries."}};
+          {"rx_oversize", c.rx_oversize, "Frames larger than the card carries."},
+          {"punted", c.punted, "Frames the card's steering rules gave the host (punt ring)."},
+          {"punt_ring_full", c.punt_ring_full, "Frames for the host lost to a full punt ring."}};
 }
 
 std::vector<NamedCount> ha_counts(const HaStats& s) {

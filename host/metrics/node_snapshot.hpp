@@ -41,6 +41,7 @@ struct KernelPathCounts {
 struct CardOnlyCounts {
   uint64_t learn_events = 0, learn_suppressed = 0, learn_ring_full = 0;
   uint64_t rx_disabled = 0, rx_oversize = 0;
+  uint64_t punted = 0, punt_ring_full = 0;  // the card's steering: frames for the host
 };
 
 struct HaSnapshot {

@@ -51,7 +51,7 @@ NodeSnapshot sample_snapshot() {
   s.ha = ha;
   s.status.card = CardInfo{"emu", "emu0", "1.0", 3, true, 1, 42, 7, 5, 4096, 9, 65536};
   s.status.card->left_out = {{"vnis_no_slot", 2}, {"vnis_no_member_room", 0}};
-  s.card_counts = CardOnlyCounts{1, 2, 3, 4, 5};
+  s.card_counts = CardOnlyCounts{1, 2, 3, 4, 5, 6, 7};
   return s;
 }
 
@@ -123,6 +123,8 @@ TEST(MetricsFormat, CardStatusAndOccupancy) {
   EXPECT_EQ(e.value("vxsn_card_table_used", {{"table", "members"}}), 9.0);
   EXPECT_EQ(e.value("vxsn_card_table_capacity", {{"table", "vnis"}}), 4096.0);
   EXPECT_EQ(e.value("vxsn_card_rx_oversize_total"), 5.0);
+  EXPECT_EQ(e.value("vxsn_card_punted_total"), 6.0);
+  EXPECT_EQ(e.value("vxsn_card_punt_ring_full_total"), 7.0);
   EXPECT_EQ(e.value("vxsn_card_left_out", {{"reason", "vnis_no_slot"}}), 2.0);
 }
 
