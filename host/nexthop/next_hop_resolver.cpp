@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <system_error>
+#include <unordered_set>
 
 #include "host/nexthop/neighbour_query.hpp"
 #include "host/nexthop/netlink_socket.hpp"
@@ -31,6 +32,14 @@ std::string interface_name(int ifindex) {
   return if_indextoname(static_cast<unsigned>(ifindex), name) ? name : "";
 }
 
+// The retry tick asks again for targets with a route but no usable neighbour (a FAILED
+// probe is repeated; the kernel's answer may have been lost). A target without a route is
+// not polled: a route, link or address change is an event that asks for every target
+// (RtnlChanges::everything), so 30 000 unreachable members cost nothing per second.
+bool retry_wanted(const NextHopResolver::Tracked& t) {
+  return !t.resolved_once || (!t.result.resolved && t.result.ifindex != 0);
+}
+
 }  // namespace
 
 NextHopResolver::NextHopResolver(std::function<void()> on_change)
@@ -47,11 +56,15 @@ NextHopResolver::~NextHopResolver() {
 
 void NextHopResolver::set_targets(std::vector<IpAddr> targets) {
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     std::unordered_map<IpAddr, Tracked, IpAddrHash> next;
     for (const IpAddr& t : targets) {
       auto it = targets_.find(t);
-      next.emplace(t, it != targets_.end() ? it->second : Tracked{});
+      if (it != targets_.end()) {
+        next.emplace(t, it->second);
+      } else if (next.emplace(t, Tracked{}).second) {
+        fresh_.push_back(t);
+      }
     }
     targets_ = std::move(next);
   }
@@ -62,29 +75,33 @@ void NextHopResolver::update_targets(const std::vector<IpAddr>& added,
                                      const std::vector<IpAddr>& removed) {
   bool fresh = false;
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     for (const IpAddr& t : removed) targets_.erase(t);
-    for (const IpAddr& t : added) fresh |= targets_.try_emplace(t).second;
+    for (const IpAddr& t : added) {
+      if (!targets_.try_emplace(t).second) continue;
+      fresh_.push_back(t);
+      fresh = true;
+    }
   }
   if (fresh) wake();
 }
 
 void NextHopResolver::seed(const std::vector<std::pair<IpAddr, NextHop>>& known) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   for (const auto& [target, hop] : known)
     if (auto it = targets_.find(target); it != targets_.end() && !it->second.resolved_once)
       it->second.result = hop;
 }
 
 std::optional<NextHop> NextHopResolver::lookup(const IpAddr& target) const {
-  std::lock_guard lock(mutex_);
+  std::shared_lock lock(mutex_);
   auto it = targets_.find(target);
   if (it == targets_.end()) return std::nullopt;
   return it->second.result;
 }
 
 std::vector<std::pair<IpAddr, NextHop>> NextHopResolver::all() const {
-  std::lock_guard lock(mutex_);
+  std::shared_lock lock(mutex_);
   std::vector<std::pair<IpAddr, NextHop>> out;
   out.reserve(targets_.size());
   for (const auto& [target, tracked] : targets_) out.emplace_back(target, tracked.result);
@@ -146,23 +163,47 @@ void NextHopResolver::run() {
   }
 }
 
-void NextHopResolver::resolve_pass(Pass pass, const std::vector<IpAddr>& changed_neighbours) {
-  auto neighbour_changed = [&](const NextHop& nh) {
-    for (const IpAddr& n : changed_neighbours)
-      if (n == nh.via) return true;
-    return false;
-  };
+std::vector<IpAddr> NextHopResolver::pass_work(Pass pass,
+                                               const std::vector<IpAddr>& changed_neighbours) {
   std::vector<IpAddr> work;
-  {
-    std::lock_guard lock(mutex_);
-    for (const auto& [target, tracked] : targets_) {
-      bool wanted = !tracked.resolved_once || neighbour_changed(tracked.result) ||
-                    pass == Pass::kEverything ||
-                    (pass == Pass::kUnresolved && !tracked.result.resolved);
-      if (wanted) work.push_back(target);
+  if (pass == Pass::kNew) {
+    std::unique_lock lock(mutex_);
+    work.swap(fresh_);
+  }
+  if (pass == Pass::kNew && changed_neighbours.empty()) return work;
+  const std::unordered_set<IpAddr, IpAddrHash> neighbours(changed_neighbours.begin(),
+                                                          changed_neighbours.end());
+  std::shared_lock lock(mutex_);
+  for (const auto& [target, tracked] : targets_) {
+    const bool wanted = pass == Pass::kEverything ||
+                        (pass == Pass::kUnresolved && retry_wanted(tracked)) ||
+                        (tracked.resolved_once && neighbours.count(tracked.result.via) != 0);
+    if (wanted) work.push_back(target);
+  }
+  return work;
+}
+
+bool NextHopResolver::store_results(std::vector<std::pair<IpAddr, NextHop>>& results) {
+  // In chunks, so a pass over every target never holds a lookup back for long.
+  constexpr size_t kChunk = 256;
+  bool changed = false;
+  for (size_t from = 0; from < results.size(); from += kChunk) {
+    std::unique_lock lock(mutex_);
+    for (size_t i = from; i < std::min(results.size(), from + kChunk); ++i) {
+      auto& [target, nh] = results[i];
+      auto it = targets_.find(target);
+      if (it == targets_.end()) continue;  // no longer tracked
+      Tracked& tracked = it->second;
+      if (!same_resolution(tracked.result, nh)) changed = true;
+      tracked.result = std::move(nh);
+      tracked.resolved_once = true;
     }
   }
+  return changed;
+}
 
+void NextHopResolver::resolve_pass(Pass pass, const std::vector<IpAddr>& changed_neighbours) {
+  const std::vector<IpAddr> work = pass_work(pass, changed_neighbours);
   // Netlink round trips happen without the lock so lookups never wait on the kernel.
   std::vector<std::pair<IpAddr, NextHop>> results;
   for (const IpAddr& target : work) {
@@ -170,20 +211,7 @@ void NextHopResolver::resolve_pass(Pass pass, const std::vector<IpAddr>& changed
     if (auto nh = resolve_one(target, pass == Pass::kUnresolved))
       results.emplace_back(target, std::move(*nh));
   }
-
-  bool changed = false;
-  {
-    std::lock_guard lock(mutex_);
-    for (auto& [target, nh] : results) {
-      auto it = targets_.find(target);
-      if (it == targets_.end()) continue;  // dropped by set_targets meanwhile
-      Tracked& tracked = it->second;
-      if (!same_resolution(tracked.result, nh)) changed = true;
-      tracked.result = std::move(nh);
-      tracked.resolved_once = true;
-    }
-  }
-  if (changed && on_change_) {
+  if (store_results(results) && on_change_) {
     try {
       on_change_();
     } catch (const std::exception& e) {

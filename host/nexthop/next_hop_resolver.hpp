@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -51,23 +52,37 @@ class NextHopResolver {
   void start();
   void stop();
 
- private:
+ public:
   struct Tracked {
     NextHop result;
     bool resolved_once = false;  // false until the thread has looked at it
   };
+
+ private:
   enum class Pass { kNew, kUnresolved, kEverything };
 
   void run();
   void resolve_pass(Pass pass, const std::vector<IpAddr>& changed_neighbours);
+  // The targets a pass asks the kernel about. kNew: the fresh ones (never looked at), and
+  // with `changed_neighbours` those whose neighbour is one of them (a scan); the others scan
+  // every target.
+  std::vector<IpAddr> pass_work(Pass pass, const std::vector<IpAddr>& changed_neighbours);
+  // Stores a pass's answers; true if any differs from what was known.
+  bool store_results(std::vector<std::pair<IpAddr, NextHop>>& results);
   // nullopt when the kernel could not be asked (the previous result then stands). A neighbour
   // whose resolution FAILED is asked for again only when `retrying`, i.e. about once a second.
   std::optional<NextHop> resolve_one(const IpAddr& target, bool retrying);
   void wake();
 
   std::function<void()> on_change_;
-  mutable std::mutex mutex_;
+  // Lookups (the table compile on the control thread) and the resolver's scans only read:
+  // they share the lock, so a scan of every target never holds a lookup back. Writers
+  // (targets changing, answers stored in chunks) take it alone, briefly.
+  mutable std::shared_mutex mutex_;
   std::unordered_map<IpAddr, Tracked, IpAddrHash> targets_;  // guarded by mutex_
+  // Targets added since the last kNew pass (guarded by mutex_): a member added through the
+  // API costs the resolver its own address, not a scan of every target.
+  std::vector<IpAddr> fresh_;
 
   // Owned by the resolver thread while it runs.
   std::unique_ptr<NetlinkSocket> query_sock_;

@@ -171,6 +171,17 @@ TEST_F(NextHopResolverTest, TargetsWithoutRouteAreUnresolved) {
   EXPECT_EQ(resolver.all().size(), 3u);
 }
 
+// Targets without a route are not polled; the route appearing (an rtnetlink event) is what
+// resolves them.
+TEST_F(NextHopResolverTest, ATargetWithoutRouteResolvesOnceARouteToItAppears) {
+  const IpAddr target = ip("10.77.8.5");
+  auto& resolver = start_resolver({target, ip("10.77.1.2")});
+  ASSERT_TRUE(resolves_to(ip("10.77.1.2"), mac(kPeerMac)));
+  ASSERT_EQ(resolver.lookup(target)->ifindex, 0) << "no route yet";
+  ASSERT_EQ(run(in(ns_r_, "ip route add 10.77.8.0/24 via 10.77.2.2")), 0);
+  EXPECT_TRUE(resolves_to(target, mac(kGatewayMac)));
+}
+
 TEST_F(NextHopResolverTest, OnLinkAddressNobodyAnswersIsUnresolved) {
   // The kernel reports FAILED once it has probed (on the resolver's request) without an answer.
   // The entry stays FAILED only until the next retry, so watch notifications, not the table.
