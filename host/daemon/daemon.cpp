@@ -416,6 +416,8 @@ struct Daemon::Impl : DaemonControl {
       return ms;
     };
     steering = compile_steering_policy(steering_inputs_of(config));
+    // A shard of every VNI's traffic counters per lane (a card datapath counts on the card).
+    vni_counters.set_lanes(config.datapath == "software" ? config.datapath_lcores.lane_count() : 1);
     start_cpus = usable_cpus();  // before the EAL pins this thread
     eal_init(eal_arguments());
     const double eal_ms = step();

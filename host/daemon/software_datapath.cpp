@@ -176,7 +176,7 @@ void SoftwareDatapath::run(Lane& lane) {
   std::array<rte_mbuf*, kPollBurst> datapath_mbufs;
   std::array<std::span<const uint8_t>, kPollBurst> datapath_frames;
   size_t datapath_count = 0;
-  BurstLookahead<kPollBurst> lookahead;
+  BurstLookahead<kPollBurst> lookahead(lane.index);  // its shard of the per-VNI counters
   IdlePacer pacer;
   DatapathCounters& counters = lane.counters;
 

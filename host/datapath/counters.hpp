@@ -9,6 +9,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <memory>
 
 #include "hls/drop_reason.hpp"
 #include "hls/token_bucket.hpp"
@@ -106,22 +107,46 @@ struct VniCountersSnapshot {
   uint64_t storm_policed = 0;
 };
 
-// Per VNI, written by every lane. Lives in a VniCounterRegistry, so it outlives every flood
-// table snapshot that points at it.
+// The traffic counters of one VNI as one lane adds to them (a cache line of their own).
+struct alignas(64) VniTrafficCounters {
+  SharedCounter frames_in;   // frames of this VNI that reached replication
+  SharedCounter bytes_in;    // their received frame bytes
+  SharedCounter copies_out;  // copies handed to the sink
+  SharedCounter bytes_out;   // their bytes
+};
+
+// Per VNI, written by every lane. The traffic counters are sharded by lane: each lane adds
+// into its own shard, so two lanes flooding the same VNIs (RSS spreads a VNI's flows over
+// every lane) never trade a cache line per frame; readers sum the shards. Any lane may use
+// any shard (they are atomic): the shard only decides whose line it is. Lives in a
+// VniCounterRegistry, so it outlives every flood table snapshot that points at it.
 struct alignas(64) VniCounters {
-  SharedCounter frames_in;          // frames of this VNI that reached replication
-  SharedCounter bytes_in;           // their received frame bytes
-  SharedCounter copies_out;         // copies handed to the sink
-  SharedCounter bytes_out;          // their bytes
+  // `shards`: the datapath's lanes (VniCounterRegistry gives its own), at least 1.
+  explicit VniCounters(unsigned shards = 1)
+      : shard_count_(shards == 0 ? 1 : shards),
+        shards_(std::make_unique<VniTrafficCounters[]>(shard_count_)) {}
+
+  VniTrafficCounters& traffic(unsigned lane) { return shards_[lane % shard_count_]; }
+
   SharedCounter source_not_member;  // frames the source check refused
   SharedCounter storm_policed;      // frames a policer (the VNI's or the VTEP's) refused
   // The VNI's storm policer: one bucket for the VNI, whichever lane its frames arrive on.
   LockedBucket storm_bucket;
 
   VniCountersSnapshot snapshot() const {
-    return {frames_in.get(), bytes_in.get(),          copies_out.get(),
-            bytes_out.get(), source_not_member.get(), storm_policed.get()};
+    VniCountersSnapshot s{0, 0, 0, 0, source_not_member.get(), storm_policed.get()};
+    for (unsigned i = 0; i < shard_count_; ++i) {
+      s.frames_in += shards_[i].frames_in.get();
+      s.bytes_in += shards_[i].bytes_in.get();
+      s.copies_out += shards_[i].copies_out.get();
+      s.bytes_out += shards_[i].bytes_out.get();
+    }
+    return s;
   }
+
+ private:
+  unsigned shard_count_;
+  std::unique_ptr<VniTrafficCounters[]> shards_;
 };
 
 }  // namespace vxsn

@@ -38,6 +38,7 @@
 #include "host/datapath/counters.hpp"
 #include "host/datapath/flood_table.hpp"
 #include "host/datapath/frame_parser.hpp"
+#include "host/datapath/vni_counter_tally.hpp"
 
 namespace vxsn {
 
@@ -146,21 +147,29 @@ DropReason admit(const VniEntry& entry, const ParsedFrame& p, uint32_t frame_len
 
 }  // namespace detail
 
+// The per-VNI counter deltas of one burst (BurstLookahead's).
+using BurstVniTally = VniCounterTally<32>;
+
 // Replicates a frame parse_frame accepted (p.drop == kNone) whose VNI `table` gave as
 // `entry` (null: not in the table). Counts tx and per-copy drops in `c`, frames/copies in
-// the VNI's counters. Returns the number of copies committed. `guard` null: no policing
-// (benches and tests without a clock).
+// the VNI's counters (through `tally` when given, flushed by its owner). Returns the number
+// of copies committed. `guard` null: no policing (benches and tests without a clock).
 template <CopySink Sink>
 unsigned replicate_found(std::span<const uint8_t> frame, const ParsedFrame& p,
                          const VniEntry* entry, const FloodTable& table, DatapathCounters& c,
-                         Sink& sink, FloodGuard* guard = nullptr) {
+                         Sink& sink, FloodGuard* guard = nullptr, BurstVniTally* tally = nullptr) {
   if (entry == nullptr) {
     c.count_drop(DropReason::kUnknownVni);
     return 0;
   }
   if (entry->counters != nullptr) {
-    entry->counters->frames_in.add(1);
-    entry->counters->bytes_in.add(frame.size());
+    if (tally != nullptr) {
+      tally->frame_in(entry->counters, frame.size());
+    } else {
+      VniTrafficCounters& t = entry->counters->traffic(0);
+      t.frames_in.add(1);
+      t.bytes_in.add(frame.size());
+    }
   }
   if (const DropReason refused = detail::admit(*entry, p, static_cast<uint32_t>(frame.size()),
                                                table.params().storm, guard);
@@ -202,8 +211,13 @@ unsigned replicate_found(std::span<const uint8_t> frame, const ParsedFrame& p,
     c.tx_copies.add(copies);
     c.tx_bytes.add(bytes);
     if (entry->counters != nullptr) {
-      entry->counters->copies_out.add(copies);
-      entry->counters->bytes_out.add(bytes);
+      if (tally != nullptr) {
+        tally->copies_out(entry->counters, copies, bytes);
+      } else {
+        VniTrafficCounters& t = entry->counters->traffic(0);
+        t.copies_out.add(copies);
+        t.bytes_out.add(bytes);
+      }
     }
   }
   return copies;
@@ -221,10 +235,14 @@ unsigned replicate(std::span<const uint8_t> frame, const ParsedFrame& p, const F
 // every entry's counters and first members. With many active VNIs each of those is a cache
 // miss that depends on the one before; frame by frame they follow one another, staged
 // they overlap across the burst. Then process(i) replicates frame i as process_frame
-// would (same counters, same order of effects).
+// would (same counters, same order of effects; the per-VNI counters are added once per VNI
+// at the end of the burst).
 template <size_t kMaxBurst>
 class BurstLookahead {
  public:
+  // `lane`: whose shard of the per-VNI counters this burst's counts go to.
+  explicit BurstLookahead(unsigned lane = 0) : tally_(lane) {}
+
   // Frames [0, n) of the burst (n <= kMaxBurst); they must stay valid until processed.
   void prepare(const std::span<const uint8_t>* frames, size_t n, const ParseConfig& cfg,
                const FloodTable& table) {
@@ -249,10 +267,12 @@ class BurstLookahead {
   size_t size() const { return n_; }
   const ParsedFrame& parsed(size_t i) const { return parsed_[i]; }
 
-  // Frame i: rx counters, drop counting or replicate.
+  // Frame i: rx counters, drop counting or replicate. Every frame of the burst is processed,
+  // in order, while `table` is held: the per-VNI counters are tallied over the burst and
+  // added when its last frame is done.
   template <CopySink Sink>
   unsigned process(size_t i, const FloodTable& table, DatapathCounters& c, Sink& sink,
-                   FloodGuard* guard = nullptr) const {
+                   FloodGuard* guard = nullptr) {
     // The next frame's member records (an outer-header template each, ~100 bytes): while
     // this one replicates they arrive.
     if (i + 1 < n_ && entries_[i + 1] != nullptr) {
@@ -263,11 +283,14 @@ class BurstLookahead {
     }
     c.rx_frames.add(1);
     c.rx_bytes.add(frames_[i].size());
+    unsigned copies = 0;
     if (parsed_[i].drop != DropReason::kNone) {
       c.count_drop(parsed_[i].drop);
-      return 0;
+    } else {
+      copies = replicate_found(frames_[i], parsed_[i], entries_[i], table, c, sink, guard, &tally_);
     }
-    return replicate_found(frames_[i], parsed_[i], entries_[i], table, c, sink, guard);
+    if (i + 1 == n_) tally_.flush();
+    return copies;
   }
 
  private:
@@ -278,6 +301,7 @@ class BurstLookahead {
   std::array<std::span<const uint8_t>, kMaxBurst> frames_;
   std::array<ParsedFrame, kMaxBurst> parsed_;
   std::array<const VniEntry*, kMaxBurst> entries_{};
+  BurstVniTally tally_;
 };
 
 // The whole per-frame path: rx counters, parse, drop counting, replicate. `parsed`, when

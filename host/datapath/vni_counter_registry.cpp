@@ -7,7 +7,7 @@ namespace vxsn {
 VniCounters* VniCounterRegistry::get_or_create(uint32_t vni) {
   std::lock_guard lock(mutex_);
   auto& slot = by_vni_[vni];
-  if (!slot) slot = std::make_unique<VniCounters>();
+  if (!slot) slot = std::make_unique<VniCounters>(lanes_);
   return slot.get();
 }
 

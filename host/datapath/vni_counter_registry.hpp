@@ -18,6 +18,11 @@ namespace vxsn {
 
 class VniCounterRegistry {
  public:
+  // Counters with a traffic shard per datapath lane (VniCounters).
+  explicit VniCounterRegistry(unsigned lanes = 1) : lanes_(lanes) {}
+  // Before the first get_or_create: the lane count once the config is known.
+  void set_lanes(unsigned lanes) { lanes_ = lanes; }
+
   // The counters of `vni`, created on first use. The pointer stays valid until a
   // retain_only() that leaves the VNI out.
   VniCounters* get_or_create(uint32_t vni);
@@ -32,6 +37,7 @@ class VniCounterRegistry {
   size_t size() const;
 
  private:
+  unsigned lanes_;
   mutable std::mutex mutex_;
   std::unordered_map<uint32_t, std::unique_ptr<VniCounters>> by_vni_;
 };

@@ -3,8 +3,12 @@
 // come from the tests' frame assembler (tests/datapath/test_frames.hpp).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <numeric>
+#include <random>
 #include <vector>
 
 #include "host/datapath/flood_table.hpp"
@@ -74,19 +78,38 @@ inline std::vector<MemberSpec> fan_out_members(unsigned fan_out, Family f) {
   return members;
 }
 
-// VNIs 100 .. 100 + vni_count - 1, each with fan_out_members(fan_out, f) and, when `counters`
-// is not null, counters[k] for its k-th VNI (as the daemon counts every VNI).
+// VNIs 100 .. 100 + vni_count - 1, each with fan_out_members(fan_out, f) and the counters
+// `counters_of(k)` gives its k-th VNI (null: none).
+inline std::shared_ptr<const FloodTable> fan_out_table(
+    unsigned fan_out, MacAddr port_mac, uint32_t max_frame_len,
+    const std::function<VniCounters*(uint32_t)>& counters_of, Family f, uint32_t vni_count) {
+  const std::vector<MemberSpec> members = fan_out_members(fan_out, f);
+  FloodTableBuilder builder;
+  builder.set_egress_ports({EgressPort{port_mac, max_frame_len}});
+  for (uint32_t k = 0; k < vni_count; ++k) builder.add_vni(100 + k, members, counters_of(k));
+  return builder.build();
+}
+
+// The same with counters[k] for the k-th VNI when `counters` is not null (as the daemon counts
+// every VNI).
 inline std::shared_ptr<const FloodTable> fan_out_table(unsigned fan_out, MacAddr port_mac,
                                                        uint32_t max_frame_len,
                                                        VniCounters* counters,
                                                        Family f = Family::kV4,
                                                        uint32_t vni_count = 1) {
-  const std::vector<MemberSpec> members = fan_out_members(fan_out, f);
-  FloodTableBuilder builder;
-  builder.set_egress_ports({EgressPort{port_mac, max_frame_len}});
-  for (uint32_t k = 0; k < vni_count; ++k)
-    builder.add_vni(100 + k, members, counters == nullptr ? nullptr : counters + k);
-  return builder.build();
+  return fan_out_table(
+      fan_out, port_mac, max_frame_len,
+      [counters](uint32_t k) { return counters == nullptr ? nullptr : counters + k; }, f,
+      vni_count);
+}
+
+// VNIs 100 .. 100 + vnis - 1 in a fixed pseudo-random order (the order a timed loop cycles
+// frames through them, so lookups and counters miss the caches as with many tenants).
+inline std::vector<uint32_t> vni_order(uint32_t vnis) {
+  std::vector<uint32_t> order(vnis);
+  std::iota(order.begin(), order.end(), 100u);
+  std::shuffle(order.begin(), order.end(), std::mt19937(12));
+  return order;
 }
 
 }  // namespace vxsn::bench

@@ -58,6 +58,7 @@
 #include "host/daemon/mbuf_sink.hpp"
 #include "host/datapath/replicator.hpp"
 #include "tests/bench/bench_frames.hpp"
+#include "tests/bench/bench_mbufs.hpp"
 
 namespace vxsn {
 namespace {
@@ -78,10 +79,7 @@ Rig* g_rig = nullptr;
 
 // Frees what the port sent; the ring's single consumer (one drainer at a time).
 void drain_once() {
-  std::array<rte_mbuf*, 64> burst;
-  uint16_t n;
-  while ((n = g_rig->port->rx_burst(burst.data(), burst.size())) > 0)
-    rte_pktmbuf_free_bulk(burst.data(), n);
+  bench::drain_port(*g_rig->port);
 }
 
 int drain_loop(void*) {
@@ -153,14 +151,6 @@ const FloodTable& table_for(const Case& c, const DpdkPort& port) {
   return *g_table.table;
 }
 
-// The VNIs in a fixed pseudo-random order, as many as the timed loop cycles through.
-std::vector<uint32_t> vni_order(uint32_t vnis) {
-  std::vector<uint32_t> order(vnis);
-  std::iota(order.begin(), order.end(), 100u);
-  std::shuffle(order.begin(), order.end(), std::mt19937(12));
-  return order;
-}
-
 rte_mbuf* frame_mbuf(const std::vector<uint8_t>& frame) {
   rte_mbuf* m = rte_pktmbuf_alloc(g_rig->ingress_pool);
   if (m == nullptr) return nullptr;
@@ -195,7 +185,7 @@ void run_case(benchmark::State& state, const Case& c) {
 
   const FloodTable& table = table_for(c, port);
   const ParseConfig cfg = bench::service_config(c.family);
-  const std::vector<uint32_t> order = vni_order(c.vnis);
+  const std::vector<uint32_t> order = bench::vni_order(c.vnis);
   const size_t vni_at = bench::vni_offset(c.family);
   size_t next_vni = 0;
   std::vector<rte_mbuf*> ingress;
@@ -222,12 +212,8 @@ void run_case(benchmark::State& state, const Case& c) {
         rte_mbuf* m = ingress[i];
         if (c.rewrite_vni) {
           // Copies in flight by reference share these bytes; the drain only frees them.
-          uint8_t* vni = rte_pktmbuf_mtod_offset(m, uint8_t*, vni_at);
-          const uint32_t v = order[next_vni];
+          bench::rewrite_vni(m, vni_at, order[next_vni]);
           next_vni = next_vni + 1 == order.size() ? 0 : next_vni + 1;
-          vni[0] = uint8_t(v >> 16);
-          vni[1] = uint8_t(v >> 8);
-          vni[2] = uint8_t(v);
         }
         spans[i] = {rte_pktmbuf_mtod(m, const uint8_t*), rte_pktmbuf_data_len(m)};
       }

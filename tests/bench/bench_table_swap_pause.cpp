@@ -36,6 +36,7 @@
 #include "host/datapath/replicator.hpp"
 #include "host/table/incremental_compiler.hpp"
 #include "tests/bench/bench_frames.hpp"
+#include "tests/bench/bench_mbufs.hpp"
 
 namespace vxsn {
 namespace {
@@ -82,13 +83,6 @@ struct Lane {
   LaneSamples samples;
 };
 
-void drain(DpdkPort& port) {
-  std::array<rte_mbuf*, 64> burst;
-  uint16_t n;
-  while ((n = port.rx_burst(burst.data(), burst.size())) > 0)
-    rte_pktmbuf_free_bulk(burst.data(), n);
-}
-
 int lane_loop(void* arg) {
   Lane& lane = *static_cast<Lane*>(arg);
   RcuReaderThread rcu;
@@ -124,7 +118,7 @@ int lane_loop(void* arg) {
       }
     }
     sink.flush_all();
-    drain(*lane.port);
+    bench::drain_port(*lane.port);
     const auto t1 = Clock::now();
     auto& s = lane.samples;
     s.burst_ns[phase].push_back(

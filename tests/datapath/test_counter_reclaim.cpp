@@ -25,8 +25,8 @@ TEST(CounterReclaim, CountersOfVnisAPublishedTableLacksAreFreed) {
   FloodTablePublisher publisher;
   publish_reclaiming_counters(publisher, registry, table_of({1, 2, 3}, registry));
   ASSERT_EQ(registry.size(), 3u);
-  registry.get_or_create(1)->frames_in.add(5);
-  registry.get_or_create(2)->frames_in.add(7);
+  registry.get_or_create(1)->traffic(0).frames_in.add(5);
+  registry.get_or_create(2)->traffic(0).frames_in.add(7);
 
   publish_reclaiming_counters(publisher, registry, table_of({1, 3}, registry));
   EXPECT_EQ(registry.size(), 2u);
@@ -69,7 +69,7 @@ TEST(CounterReclaim, CountersOutliveEveryReaderOfTheOldTable) {
     const VniEntry* e = publisher.current_for_reader()->find(2);
     holding.set_value();
     released.wait();
-    e->counters->frames_in.add(1);  // still its memory: publish() has not returned
+    e->counters->traffic(0).frames_in.add(1);  // still its memory: publish() has not returned
   });
   holding.get_future().wait();
   std::atomic<bool> published{false};

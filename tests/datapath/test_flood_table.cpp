@@ -163,7 +163,7 @@ TEST(VniCounterRegistry, HandsOutStablePointersAndListsAll) {
   EXPECT_EQ(r.get_or_create(100), a);
   EXPECT_EQ(r.find(100), a);
   EXPECT_EQ(r.find(7), nullptr);
-  a->copies_out.add(3);
+  a->traffic(0).copies_out.add(3);
   const auto all = r.snapshots();
   ASSERT_EQ(all.size(), 1001u);
   EXPECT_EQ(all[0].first, 100u);

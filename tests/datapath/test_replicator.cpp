@@ -490,9 +490,11 @@ TEST(Replicator, BurstLookaheadReplicatesAsFrameByFrame) {
   EXPECT_EQ(b.tx_bytes, a.tx_bytes);
   EXPECT_EQ(b.drops, a.drops);
   EXPECT_GT(a.drops[static_cast<size_t>(DropReason::kUnknownVni)], 0u);
-  EXPECT_EQ(by_burst_vni.frames_in.get(), by_frame_vni.frames_in.get());
-  EXPECT_EQ(by_burst_vni.copies_out.get(), by_frame_vni.copies_out.get());
-  EXPECT_GT(by_frame_vni.frames_in.get(), 0u);
+  EXPECT_EQ(by_burst_vni.snapshot().frames_in, by_frame_vni.snapshot().frames_in);
+  EXPECT_EQ(by_burst_vni.snapshot().bytes_in, by_frame_vni.snapshot().bytes_in);
+  EXPECT_EQ(by_burst_vni.snapshot().copies_out, by_frame_vni.snapshot().copies_out);
+  EXPECT_EQ(by_burst_vni.snapshot().bytes_out, by_frame_vni.snapshot().bytes_out);
+  EXPECT_GT(by_frame_vni.snapshot().frames_in, 0u);
 }
 
 }  // namespace

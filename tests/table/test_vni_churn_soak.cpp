@@ -99,7 +99,8 @@ class ChurnNode {
     } sink;
     card_.process(test::build_frame(s), sink);
     FloodTablePublisher::ReadSection rs;
-    if (const VniEntry* e = tables_.current_for_reader()->find(vni)) e->counters->frames_in.add(1);
+    if (const VniEntry* e = tables_.current_for_reader()->find(vni))
+      e->counters->traffic(0).frames_in.add(1);
   }
   uint64_t card_frames_in(uint32_t vni) {
     for (const auto& [v, c] : slots_.vni_counters(card_.read_counters()))
