@@ -54,9 +54,12 @@ void inject_one(AxisStream& tx, Word512* inject_ring) {
   }
   ++g_consumer;
   g_injected_last = true;
+  // One 64-byte word on gmem_inject, issued after the loop's reads of the slot (same port,
+  // program order), as punt publishes its producer index: the host sees the slot free only
+  // once the frame has left it.
   Word512 index = 0;
   set_le32(index, 0, g_consumer);
-  inject_ring[card::kInjectConsumerWord] = index;  // after the frame: the slot is free
+  inject_ring[card::kInjectConsumerWord] = index;
 }
 
 }  // namespace vxsn::hw

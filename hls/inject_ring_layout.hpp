@@ -23,12 +23,14 @@
 
 #include <cstdint>
 
+#include "hls/frame_ring_layout.hpp"
+
 namespace vxsn::card {
 
 inline constexpr unsigned kInjectRingSlots = 32;  // power of two
-inline constexpr unsigned kInjectSlotFrameWords = 144;
-inline constexpr unsigned kInjectSlotFrameBytes = kInjectSlotFrameWords * 64;
-inline constexpr unsigned kInjectSlotWords = 1 + kInjectSlotFrameWords;
+inline constexpr unsigned kInjectSlotFrameWords = kFrameSlotFrameWords;
+inline constexpr unsigned kInjectSlotFrameBytes = kFrameSlotFrameBytes;
+inline constexpr unsigned kInjectSlotWords = kFrameSlotWords;
 inline constexpr unsigned kInjectConsumerWord = 0;
 inline constexpr unsigned kInjectFirstSlotWord = 1;
 inline constexpr unsigned kInjectRingWords =
@@ -40,10 +42,9 @@ inline constexpr unsigned kInjectLength = 0;  // u32
 inline constexpr unsigned kInjectPort = 6;    // u16
 
 inline constexpr unsigned inject_slot_word(uint32_t index) {
-  return kInjectFirstSlotWord + (index % kInjectRingSlots) * kInjectSlotWords;
+  return frame_slot_word(kInjectFirstSlotWord, kInjectRingSlots, index);
 }
 
 static_assert((kInjectRingSlots & (kInjectRingSlots - 1)) == 0);
-static_assert(kInjectSlotFrameBytes == 9216, "a slot holds the largest frame the card sends");
 
 }  // namespace vxsn::card

@@ -21,12 +21,14 @@
 
 #include <cstdint>
 
+#include "hls/frame_ring_layout.hpp"
+
 namespace vxsn::card {
 
 inline constexpr unsigned kPuntRingSlots = 64;  // power of two
-inline constexpr unsigned kPuntSlotFrameWords = 144;
-inline constexpr unsigned kPuntSlotFrameBytes = kPuntSlotFrameWords * 64;
-inline constexpr unsigned kPuntSlotWords = 1 + kPuntSlotFrameWords;
+inline constexpr unsigned kPuntSlotFrameWords = kFrameSlotFrameWords;
+inline constexpr unsigned kPuntSlotFrameBytes = kFrameSlotFrameBytes;
+inline constexpr unsigned kPuntSlotWords = kFrameSlotWords;
 inline constexpr unsigned kPuntProducerWord = 0;
 inline constexpr unsigned kPuntConsumerWord = 1;
 inline constexpr unsigned kPuntFirstSlotWord = 2;
@@ -39,10 +41,9 @@ inline constexpr unsigned kPuntTier = 4;    // u8
 inline constexpr unsigned kPuntPort = 6;    // u16
 
 inline constexpr unsigned punt_slot_word(uint32_t index) {
-  return kPuntFirstSlotWord + (index % kPuntRingSlots) * kPuntSlotWords;
+  return frame_slot_word(kPuntFirstSlotWord, kPuntRingSlots, index);
 }
 
 static_assert((kPuntRingSlots & (kPuntRingSlots - 1)) == 0);
-static_assert(kPuntSlotFrameBytes == 9216, "a slot holds the largest frame the card buffers");
 
 }  // namespace vxsn::card

@@ -18,9 +18,8 @@ namespace vxsn {
 
 class VniCounterRegistry {
  public:
-  // Counters with a traffic shard per datapath lane (VniCounters).
-  explicit VniCounterRegistry(unsigned lanes = 1) : lanes_(lanes) {}
-  // Before the first get_or_create: the lane count once the config is known.
+  // Before the first get_or_create: counters get a traffic shard per datapath lane
+  // (VniCounters); 1 until set.
   void set_lanes(unsigned lanes) { lanes_ = lanes; }
 
   // The counters of `vni`, created on first use. The pointer stays valid until a
@@ -37,7 +36,7 @@ class VniCounterRegistry {
   size_t size() const;
 
  private:
-  unsigned lanes_;
+  unsigned lanes_ = 1;
   mutable std::mutex mutex_;
   std::unordered_map<uint32_t, std::unique_ptr<VniCounters>> by_vni_;
 };

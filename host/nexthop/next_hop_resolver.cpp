@@ -32,15 +32,15 @@ std::string interface_name(int ifindex) {
   return if_indextoname(static_cast<unsigned>(ifindex), name) ? name : "";
 }
 
+}  // namespace
+
 // The retry tick asks again for targets with a route but no usable neighbour (a FAILED
 // probe is repeated; the kernel's answer may have been lost). A target without a route is
 // not polled: a route, link or address change is an event that asks for every target
 // (RtnlChanges::everything), so 30 000 unreachable members cost nothing per second.
-bool retry_wanted(const NextHopResolver::Tracked& t) {
+bool NextHopResolver::retry_wanted(const Tracked& t) {
   return !t.resolved_once || (!t.result.resolved && t.result.ifindex != 0);
 }
-
-}  // namespace
 
 NextHopResolver::NextHopResolver(std::function<void()> on_change)
     : on_change_(std::move(on_change)) {

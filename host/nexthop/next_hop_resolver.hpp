@@ -52,15 +52,15 @@ class NextHopResolver {
   void start();
   void stop();
 
- public:
+ private:
   struct Tracked {
     NextHop result;
     bool resolved_once = false;  // false until the thread has looked at it
   };
-
- private:
   enum class Pass { kNew, kUnresolved, kEverything };
 
+  // Whether the retry tick asks the kernel about `t` again (next_hop_resolver.cpp).
+  static bool retry_wanted(const Tracked& t);
   void run();
   void resolve_pass(Pass pass, const std::vector<IpAddr>& changed_neighbours);
   // The targets a pass asks the kernel about. kNew: the fresh ones (never looked at), and
