@@ -1,8 +1,8 @@
 // Serialises a driver-level flood table description into one bank of the card's table
 // layout (hls/table_layout.hpp). The host fills CardTableSpec from its FloodTable
-// (host/daemon/card_datapath.hpp: card_table_spec_from); every member already carries its
-// precomputed outer header template and partial checksums, exactly as the reference
-// datapath builds them, so the card's copies are byte-identical to the reference's.
+// (host/daemon/card_table_spec.hpp); every member already carries its precomputed outer
+// header template and partial checksums, exactly as the reference datapath builds them, so the
+// card's copies are byte-identical to the reference's.
 #pragma once
 
 #include <array>

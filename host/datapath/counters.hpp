@@ -121,8 +121,9 @@ struct alignas(64) VniTrafficCounters {
 // any shard (they are atomic): the shard only decides whose line it is. Lives in a
 // VniCounterRegistry, so it outlives every flood table snapshot that points at it.
 struct alignas(64) VniCounters {
+  VniCounters() : VniCounters(1) {}  // one lane's
   // `shards`: the datapath's lanes (VniCounterRegistry gives its own), at least 1.
-  explicit VniCounters(unsigned shards = 1)
+  explicit VniCounters(unsigned shards)
       : shard_count_(shards == 0 ? 1 : shards),
         shards_(std::make_unique<VniTrafficCounters[]>(shard_count_)) {}
 

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <system_error>
 #include <unordered_set>
 
@@ -108,6 +109,19 @@ std::vector<std::pair<IpAddr, NextHop>> NextHopResolver::all() const {
   return out;
 }
 
+NextHopResolver::Activity NextHopResolver::activity() const {
+  return {route_queries_.load(), neighbour_queries_.load(), retry_passes_.load(),
+          full_passes_.load()};
+}
+
+std::optional<NextHop> NextHopResolver::known_route(const IpAddr& target) const {
+  std::shared_lock lock(mutex_);
+  auto it = targets_.find(target);
+  if (it == targets_.end() || !it->second.resolved_once || it->second.result.ifindex == 0)
+    return std::nullopt;
+  return it->second.result;
+}
+
 void NextHopResolver::start() {
   if (thread_.joinable()) return;
   // Sockets are opened here, in the caller's thread, so they belong to the caller's namespace.
@@ -204,12 +218,29 @@ bool NextHopResolver::store_results(std::vector<std::pair<IpAddr, NextHop>>& res
 
 void NextHopResolver::resolve_pass(Pass pass, const std::vector<IpAddr>& changed_neighbours) {
   const std::vector<IpAddr> work = pass_work(pass, changed_neighbours);
+  const bool retrying = pass == Pass::kUnresolved;
+  if (retrying) ++retry_passes_;
+  if (pass == Pass::kEverything) ++full_passes_;
+  // Only a pass over everything asks for routes again when a target's route is already known
+  // (a route, link or address change is the event that starts one). The retry tick and a
+  // neighbour's change ask only about the gateway, and each gateway once: the members behind
+  // one silent gateway cost one query (and at most one probe) a tick between them, not two
+  // queries each, and so does each state change of its neighbour entry.
+  std::map<std::pair<int, IpAddr>, std::optional<NextHop>> gateways;
   // Netlink round trips happen without the lock so lookups never wait on the kernel.
   std::vector<std::pair<IpAddr, NextHop>> results;
   for (const IpAddr& target : work) {
     if (stopping_) return;
-    if (auto nh = resolve_one(target, pass == Pass::kUnresolved))
-      results.emplace_back(target, std::move(*nh));
+    std::optional<NextHop> nh;
+    std::optional<NextHop> last = pass != Pass::kEverything ? known_route(target) : std::nullopt;
+    if (last) {
+      auto [gateway, first] = gateways.try_emplace({last->ifindex, last->via});
+      if (first && resolve_neighbour(*last, retrying)) gateway->second = std::move(last);
+      nh = gateway->second;
+    } else {
+      nh = resolve_one(target, retrying);
+    }
+    if (nh) results.emplace_back(target, std::move(*nh));
   }
   if (store_results(results) && on_change_) {
     try {
@@ -222,6 +253,7 @@ void NextHopResolver::resolve_pass(Pass pass, const std::vector<IpAddr>& changed
 
 std::optional<NextHop> NextHopResolver::resolve_one(const IpAddr& target, bool retrying) {
   NextHop nh;
+  ++route_queries_;
   RouteAnswer route = query_route(*query_sock_, target);
   if (route.status == RouteAnswer::Status::kError) {
     spdlog::error("nexthop: route lookup for {} failed: {}", target.to_string(),
@@ -233,17 +265,24 @@ std::optional<NextHop> NextHopResolver::resolve_one(const IpAddr& target, bool r
   nh.via = route.via;
   nh.ifindex = route.ifindex;
   nh.ifname = interface_name(route.ifindex);
+  if (!resolve_neighbour(nh, retrying)) return std::nullopt;
+  return nh;
+}
 
+bool NextHopResolver::resolve_neighbour(NextHop& nh, bool retrying) {
+  nh.resolved = false;
+  nh.mac = {};
+  ++neighbour_queries_;
   NeighbourAnswer neighbour = query_neighbour(*query_sock_, nh.ifindex, nh.via);
   switch (neighbour.status) {
     case NeighbourAnswer::Status::kValid:
       nh.mac = neighbour.mac;
       nh.resolved = true;
-      return nh;
+      return true;
     case NeighbourAnswer::Status::kError:
       spdlog::error("nexthop: neighbour lookup for {} on {} failed: {}", nh.via.to_string(),
                     nh.ifname, std::strerror(-neighbour.error));
-      return std::nullopt;
+      return false;
     case NeighbourAnswer::Status::kMissing:
     case NeighbourAnswer::Status::kUnusable:
       break;
@@ -256,13 +295,13 @@ std::optional<NextHop> NextHopResolver::resolve_one(const IpAddr& target, bool r
   // a silent member costs one probe round per interval, not a continuous stream.
   const uint16_t state =
       neighbour.status == NeighbourAnswer::Status::kMissing ? 0 : neighbour.nud_state;
-  if (state & (NUD_INCOMPLETE | NUD_NOARP | NUD_PERMANENT)) return nh;
-  if ((state & NUD_FAILED) && !retrying) return nh;
+  if (state & (NUD_INCOMPLETE | NUD_NOARP | NUD_PERMANENT)) return true;
+  if ((state & NUD_FAILED) && !retrying) return true;
   int err = request_neighbour_resolution(*query_sock_, nh.ifindex, nh.via);
   if (err != 0)
     spdlog::warn("nexthop: asking the kernel to resolve {} on {} failed: {}", nh.via.to_string(),
                  nh.ifname, std::strerror(-err));
-  return nh;
+  return true;
 }
 
 }  // namespace vxsn

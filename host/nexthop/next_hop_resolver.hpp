@@ -47,6 +47,16 @@ class NextHopResolver {
   std::optional<NextHop> lookup(const IpAddr& target) const;
   std::vector<std::pair<IpAddr, NextHop>> all() const;
 
+  // What the thread has asked the kernel so far: the cost of its passes (tests of the retry
+  // tick read it).
+  struct Activity {
+    uint64_t route_queries = 0;
+    uint64_t neighbour_queries = 0;
+    uint64_t retry_passes = 0;  // retry ticks run
+    uint64_t full_passes = 0;   // passes over every target (route, link, address changes)
+  };
+  Activity activity() const;
+
   // Opens the netlink sockets in the caller's network namespace and starts the thread, which
   // inherits that namespace. Throws std::system_error if netlink is unavailable.
   void start();
@@ -72,6 +82,13 @@ class NextHopResolver {
   // nullopt when the kernel could not be asked (the previous result then stands). A neighbour
   // whose resolution FAILED is asked for again only when `retrying`, i.e. about once a second.
   std::optional<NextHop> resolve_one(const IpAddr& target, bool retrying);
+  // The neighbour half of resolve_one, for `nh`'s interface and gateway: fills in its MAC
+  // when known, else asks the kernel to probe as resolve_one does. False when the kernel
+  // could not be asked.
+  bool resolve_neighbour(NextHop& nh, bool retrying);
+  // The last answer for `target` when the thread has found a route for it (its gateway and
+  // interface), else nullopt.
+  std::optional<NextHop> known_route(const IpAddr& target) const;
   void wake();
 
   std::function<void()> on_change_;
@@ -90,6 +107,7 @@ class NextHopResolver {
 
   int wake_fd_ = -1;
   std::atomic<bool> stopping_{false};
+  std::atomic<uint64_t> route_queries_{0}, neighbour_queries_{0}, retry_passes_{0}, full_passes_{0};
   std::thread thread_;
 };
 

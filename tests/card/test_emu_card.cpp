@@ -174,12 +174,13 @@ TEST(EmuCard, NonMemberSenderBecomesOneLearnEvent) {
 }
 
 // An ARP request (broadcast), 42 bytes.
+// A broadcast ARP request, 42 bytes: Ethernet, the fixed ARP fields, the addresses 0x11 but
+// the last byte of the target address, `last`.
 std::vector<uint8_t> arp_request(uint8_t last) {
-  std::vector<uint8_t> f(6, 0xFF);
-  f.insert(f.end(), {0x02, 0, 0, 0, 0, 0x09, 0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, 1});
-  f.insert(f.end(), 20, 0x11);
-  f.push_back(last);
-  f.resize(42, 0);
+  std::vector<uint8_t> f = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02, 0, 0, 0, 0,
+                            0x09, 0x08, 0x06, 0,    1,    0x08, 0,    6, 4, 0, 1};
+  f.resize(42, 0x11);
+  f[41] = last;
   return f;
 }
 

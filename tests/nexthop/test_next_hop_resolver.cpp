@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <memory>
 #include <sstream>
+#include <thread>
 
 #include "host/nexthop/next_hop_resolver.hpp"
 #include "tests/nexthop/netns_sandbox.hpp"
@@ -180,6 +181,57 @@ TEST_F(NextHopResolverTest, ATargetWithoutRouteResolvesOnceARouteToItAppears) {
   ASSERT_EQ(resolver.lookup(target)->ifindex, 0) << "no route yet";
   ASSERT_EQ(run(in(ns_r_, "ip route add 10.77.8.0/24 via 10.77.2.2")), 0);
   EXPECT_TRUE(resolves_to(target, mac(kGatewayMac)));
+}
+
+// Members behind a gateway that never answers are retried by asking about the gateway once
+// for all of them, on the retry tick and on each change of its neighbour entry (INCOMPLETE,
+// FAILED): their route is known (a route change is an event), so neither a route query nor
+// a neighbour query per member.
+TEST_F(NextHopResolverTest, MembersBehindASilentGatewayCostOneNeighbourQueryPerRetryTick) {
+  ASSERT_EQ(run(in(ns_r_, "ip route add 10.77.7.0/24 via 10.77.2.50")), 0);  // nobody there
+  std::vector<IpAddr> members;
+  for (int i = 1; i <= 40; ++i) members.push_back(ip(("10.77.7." + std::to_string(i)).c_str()));
+  auto& resolver = start_resolver(members);
+  ASSERT_TRUE(eventually([&] {
+    for (const IpAddr& m : members) {
+      auto nh = resolver.lookup(m);
+      if (!nh || nh->ifindex == 0) return false;
+    }
+    return true;
+  })) << "every member's route looked at";
+  // A fresh namespace's IPv6 link-local addresses and routes appear a second or two after
+  // its links come up, and each is an event that rightly asks about every target again:
+  // measure once two retry ticks have passed without one.
+  ASSERT_TRUE(eventually(
+      [&] {
+        const auto from = resolver.activity();
+        while (resolver.activity().retry_passes < from.retry_passes + 2)
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        return resolver.activity().full_passes == from.full_passes;
+      },
+      std::chrono::seconds(30)));
+  const auto before = resolver.activity();
+  ASSERT_TRUE(
+      eventually([&] { return resolver.activity().retry_passes >= before.retry_passes + 3; }));
+  const auto after = resolver.activity();
+  const uint64_t ticks = after.retry_passes - before.retry_passes;
+  ASSERT_EQ(after.full_passes, before.full_passes) << "a route, link or address changed";
+  EXPECT_EQ(after.route_queries, before.route_queries);
+  // A query a tick and one per neighbour state change (at most one of those a tick): what the
+  // 40 members cost does not grow with them (it was 40 route and 40 neighbour queries a tick,
+  // and as many again per state change).
+  const uint64_t queries = after.neighbour_queries - before.neighbour_queries;
+  EXPECT_GE(queries, ticks - 1);  // a tick counted before its query
+  EXPECT_LE(queries, 2 * (ticks + 1));
+  for (const IpAddr& m : members) {
+    auto nh = resolver.lookup(m);
+    EXPECT_FALSE(nh->resolved) << m.to_string();
+    EXPECT_EQ(nh->via, ip("10.77.2.50")) << m.to_string();
+    EXPECT_EQ(nh->ifname, if_r_to_g_) << m.to_string();
+  }
+  // The gateway appearing resolves every one of them.
+  ASSERT_EQ(run(in(ns_g_, "ip addr add 10.77.2.50/24 dev " + if_g_)), 0);
+  for (const IpAddr& m : members) EXPECT_TRUE(resolves_to(m, mac(kGatewayMac))) << m.to_string();
 }
 
 TEST_F(NextHopResolverTest, OnLinkAddressNobodyAnswersIsUnresolved) {
