@@ -22,9 +22,11 @@ struct RegistrationCounters {
   uint64_t holdtime_clamped = 0;  // requests whose holdtime was above max_holdtime_s
   // Malformed datagrams by reason, indexed by RefreshDecodeError ([kNone] stays 0).
   std::array<uint64_t, kRefreshDecodeErrorCount> malformed{};
-  // Per (VNI, VTEP) of a request; the requester's rate limit counts whole datagrams.
+  // Whole datagrams over the requester's datagram rate (RegistrationHandlerConfig::rate).
+  uint64_t refused_datagram_rate = 0;
+  // Per (VNI, VTEP) of a request.
   uint64_t refused_not_allowed = 0;
-  uint64_t refused_rate = 0;
+  uint64_t refused_rate = 0;              // over the table's registration_rate for the requester
   uint64_t refused_limit = 0;             // the table's own limits (VNIs, members, entries)
   uint64_t refused_identifier_limit = 0;  // the identifier holds max_registrations_per_identifier
   uint64_t refused_source_limit = 0;      // the source holds max_registrations_per_source

@@ -105,7 +105,7 @@ std::vector<std::vector<uint8_t>> RegistrationHandler::handle(std::span<const ui
   }
   bump(counters_.decoded);
   if (!rate_.admit(source)) {
-    bump(counters_.refused_rate);
+    bump(counters_.refused_datagram_rate);
     return {};
   }
   RefreshMessage& request = decoded.message;
@@ -183,6 +183,7 @@ RegistrationCounters RegistrationHandler::counters() const {
   c.holdtime_clamped = load(counters_.holdtime_clamped);
   c.refused_not_allowed = load(counters_.refused_not_allowed);
   c.refused_rate = load(counters_.refused_rate);
+  c.refused_datagram_rate = load(counters_.refused_datagram_rate);
   c.refused_limit = load(counters_.refused_limit);
   c.refused_identifier_limit = load(counters_.refused_identifier_limit);
   c.refused_source_limit = load(counters_.refused_source_limit);

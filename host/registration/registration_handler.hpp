@@ -75,8 +75,9 @@ class RegistrationHandler {
   struct AtomicCounters {
     std::atomic<uint64_t> received{0}, decoded{0}, applied{0}, withdrawn{0}, replies{0},
         reply_send_errors{0}, reply_unbuildable{0}, replies_truncated{0}, holdtime_clamped{0},
-        refused_not_allowed{0}, refused_rate{0}, refused_limit{0}, refused_identifier_limit{0},
-        refused_source_limit{0}, refused_tracking_full{0}, refused_bad_address{0};
+        refused_not_allowed{0}, refused_datagram_rate{0}, refused_rate{0}, refused_limit{0},
+        refused_identifier_limit{0}, refused_source_limit{0}, refused_tracking_full{0},
+        refused_bad_address{0};
     std::array<std::atomic<uint64_t>, kRefreshDecodeErrorCount> malformed{};
   };
   // The requested VNIs the requester may see, by VNI, with its own addresses in each.

@@ -240,12 +240,13 @@ TEST(RegistrationHandler, EachSourceHasItsOwnTokenBucket) {
   EXPECT_FALSE(h.handle(d, ip("10.0.0.1"), 1472).empty());
   EXPECT_FALSE(h.handle(d, ip("10.0.0.1"), 1472).empty());
   EXPECT_TRUE(h.handle(d, ip("10.0.0.1"), 1472).empty());  // burst of 2 spent
-  EXPECT_EQ(h.counters().refused_rate, 1u);
+  EXPECT_EQ(h.counters().refused_datagram_rate, 1u);
+  EXPECT_EQ(h.counters().refused_rate, 0u) << "the table's registration rate is another limit";
   EXPECT_FALSE(h.handle(d, ip("10.0.0.2"), 1472).empty());  // another source is not affected
   clock.now += std::chrono::seconds(1);
   EXPECT_FALSE(h.handle(d, ip("10.0.0.1"), 1472).empty());  // one token back after a second
   EXPECT_TRUE(h.handle(d, ip("10.0.0.1"), 1472).empty());
-  EXPECT_EQ(h.counters().refused_rate, 2u);
+  EXPECT_EQ(h.counters().refused_datagram_rate, 2u);
   EXPECT_EQ(store.calls().size(), 4u);
 }
 
