@@ -11,7 +11,7 @@
 // lines every run. Prints the vxsnd/naive and vxsnd/OVS ratios. Nothing asserted.
 // Needs root (namespaces, AF_XDP).
 //   build/tests/bench/bench_e2e_replicators [--rate FPS] [--seconds S] [--repeats N] [--no-ovs]
-//                                           [--fanout F]... [--inner BYTES]...
+//                                           [--fanout F]... [--inner BYTES]... [--no-pin]
 #include <unistd.h>
 
 #include <algorithm>
@@ -48,6 +48,13 @@ struct Settings {
   // The cases run (--fanout / --inner select a subset; every replicator runs the same).
   std::vector<int> fanouts{2, 8, 32};
   std::vector<size_t> inner_sizes{114, 1400};
+  // With 2 CPUs or more (unless --no-pin): the sender on the first CPU, each replicator's
+  // datapath thread on the last (vxsnd's one lane goes there by default, datapath.lcores = 1;
+  // OVS's PMD by pmd-cpu-mask; the naive replicator by taskset) and their other threads on
+  // the first (vxsnd's main lcore by default; OVS's by taskset), so no run depends on where
+  // the scheduler happened to put the sender.
+  int sender_cpu = -1;
+  int replicator_cpu = -1;
 };
 
 struct Figure {
@@ -113,7 +120,7 @@ class Bench {
   }
 
   void measure_naive() {
-    NaiveReplicator naive(tb_, membership());
+    NaiveReplicator naive(tb_, membership(), s_.replicator_cpu);
     // The kernel resolves the members' MACs on the first copies: resolve them before timing.
     warm_up(kVniBase + *std::max_element(s_.fanouts.begin(), s_.fanouts.end()));
     all_cases("naive", [](int) {});
@@ -127,7 +134,7 @@ class Bench {
       return;
     }
     run("ip -n " + tb_.node_ns() + " link set " + tb_.node_if() + " xdp off");
-    OvsFlooder ovs(tb_, sink_.mac());
+    OvsFlooder ovs(tb_, sink_.mac(), s_.replicator_cpu, s_.sender_cpu);
     std::printf("OVS port:\n%s", ovs.port_type().c_str());
     all_cases("ovs", [&](int fanout) {
       ovs.flood_to({sink_.addresses().begin(), sink_.addresses().begin() + fanout});
@@ -208,8 +215,8 @@ class Bench {
   }
 
   PacedSend job(uint32_t vni, size_t inner, double rate, double seconds) const {
-    return {tb_.vtep_ns(1), tb_.vtep_ips()[0], tb_.service_ip(), vxlan_datagram(vni, inner), rate,
-            seconds};
+    return {tb_.vtep_ns(1), tb_.vtep_ips()[0], tb_.service_ip(), vxlan_datagram(vni, inner),
+            rate,           seconds,           s_.sender_cpu};
   }
 
   static TestbedOptions one_vtep_one_vni() {
@@ -237,6 +244,7 @@ int main(int argc, char** argv) {
   vxsn::test::Settings s;
   std::vector<int> fanouts;
   std::vector<size_t> inner_sizes;
+  bool pin = true;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--rate") && i + 1 < argc)
       s.rate = std::stod(argv[++i]);
@@ -244,6 +252,8 @@ int main(int argc, char** argv) {
       s.seconds = std::stod(argv[++i]);
     else if (!std::strcmp(argv[i], "--repeats") && i + 1 < argc)
       s.repeats = std::max(1, std::stoi(argv[++i]));
+    else if (!std::strcmp(argv[i], "--no-pin"))
+      pin = false;
     else if (!std::strcmp(argv[i], "--no-ovs"))
       s.ovs = false;
     else if (!std::strcmp(argv[i], "--fanout") && i + 1 < argc)
@@ -254,13 +264,21 @@ int main(int argc, char** argv) {
       std::fprintf(
           stderr,
           "usage: bench_e2e_replicators [--rate FPS] [--seconds S] [--repeats N] [--no-ovs]\n"
-          "                             [--fanout F]... [--inner BYTES]...   (default: fan-out\n"
-          "                             2, 8, 32 and inner frames of 114 and 1400 bytes)\n");
+          "                             [--fanout F]... [--inner BYTES]... [--no-pin]\n"
+          "                             (default: fan-out 2, 8, 32 and inner frames of 114 and\n"
+          "                             1400 bytes; the sender pinned to the first CPU and each\n"
+          "                             replicator's datapath thread to the last)\n");
       return 2;
     }
   }
   if (!fanouts.empty()) s.fanouts = fanouts;
   if (!inner_sizes.empty()) s.inner_sizes = inner_sizes;
+  if (const long cpus = ::sysconf(_SC_NPROCESSORS_ONLN); pin && cpus >= 2) {
+    s.sender_cpu = 0;
+    s.replicator_cpu = static_cast<int>(cpus - 1);
+    std::printf("pinned: the sender on CPU %d, each replicator's datapath thread on CPU %d\n",
+                s.sender_cpu, s.replicator_cpu);
+  }
   // The machine's load goes with the figures: on a shared VM it moves them a lot.
   auto load = [] {
     std::string l = vxsn::test::run("cat /proc/loadavg").output;

@@ -7,7 +7,8 @@
 namespace vxsn::test {
 
 NaiveReplicator::NaiveReplicator(const Testbed& tb,
-                                 const std::map<uint32_t, std::vector<std::string>>& members)
+                                 const std::map<uint32_t, std::vector<std::string>>& members,
+                                 int cpu)
     : file_("/tmp/" + tb.prefix() + "-naive-members") {
   run("ip -n " + tb.node_ns() + " link set " + tb.node_if() + " xdp off");
   {
@@ -18,11 +19,11 @@ NaiveReplicator::NaiveReplicator(const Testbed& tb,
       out << '\n';
     }
   }
-  process_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{"ip", "netns", "exec", tb.node_ns(),
-                               binary("sim/naive_replicator/vxsn-naive-replicator"), "--listen",
-                               tb.service_ip(), "--members", file_},
-      file_ + ".log");
+  std::vector<std::string> command{"ip", "netns", "exec", tb.node_ns()};
+  if (cpu >= 0) command.insert(command.end(), {"taskset", "-c", std::to_string(cpu)});
+  command.insert(command.end(), {binary("sim/naive_replicator/vxsn-naive-replicator"), "--listen",
+                                 tb.service_ip(), "--members", file_});
+  process_ = std::make_unique<ChildProcess>(command, file_ + ".log");
   if (!wait_until([&] { return process_->log().find("listening") != std::string::npos; },
                   std::chrono::seconds(10))) {
     const std::string log = process_->log();

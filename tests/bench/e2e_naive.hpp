@@ -18,9 +18,10 @@ namespace vxsn::test {
 class NaiveReplicator {
  public:
   // VNI -> member addresses. Removes any XDP program left on the node's interface (vxsnd's
-  // goes with vxsnd), so the kernel gets the frames; throws if it does not start.
+  // goes with vxsnd), so the kernel gets the frames; throws if it does not start. `cpu` >= 0:
+  // it runs pinned to that CPU (taskset).
   NaiveReplicator(const Testbed& testbed,
-                  const std::map<uint32_t, std::vector<std::string>>& members);
+                  const std::map<uint32_t, std::vector<std::string>>& members, int cpu = -1);
   ~NaiveReplicator();
   NaiveReplicator(const NaiveReplicator&) = delete;
   NaiveReplicator& operator=(const NaiveReplicator&) = delete;

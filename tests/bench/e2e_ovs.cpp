@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -25,7 +27,7 @@ CommandResult OvsFlooder::ovs(const std::string& command) const {
              " 2>&1");
 }
 
-OvsFlooder::OvsFlooder(const Testbed& testbed, std::string member_mac)
+OvsFlooder::OvsFlooder(const Testbed& testbed, std::string member_mac, int pmd_cpu, int other_cpu)
     : dir_("/tmp/" + testbed.prefix() + "-ovs"),
       bridge_(testbed.prefix() + "-ovs"),
       port_(testbed.node_if()),
@@ -54,6 +56,14 @@ OvsFlooder::OvsFlooder(const Testbed& testbed, std::string member_mac)
     fail("ovsdb-server start", "no socket");
   if (CommandResult r = ovs("ovs-vsctl" + db + "--no-wait init"); r.exit_code)
     fail("ovs-vsctl init", r.output);
+  if (pmd_cpu >= 0) {
+    std::ostringstream mask;
+    mask << std::hex << (1ull << pmd_cpu);
+    if (CommandResult r = ovs("ovs-vsctl" + db + "--no-wait set Open_vSwitch . " +
+                              "other_config:pmd-cpu-mask=0x" + mask.str());
+        r.exit_code)
+      fail("pmd-cpu-mask", r.output);
+  }
   vswitchd_ = std::make_unique<ChildProcess>(
       std::vector<std::string>{"ip", "netns", "exec", testbed.node_ns(), "ovs-vswitchd",
                                "unix:" + dir_ + "/db.sock", "--unixctl=" + dir_ + "/vswitchd.ctl",
@@ -72,6 +82,19 @@ OvsFlooder::OvsFlooder(const Testbed& testbed, std::string member_mac)
       std::chrono::seconds(10));
   if (!up)
     fail("the AF_XDP port", ovs("ovs-vsctl" + db + "get interface " + port_ + " error").output);
+  if (pmd_cpu >= 0 && other_cpu >= 0) {
+    // Left alone, the scheduler puts the busy main thread beside the PMD whenever the other
+    // CPU is busy (with a pinned sender): every thread but the PMDs goes to `other_cpu`.
+    const std::string task = "/proc/" + std::to_string(vswitchd_->pid()) + "/task";
+    for (const auto& t : std::filesystem::directory_iterator(task)) {
+      std::ifstream comm_file(t.path() / "comm");
+      std::string comm;
+      std::getline(comm_file, comm);
+      const int cpu = comm.rfind("pmd", 0) == 0 ? pmd_cpu : other_cpu;
+      run("taskset -p -c " + std::to_string(cpu) + " " + t.path().filename().string() +
+          " >/dev/null");
+    }
+  }
 }
 
 OvsFlooder::~OvsFlooder() {

@@ -20,7 +20,10 @@ class OvsFlooder {
   // Why the OVS case cannot run here ("" when it can).
   static std::string unavailable();
 
-  OvsFlooder(const Testbed& testbed, std::string member_mac);
+  // `pmd_cpu` >= 0: its PMD thread (the one polling the AF_XDP port) on that CPU
+  // (other_config:pmd-cpu-mask) and, with `other_cpu` >= 0, its other threads (the main
+  // thread, handlers, revalidators) on that one, as vxsnd's lane and main lcore are.
+  OvsFlooder(const Testbed& testbed, std::string member_mac, int pmd_cpu = -1, int other_cpu = -1);
   ~OvsFlooder();
   OvsFlooder(const OvsFlooder&) = delete;
   OvsFlooder& operator=(const OvsFlooder&) = delete;

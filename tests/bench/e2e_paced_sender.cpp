@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 #include <thread>
 
 namespace vxsn::test {
@@ -27,6 +29,13 @@ sockaddr_in ipv4(const std::string& address, uint16_t port) {
 }
 
 PacedResult send_in_namespace(const PacedSend& job) {
+  if (job.cpu >= 0) {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(job.cpu, &one);
+    if (::pthread_setaffinity_np(::pthread_self(), sizeof one, &one) != 0)
+      throw std::runtime_error("cannot pin the sender to CPU " + std::to_string(job.cpu));
+  }
   const int ns = ::open(("/var/run/netns/" + job.netns).c_str(), O_RDONLY);
   if (ns < 0 || ::setns(ns, CLONE_NEWNET) != 0)  // this thread only
     throw std::runtime_error("cannot enter namespace " + job.netns);

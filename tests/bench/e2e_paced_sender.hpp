@@ -16,6 +16,7 @@ struct PacedSend {
   std::vector<uint8_t> datagram;  // VXLAN header + inner frame
   double rate = 0;                // datagrams per second offered
   double seconds = 0;
+  int cpu = -1;  // the sending thread's CPU; -1: wherever the kernel puts it
 };
 
 struct PacedResult {
