@@ -7,7 +7,8 @@
 //   - the other members are addresses in one sink namespace on the underlay bridge, where
 //     tc counts and drops every copy at ingress (tests/bench/e2e_sink.hpp);
 //   - fan-out F is one VNI with F sink members; copies/s and loss are read at the sink.
-// Every case runs --repeats times (3) in rounds; the table shows the median run, the csv
+// Every case runs --repeats times (3) in rounds, each round starting every replicator
+// afresh, one after another; the table shows the median run, the csv
 // lines every run. Prints the vxsnd/naive and vxsnd/OVS ratios. Nothing asserted.
 // Needs root (namespaces, AF_XDP).
 //   build/tests/bench/bench_e2e_replicators [--rate FPS] [--seconds S] [--repeats N] [--no-ovs]
@@ -106,7 +107,7 @@ class Bench {
       throw std::runtime_error("vxsnd not ready:\n" + node.process().log());
     std::printf("vxsnd pid %d (for perf record -p)\n", static_cast<int>(node.process().pid()));
     std::fflush(stdout);
-    all_cases("vxsnd", [](int) {});
+    one_round("vxsnd", [](int) {});
     auto stats = node.fresh_stats();
     std::printf("vxsnd: rx_frames %s tx_copies %s drops %s\n", stats["rx_frames"].dump().c_str(),
                 stats["tx_copies"].dump().c_str(), stats["drops"].dump().c_str());
@@ -123,20 +124,21 @@ class Bench {
     NaiveReplicator naive(tb_, membership(), s_.replicator_cpu);
     // The kernel resolves the members' MACs on the first copies: resolve them before timing.
     warm_up(kVniBase + *std::max_element(s_.fanouts.begin(), s_.fanouts.end()));
-    all_cases("naive", [](int) {});
+    one_round("naive", [](int) {});
     std::printf("naive: %s", naive.stop().c_str());
   }
 
   void measure_ovs() {
     if (!s_.ovs) return;
     if (std::string why = OvsFlooder::unavailable(); !why.empty()) {
-      std::printf("OVS: skipped (%s)\n", why.c_str());
+      if (!ovs_skip_reported_) std::printf("OVS: skipped (%s)\n", why.c_str());
+      ovs_skip_reported_ = true;
       return;
     }
     run("ip -n " + tb_.node_ns() + " link set " + tb_.node_if() + " xdp off");
     OvsFlooder ovs(tb_, sink_.mac(), s_.replicator_cpu, s_.sender_cpu);
     std::printf("OVS port:\n%s", ovs.port_type().c_str());
-    all_cases("ovs", [&](int fanout) {
+    one_round("ovs", [&](int fanout) {
       ovs.flood_to({sink_.addresses().begin(), sink_.addresses().begin() + fanout});
     });
   }
@@ -186,27 +188,26 @@ class Bench {
   }
 
  private:
+  // Every case once, for the replicator running now (one run of each case: a round).
   template <typename Prepare>
-  void all_cases(const std::string& who, Prepare prepare) {
-    for (int repeat = 0; repeat < s_.repeats; ++repeat)
-      for (size_t inner : s_.inner_sizes)
-        for (int f : s_.fanouts) {
-          throw_if_interrupted();
-          prepare(f);
-          const uint64_t before = sink_.copies();
-          const auto start = std::chrono::steady_clock::now();
-          PacedResult r = send_paced(job(kVniBase + f, inner, s_.rate, s_.seconds));
-          Figure x{r.sent, 0, r.seconds};
-          const MemberSink::Settled settled =
-              sink_.settle(before, start, r.seconds, s_.seconds + 5);
-          x.seconds = settled.seconds;
-          x.copies = settled.copies;
-          results_[{who, inner, f}].push_back(x);
-          std::printf("%-6s inner %4zu fan-out %2d: sent %llu, copies %llu (%.0f/s, loss %.1f%%)\n",
-                      who.c_str(), inner, f, static_cast<unsigned long long>(x.sent),
-                      static_cast<unsigned long long>(x.copies), x.copies_per_s(), 100 * x.loss(f));
-          std::fflush(stdout);
-        }
+  void one_round(const std::string& who, Prepare prepare) {
+    for (size_t inner : s_.inner_sizes)
+      for (int f : s_.fanouts) {
+        throw_if_interrupted();
+        prepare(f);
+        const uint64_t before = sink_.copies();
+        const auto start = std::chrono::steady_clock::now();
+        PacedResult r = send_paced(job(kVniBase + f, inner, s_.rate, s_.seconds));
+        Figure x{r.sent, 0, r.seconds};
+        const MemberSink::Settled settled = sink_.settle(before, start, r.seconds, s_.seconds + 5);
+        x.seconds = settled.seconds;
+        x.copies = settled.copies;
+        results_[{who, inner, f}].push_back(x);
+        std::printf("%-6s inner %4zu fan-out %2d: sent %llu, copies %llu (%.0f/s, loss %.1f%%)\n",
+                    who.c_str(), inner, f, static_cast<unsigned long long>(x.sent),
+                    static_cast<unsigned long long>(x.copies), x.copies_per_s(), 100 * x.loss(f));
+        std::fflush(stdout);
+      }
   }
 
   void warm_up(uint32_t vni) {
@@ -227,6 +228,7 @@ class Bench {
   }
 
   Settings s_;
+  bool ovs_skip_reported_ = false;
   Testbed tb_{one_vtep_one_vni()};
   MemberSink sink_;
   Results results_;
@@ -287,9 +289,14 @@ int main(int argc, char** argv) {
   try {
     const std::string load_before = load();
     vxsn::test::Bench bench(s);
-    bench.measure_vxsnd();
-    bench.measure_naive();
-    bench.measure_ovs();
+    // Round by round, each replicator started afresh in each: a stretch where the VM itself
+    // runs slower (its vCPUs' speed moves by a quarter between minutes) lands on one round of
+    // every replicator, not on every round of one.
+    for (int round = 0; round < s.repeats; ++round) {
+      bench.measure_vxsnd();
+      bench.measure_naive();
+      bench.measure_ovs();
+    }
     bench.print(stdout);
     std::printf("load average (1, 5, 15 min) before: %s, after: %s; %ld CPUs\n",
                 load_before.c_str(), load().c_str(), ::sysconf(_SC_NPROCESSORS_ONLN));
