@@ -114,14 +114,6 @@ NextHopResolver::Activity NextHopResolver::activity() const {
           full_passes_.load()};
 }
 
-std::optional<NextHop> NextHopResolver::known_route(const IpAddr& target) const {
-  std::shared_lock lock(mutex_);
-  auto it = targets_.find(target);
-  if (it == targets_.end() || !it->second.resolved_once || it->second.result.ifindex == 0)
-    return std::nullopt;
-  return it->second.result;
-}
-
 void NextHopResolver::start() {
   if (thread_.joinable()) return;
   // Sockets are opened here, in the caller's thread, so they belong to the caller's namespace.
@@ -177,12 +169,16 @@ void NextHopResolver::run() {
   }
 }
 
-std::vector<IpAddr> NextHopResolver::pass_work(Pass pass,
-                                               const std::vector<IpAddr>& changed_neighbours) {
-  std::vector<IpAddr> work;
+std::vector<NextHopResolver::Work> NextHopResolver::pass_work(
+    Pass pass, const std::vector<IpAddr>& changed_neighbours) {
+  std::vector<Work> work;
   if (pass == Pass::kNew) {
-    std::unique_lock lock(mutex_);
-    work.swap(fresh_);
+    std::vector<IpAddr> fresh;
+    {
+      std::unique_lock lock(mutex_);
+      fresh.swap(fresh_);
+    }
+    for (IpAddr& target : fresh) work.push_back({std::move(target), std::nullopt});
   }
   if (pass == Pass::kNew && changed_neighbours.empty()) return work;
   const std::unordered_set<IpAddr, IpAddrHash> neighbours(changed_neighbours.begin(),
@@ -192,7 +188,11 @@ std::vector<IpAddr> NextHopResolver::pass_work(Pass pass,
     const bool wanted = pass == Pass::kEverything ||
                         (pass == Pass::kUnresolved && retry_wanted(tracked)) ||
                         (tracked.resolved_once && neighbours.count(tracked.result.via) != 0);
-    if (wanted) work.push_back(target);
+    if (!wanted) continue;
+    const bool route_known = tracked.resolved_once && tracked.result.ifindex != 0;
+    work.push_back({target, pass != Pass::kEverything && route_known
+                                ? std::optional<NextHop>(tracked.result)
+                                : std::nullopt});
   }
   return work;
 }
@@ -217,7 +217,7 @@ bool NextHopResolver::store_results(std::vector<std::pair<IpAddr, NextHop>>& res
 }
 
 void NextHopResolver::resolve_pass(Pass pass, const std::vector<IpAddr>& changed_neighbours) {
-  const std::vector<IpAddr> work = pass_work(pass, changed_neighbours);
+  std::vector<Work> work = pass_work(pass, changed_neighbours);
   const bool retrying = pass == Pass::kUnresolved;
   if (retrying) ++retry_passes_;
   if (pass == Pass::kEverything) ++full_passes_;
@@ -229,10 +229,9 @@ void NextHopResolver::resolve_pass(Pass pass, const std::vector<IpAddr>& changed
   std::map<std::pair<int, IpAddr>, std::optional<NextHop>> gateways;
   // Netlink round trips happen without the lock so lookups never wait on the kernel.
   std::vector<std::pair<IpAddr, NextHop>> results;
-  for (const IpAddr& target : work) {
+  for (auto& [target, last] : work) {
     if (stopping_) return;
     std::optional<NextHop> nh;
-    std::optional<NextHop> last = pass != Pass::kEverything ? known_route(target) : std::nullopt;
     if (last) {
       auto [gateway, first] = gateways.try_emplace({last->ifindex, last->via});
       if (first && resolve_neighbour(*last, retrying)) gateway->second = std::move(last);

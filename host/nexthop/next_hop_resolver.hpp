@@ -73,10 +73,16 @@ class NextHopResolver {
   static bool retry_wanted(const Tracked& t);
   void run();
   void resolve_pass(Pass pass, const std::vector<IpAddr>& changed_neighbours);
+  // A target a pass asks the kernel about, with its last answer when that found a route and
+  // the pass is not over everything: then only its gateway's neighbour is asked again.
+  struct Work {
+    IpAddr target;
+    std::optional<NextHop> known_route;
+  };
   // The targets a pass asks the kernel about. kNew: the fresh ones (never looked at), and
   // with `changed_neighbours` those whose neighbour is one of them (a scan); the others scan
   // every target.
-  std::vector<IpAddr> pass_work(Pass pass, const std::vector<IpAddr>& changed_neighbours);
+  std::vector<Work> pass_work(Pass pass, const std::vector<IpAddr>& changed_neighbours);
   // Stores a pass's answers; true if any differs from what was known.
   bool store_results(std::vector<std::pair<IpAddr, NextHop>>& results);
   // nullopt when the kernel could not be asked (the previous result then stands). A neighbour
@@ -86,9 +92,6 @@ class NextHopResolver {
   // when known, else asks the kernel to probe as resolve_one does. False when the kernel
   // could not be asked.
   bool resolve_neighbour(NextHop& nh, bool retrying);
-  // The last answer for `target` when the thread has found a route for it (its gateway and
-  // interface), else nullopt.
-  std::optional<NextHop> known_route(const IpAddr& target) const;
   void wake();
 
   std::function<void()> on_change_;
