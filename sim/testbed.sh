@@ -195,6 +195,14 @@ make_underlay() {
   sysctl_ns "$NS_UL" net.ipv6.conf.all.disable_ipv6=1
   sysctl_ns "$NS_UL" net.ipv6.conf.default.disable_ipv6=1
   run ip -n "$NS_UL" link set lo up
+  # The bridge stands in for the underlay's switches, which do not firewall what they
+  # forward: where br_netfilter is loaded, keep bridged frames out of iptables/arptables.
+  if ip netns exec "$NS_UL" test -e /proc/sys/net/bridge/bridge-nf-call-iptables; then
+    local key
+    for key in iptables ip6tables arptables; do
+      sysctl_ns "$NS_UL" "net.bridge.bridge-nf-call-$key=0"
+    done
+  fi
   run ip -n "$NS_UL" link add "$BR_UL" mtu "$UL_MTU" type bridge stp_state 0 mcast_snooping 0
   run ip -n "$NS_UL" link set "$BR_UL" up
 }
