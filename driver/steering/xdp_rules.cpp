@@ -82,6 +82,29 @@ uint32_t bank_base(uint32_t word) {
   return ((word >> VXSN_STEER_BANK_SHIFT) & 1) * VXSN_STEER_MAX_RULES;
 }
 
+// Returns once every BPF program run that started before the call has ended. Userspace has
+// no synchronize_rcu(), but the kernel runs one inside each update of a map-in-map, so that
+// the caller knows no program still uses the inner map it replaced (maybe_wait_bpf_programs
+// in kernel/bpf/syscall.c); XDP runs inside an RCU read section, so that wait covers it.
+// A throwaway one-slot map of maps is enough: the wait does not depend on who uses it.
+void wait_for_running_bpf_programs() {
+  struct Fd {
+    int fd;
+    ~Fd() {
+      if (fd >= 0) ::close(fd);
+    }
+  };
+  const Fd inner{bpf_map_create(BPF_MAP_TYPE_ARRAY, "vxsn_grace_in", 4, 4, 1, nullptr)};
+  if (inner.fd < 0) throw bpf_error("creating the grace-period map");
+  LIBBPF_OPTS(bpf_map_create_opts, opts, .inner_map_fd = static_cast<__u32>(inner.fd));
+  const Fd outer{bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, "vxsn_grace", 4, 4, 1, &opts)};
+  if (outer.fd < 0) throw bpf_error("creating the grace-period map");
+  const uint32_t zero = 0;
+  const uint32_t value = static_cast<uint32_t>(inner.fd);
+  if (bpf_map_update_elem(outer.fd, &zero, &value, BPF_ANY) != 0)
+    throw bpf_error("waiting for a grace period");
+}
+
 std::vector<uint64_t> per_cpu_slots() {
   const int cpus = libbpf_num_possible_cpus();
   return std::vector<uint64_t>(cpus > 0 ? cpus : 1, 0);
@@ -108,6 +131,9 @@ void write_xdp_rules(const XdpRuleMaps& maps, const SteeringPolicy& policy) {
   const uint32_t word = static_cast<uint32_t>(rules.size()) | bank << VXSN_STEER_BANK_SHIFT;
   if (bpf_map_update_elem(maps.count, &zero, &word, BPF_ANY) != 0)
     throw bpf_error("writing the rule count");
+  // A frame being matched right now may still read the old bank, which the next reload
+  // writes: wait until no such run is left, however soon that reload comes.
+  wait_for_running_bpf_programs();
 }
 
 std::vector<uint64_t> read_xdp_hits(const XdpRuleMaps& maps, size_t rules) {
