@@ -152,6 +152,57 @@ BENCHMARK(BM_Snapshot)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
 
+// What a node serving a snapshot does to its own control plane: while a peer starts and
+// fetches an n-entry snapshot from node A, another thread on A makes one local change after
+// another (publish_local_and_wait, as vxsnd's control loop does for every table change) and
+// records how long each took. Prints the longest and the median.
+void BM_LocalChangeWhileServingSnapshot(benchmark::State& state) {
+  const uint32_t n = static_cast<uint32_t>(state.range(0));
+  Cluster cluster(2);
+  CountingSink sa;
+  Replicator a(cluster.config(0), sa);
+  std::vector<HaLocalChange> batch;
+  for (uint32_t i = 0; i < n; ++i) {
+    batch.push_back(change(i, i));
+    if (batch.size() == 10000) {
+      a.publish_local(batch);
+      batch.clear();
+    }
+  }
+  a.publish_local(batch);
+  wait_until([&] { return a.size() == n; }, std::chrono::seconds(120));
+  std::vector<double> ms;
+  for (auto _ : state) {
+    std::atomic<bool> done{false};
+    std::thread changer([&] {
+      for (uint32_t k = 0; !done; ++k) {
+        auto t0 = SteadyClock::now();
+        a.publish_local_and_wait({change(n + k % 1000, k)});
+        ms.push_back(std::chrono::duration<double, std::milli>(SteadyClock::now() - t0).count());
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    });
+    CountingSink sb;
+    auto t0 = SteadyClock::now();
+    Replicator b(cluster.config(1), sb);
+    wait_until([&] { return sb.applied >= n && all_peers_up(b); }, std::chrono::seconds(120));
+    state.SetIterationTime(std::chrono::duration<double>(SteadyClock::now() - t0).count());
+    done = true;
+    changer.join();
+  }
+  std::sort(ms.begin(), ms.end());
+  state.counters["changes"] = static_cast<double>(ms.size());
+  state.counters["change_max_ms"] = ms.empty() ? 0 : ms.back();
+  state.counters["change_median_ms"] = ms.empty() ? 0 : ms[ms.size() / 2];
+  state.counters["served"] = static_cast<double>(a.stats().snapshots_served);
+}
+BENCHMARK(BM_LocalChangeWhileServingSnapshot)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+
 }  // namespace
 }  // namespace vxsn::hatest
 
