@@ -111,21 +111,26 @@ void BM_Convergence(benchmark::State& state) {
 }
 BENCHMARK(BM_Convergence)->Arg(1000)->Arg(20000)->Unit(benchmark::kMillisecond)->Iterations(1);
 
+// n local changes on `r` (keys 0..n-1), returning once its table holds them all.
+void fill_with_entries(Replicator& r, uint32_t n) {
+  std::vector<HaLocalChange> batch;
+  for (uint32_t i = 0; i < n; ++i) {
+    batch.push_back(change(i, i));
+    if (batch.size() == 10000) {
+      r.publish_local(batch);
+      batch.clear();
+    }
+  }
+  r.publish_local(batch);
+  wait_until([&] { return r.size() == n; }, std::chrono::seconds(120));
+}
+
 void BM_Snapshot(benchmark::State& state) {
   const uint32_t n = static_cast<uint32_t>(state.range(0));
   Cluster cluster(2);
   CountingSink sa;
   Replicator a(cluster.config(0), sa);
-  std::vector<HaLocalChange> batch;
-  for (uint32_t i = 0; i < n; ++i) {
-    batch.push_back(change(i, i));
-    if (batch.size() == 10000) {
-      a.publish_local(batch);
-      batch.clear();
-    }
-  }
-  a.publish_local(batch);
-  wait_until([&] { return a.size() == n; }, std::chrono::seconds(120));
+  fill_with_entries(a, n);
   HaStats st;
   for (auto _ : state) {
     CountingSink sb;
@@ -161,16 +166,7 @@ void BM_LocalChangeWhileServingSnapshot(benchmark::State& state) {
   Cluster cluster(2);
   CountingSink sa;
   Replicator a(cluster.config(0), sa);
-  std::vector<HaLocalChange> batch;
-  for (uint32_t i = 0; i < n; ++i) {
-    batch.push_back(change(i, i));
-    if (batch.size() == 10000) {
-      a.publish_local(batch);
-      batch.clear();
-    }
-  }
-  a.publish_local(batch);
-  wait_until([&] { return a.size() == n; }, std::chrono::seconds(120));
+  fill_with_entries(a, n);
   std::vector<double> ms;
   for (auto _ : state) {
     std::atomic<bool> done{false};
