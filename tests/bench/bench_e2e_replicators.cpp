@@ -7,13 +7,14 @@
 //   - the other members are addresses in one sink namespace on the underlay bridge, where
 //     nftables counts and drops every copy at ingress (tests/bench/e2e_sink.hpp);
 //   - fan-out F is one VNI with F sink members; copies/s and loss are read at the sink.
-// Every case runs --repeats times (5) in rounds, each round starting every replicator
-// afresh, one after another (every other round in reverse order); the table shows the median
-// run and in how many rounds vxsnd led each alternative, the csv lines every run. Prints the
-// vxsnd/naive and vxsnd/OVS ratios. Nothing asserted.
+// Every case runs --repeats times (5); each time, the three replicators run it one after
+// another, each started afresh (every other time in reverse order). The table shows the
+// median run and in how many rounds vxsnd led each alternative, the csv lines every run.
+// Prints the vxsnd/naive and vxsnd/OVS ratios. Nothing asserted.
 // Needs root (namespaces, AF_XDP).
 //   build/tests/bench/bench_e2e_replicators [--rate FPS] [--seconds S] [--repeats N] [--no-ovs]
 //                                           [--fanout F]... [--inner BYTES]... [--no-pin]
+//                                           [--per-round]
 #include <unistd.h>
 
 #include <algorithm>
@@ -73,6 +74,12 @@ struct Figure {
   }
 };
 
+// One case: inner frame size and fan-out.
+struct Case {
+  size_t inner;
+  int fanout;
+};
+
 // (replicator, inner size, fan-out) -> what the members received.
 using Results = std::map<std::tuple<std::string, size_t, int>, std::vector<Figure>>;
 
@@ -102,7 +109,15 @@ class Bench {
     return m;
   }
 
-  void measure_vxsnd() {
+  // Every case, in the order the table prints them.
+  std::vector<Case> cases() const {
+    std::vector<Case> all;
+    for (size_t inner : s_.inner_sizes)
+      for (int f : s_.fanouts) all.push_back({inner, f});
+    return all;
+  }
+
+  void measure_vxsnd(const std::vector<Case>& cases) {
     NodeOptions o;
     o.extra_config = "[table]\nlearning = false\n";
     o.member_addresses = membership();
@@ -111,7 +126,7 @@ class Bench {
       throw std::runtime_error("vxsnd not ready:\n" + node.process().log());
     std::printf("vxsnd pid %d (for perf record -p)\n", static_cast<int>(node.process().pid()));
     std::fflush(stdout);
-    one_round("vxsnd", [](int) {});
+    run_cases("vxsnd", cases, [](int) {});
     auto stats = node.fresh_stats();
     std::printf("vxsnd: rx_frames %s tx_copies %s drops %s\n", stats["rx_frames"].dump().c_str(),
                 stats["tx_copies"].dump().c_str(), stats["drops"].dump().c_str());
@@ -124,15 +139,15 @@ class Bench {
                     p.value("tx_errors", nlohmann::json()).dump().c_str());
   }
 
-  void measure_naive() {
+  void measure_naive(const std::vector<Case>& cases) {
     NaiveReplicator naive(tb_, membership(), s_.replicator_cpu);
     // The kernel resolves the members' MACs on the first copies: resolve them before timing.
     warm_up(kVniBase + *std::max_element(s_.fanouts.begin(), s_.fanouts.end()));
-    one_round("naive", [](int) {});
+    run_cases("naive", cases, [](int) {});
     std::printf("naive: %s", naive.stop().c_str());
   }
 
-  void measure_ovs() {
+  void measure_ovs(const std::vector<Case>& cases) {
     if (!s_.ovs) return;
     if (std::string why = OvsFlooder::unavailable(); !why.empty()) {
       if (!ovs_skip_reported_) std::printf("OVS: skipped (%s)\n", why.c_str());
@@ -142,7 +157,7 @@ class Bench {
     run("ip -n " + tb_.node_ns() + " link set " + tb_.node_if() + " xdp off");
     OvsFlooder ovs(tb_, sink_.mac(), s_.replicator_cpu, s_.sender_cpu);
     std::printf("OVS port:\n%s", ovs.port_type().c_str());
-    one_round("ovs", [&](int fanout) {
+    run_cases("ovs", cases, [&](int fanout) {
       ovs.flood_to({sink_.addresses().begin(), sink_.addresses().begin() + fanout});
     });
   }
@@ -212,26 +227,25 @@ class Bench {
   }
 
  private:
-  // Every case once, for the replicator running now (one run of each case: a round).
+  // `cases` once each, for the replicator running now.
   template <typename Prepare>
-  void one_round(const std::string& who, Prepare prepare) {
-    for (size_t inner : s_.inner_sizes)
-      for (int f : s_.fanouts) {
-        throw_if_interrupted();
-        prepare(f);
-        const uint64_t before = sink_.copies();
-        const auto start = std::chrono::steady_clock::now();
-        PacedResult r = send_paced(job(kVniBase + f, inner, s_.rate, s_.seconds));
-        Figure x{r.sent, 0, r.seconds};
-        const MemberSink::Settled settled = sink_.settle(before, start, r.seconds, s_.seconds + 5);
-        x.seconds = settled.seconds;
-        x.copies = settled.copies;
-        results_[{who, inner, f}].push_back(x);
-        std::printf("%-6s inner %4zu fan-out %2d: sent %llu, copies %llu (%.0f/s, loss %.1f%%)\n",
-                    who.c_str(), inner, f, static_cast<unsigned long long>(x.sent),
-                    static_cast<unsigned long long>(x.copies), x.copies_per_s(), 100 * x.loss(f));
-        std::fflush(stdout);
-      }
+  void run_cases(const std::string& who, const std::vector<Case>& cases, Prepare prepare) {
+    for (const auto& [inner, f] : cases) {
+      throw_if_interrupted();
+      prepare(f);
+      const uint64_t before = sink_.copies();
+      const auto start = std::chrono::steady_clock::now();
+      PacedResult r = send_paced(job(kVniBase + f, inner, s_.rate, s_.seconds));
+      Figure x{r.sent, 0, r.seconds};
+      const MemberSink::Settled settled = sink_.settle(before, start, r.seconds, s_.seconds + 5);
+      x.seconds = settled.seconds;
+      x.copies = settled.copies;
+      results_[{who, inner, f}].push_back(x);
+      std::printf("%-6s inner %4zu fan-out %2d: sent %llu, copies %llu (%.0f/s, loss %.1f%%)\n",
+                  who.c_str(), inner, f, static_cast<unsigned long long>(x.sent),
+                  static_cast<unsigned long long>(x.copies), x.copies_per_s(), 100 * x.loss(f));
+      std::fflush(stdout);
+    }
   }
 
   void warm_up(uint32_t vni) {
@@ -271,6 +285,7 @@ int main(int argc, char** argv) {
   std::vector<int> fanouts;
   std::vector<size_t> inner_sizes;
   bool pin = true;
+  bool per_round = false;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--rate") && i + 1 < argc)
       s.rate = std::stod(argv[++i]);
@@ -280,6 +295,8 @@ int main(int argc, char** argv) {
       s.repeats = std::max(1, std::stoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--no-pin"))
       pin = false;
+    else if (!std::strcmp(argv[i], "--per-round"))
+      per_round = true;
     else if (!std::strcmp(argv[i], "--no-ovs"))
       s.ovs = false;
     else if (!std::strcmp(argv[i], "--fanout") && i + 1 < argc)
@@ -291,6 +308,7 @@ int main(int argc, char** argv) {
           stderr,
           "usage: bench_e2e_replicators [--rate FPS] [--seconds S] [--repeats N] [--no-ovs]\n"
           "                             [--fanout F]... [--inner BYTES]... [--no-pin]\n"
+          "                             [--per-round]\n"
           "                             (default: fan-out 2, 8, 32 and inner frames of 114 and\n"
           "                             1400 bytes; the sender pinned to the first CPU and each\n"
           "                             replicator's datapath thread to the last)\n");
@@ -313,21 +331,30 @@ int main(int argc, char** argv) {
   try {
     const std::string load_before = load();
     vxsn::test::Bench bench(s);
-    // Round by round, each replicator started afresh in each: a stretch where the VM itself
-    // runs slower (its vCPUs' speed moves by a quarter between minutes) lands on one round of
-    // every replicator, not on every round of one. Every other round runs them in reverse
-    // order, so no replicator always follows the same one.
-    for (int round = 0; round < s.repeats; ++round) {
-      if (round % 2 == 0) {
-        bench.measure_vxsnd();
-        bench.measure_naive();
-        bench.measure_ovs();
-      } else {
-        bench.measure_ovs();
-        bench.measure_naive();
-        bench.measure_vxsnd();
+    // Case by case, each replicator started afresh for each: the VM's speed moves by up to
+    // half between stretches of tens of seconds, and the three runs of one case then fall
+    // within ~10 s of each other, mostly in the same stretch (--per-round: one start of each
+    // replicator per round, all cases in it). Every other turn runs them in reverse order,
+    // so no replicator always follows the same one.
+    const std::vector<vxsn::test::Case> all = bench.cases();
+    std::vector<std::vector<vxsn::test::Case>> turns;
+    if (per_round)
+      turns.push_back(all);
+    else
+      for (const auto& c : all) turns.push_back({c});
+    size_t turn = 0;
+    for (int round = 0; round < s.repeats; ++round)
+      for (const auto& cases : turns) {
+        if (turn++ % 2 == 0) {
+          bench.measure_vxsnd(cases);
+          bench.measure_naive(cases);
+          bench.measure_ovs(cases);
+        } else {
+          bench.measure_ovs(cases);
+          bench.measure_naive(cases);
+          bench.measure_vxsnd(cases);
+        }
       }
-    }
     bench.print(stdout);
     std::printf("load average (1, 5, 15 min) before: %s, after: %s; %ld CPUs\n",
                 load_before.c_str(), load().c_str(), ::sysconf(_SC_NPROCESSORS_ONLN));
