@@ -125,17 +125,24 @@ void fill_with_entries(Replicator& r, uint32_t n) {
   wait_until([&] { return r.size() == n; }, std::chrono::seconds(120));
 }
 
+// Node 0 of a two-node cluster, holding n entries of its own; node 1 is for the benchmark.
+struct FilledNode {
+  explicit FilledNode(uint32_t n) : replicator(cluster.config(0), sink) {
+    fill_with_entries(replicator, n);
+  }
+  Cluster cluster{2};
+  CountingSink sink;
+  Replicator replicator;
+};
+
 void BM_Snapshot(benchmark::State& state) {
   const uint32_t n = static_cast<uint32_t>(state.range(0));
-  Cluster cluster(2);
-  CountingSink sa;
-  Replicator a(cluster.config(0), sa);
-  fill_with_entries(a, n);
+  FilledNode node(n);
   HaStats st;
   for (auto _ : state) {
     CountingSink sb;
     auto t0 = SteadyClock::now();
-    Replicator b(cluster.config(1), sb);
+    Replicator b(node.cluster.config(1), sb);
     wait_until([&] { return sb.applied >= n && all_peers_up(b); }, std::chrono::seconds(120));
     state.SetIterationTime(std::chrono::duration<double>(SteadyClock::now() - t0).count());
     st = b.stats();
@@ -163,10 +170,8 @@ BENCHMARK(BM_Snapshot)
 // records how long each took. Prints the longest and the median.
 void BM_LocalChangeWhileServingSnapshot(benchmark::State& state) {
   const uint32_t n = static_cast<uint32_t>(state.range(0));
-  Cluster cluster(2);
-  CountingSink sa;
-  Replicator a(cluster.config(0), sa);
-  fill_with_entries(a, n);
+  FilledNode node(n);
+  Replicator& a = node.replicator;
   std::vector<double> ms;
   for (auto _ : state) {
     std::atomic<bool> done{false};
@@ -180,7 +185,7 @@ void BM_LocalChangeWhileServingSnapshot(benchmark::State& state) {
     });
     CountingSink sb;
     auto t0 = SteadyClock::now();
-    Replicator b(cluster.config(1), sb);
+    Replicator b(node.cluster.config(1), sb);
     wait_until([&] { return sb.applied >= n && all_peers_up(b); }, std::chrono::seconds(120));
     state.SetIterationTime(std::chrono::duration<double>(SteadyClock::now() - t0).count());
     done = true;
