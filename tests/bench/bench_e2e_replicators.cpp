@@ -334,18 +334,19 @@ int main(int argc, char** argv) {
     // Case by case, each replicator started afresh for each: the VM's speed moves by up to
     // half between stretches of tens of seconds, and the three runs of one case then fall
     // within ~10 s of each other, mostly in the same stretch (--per-round: one start of each
-    // replicator per round, all cases in it). Every other turn runs them in reverse order,
-    // so no replicator always follows the same one.
+    // replicator per round, all cases in it). Each case runs them in reverse order every
+    // other round, and neighbouring cases in opposite orders, so no replicator always
+    // follows the same one.
     const std::vector<vxsn::test::Case> all = bench.cases();
     std::vector<std::vector<vxsn::test::Case>> turns;
     if (per_round)
       turns.push_back(all);
     else
       for (const auto& c : all) turns.push_back({c});
-    size_t turn = 0;
     for (int round = 0; round < s.repeats; ++round)
-      for (const auto& cases : turns) {
-        if (turn++ % 2 == 0) {
+      for (size_t t = 0; t < turns.size(); ++t) {
+        const auto& cases = turns[t];
+        if ((round + t) % 2 == 0) {
           bench.measure_vxsnd(cases);
           bench.measure_naive(cases);
           bench.measure_ovs(cases);
