@@ -114,6 +114,10 @@ std::vector<uint64_t> per_cpu_slots() {
 
 void write_xdp_rules(const XdpRuleMaps& maps, const SteeringPolicy& policy) {
   const std::vector<vxsn_steer_rule> rules = encode_xdp_rules(policy);
+  // The idle bank held the list before the last flip, and a frame matched against that list
+  // may still be reading it: wait until no such run is left, however soon after the last
+  // reload this one comes. (Before anything is written, so a failure changes nothing.)
+  wait_for_running_bpf_programs();
   // The idle bank: the program reads only the active one.
   const uint32_t bank = ((active_word(maps) >> VXSN_STEER_BANK_SHIFT) & 1) ^ 1;
   const uint32_t base = bank * VXSN_STEER_MAX_RULES;
@@ -131,9 +135,6 @@ void write_xdp_rules(const XdpRuleMaps& maps, const SteeringPolicy& policy) {
   const uint32_t word = static_cast<uint32_t>(rules.size()) | bank << VXSN_STEER_BANK_SHIFT;
   if (bpf_map_update_elem(maps.count, &zero, &word, BPF_ANY) != 0)
     throw bpf_error("writing the rule count");
-  // A frame being matched right now may still read the old bank, which the next reload
-  // writes: wait until no such run is left, however soon that reload comes.
-  wait_for_running_bpf_programs();
 }
 
 std::vector<uint64_t> read_xdp_hits(const XdpRuleMaps& maps, size_t rules) {

@@ -22,9 +22,10 @@ struct XdpRuleMaps {
 };
 
 // Writes the rules into the program's idle bank, then flips the count word to it: the
-// program matches a frame against the old list or the new one, never a mix. Returns once
-// no program run still reads the old bank (an RCU grace period: microseconds where the
-// kernel expedites them, a few ms where not), so the next call may write that bank at once.
+// program matches a frame against the old list or the new one, never a mix. First waits
+// until no program run still reads the idle bank (the list before the last flip): an RCU
+// grace period, microseconds where the kernel expedites them, a few ms where not, so
+// reloads may follow each other at any pace.
 // Throws std::runtime_error naming the failing map; the active list then stays.
 void write_xdp_rules(const XdpRuleMaps& maps, const SteeringPolicy& policy);
 // Hits per rule of the active list, summed over CPUs.
